@@ -1,0 +1,27 @@
+// One build: type-check and emit everything with tsc (tests run on that output),
+// then bundle the three shipped entry points with esbuild so the VSIX and the
+// bins need no node_modules at run time.
+import { execFileSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const tsc = require.resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', '.'], { stdio: 'inherit' });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
+  { entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+for (const bin of ['server/out/server.js', 'server/out/cli.js']) chmodSync(bin, 0o755);

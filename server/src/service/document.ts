@@ -1,0 +1,220 @@
+// Parses a config once into plain data the rest of the service reads: the
+// top-level entries with their resolved values and ranges, the YAML document
+// (for comment-preserving edits) and the problems found while parsing.
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
+import { classify } from './classify';
+import { resolvePlainScalar } from './scalars';
+import { ConfigKind, makeDiagnostic } from './types';
+
+export interface ConfigEntry {
+  key: string;
+  keyRange: Range;
+  /** The value's range; an empty range right after the colon when the value is missing. */
+  valueRange: Range;
+  /** The value as LLaMA-Factory receives it (OmegaConf typing, aliases expanded). */
+  value: unknown;
+  /** True when the value is a quoted scalar (so `"false"` is a string, not a boolean). */
+  quoted: boolean;
+  pair: Pair;
+}
+
+export interface ParseLimits {
+  /** Largest document analysed, in characters; larger ones are refused with one diagnostic. */
+  maxChars: number;
+  /** Alias expansions allowed while resolving values (guards against alias bombs). */
+  maxAliasExpansions: number;
+}
+
+export const defaultParseLimits: ParseLimits = { maxChars: 5_000_000, maxAliasExpansions: 10_000 };
+
+export interface ConfigDocument {
+  uri: string;
+  text: string;
+  kind: ConfigKind;
+  /** Every top-level entry in file order, duplicates included. */
+  entries: ConfigEntry[];
+  /** First occurrence of each top-level key. */
+  byKey: Map<string, ConfigEntry>;
+  /** The YAML document when the text parsed into one; used by edits. */
+  yaml: Document.Parsed | undefined;
+  /** Syntax and structure problems found while parsing. */
+  problems: Diagnostic[];
+  positionAt(offset: number): Position;
+  offsetAt(position: Position): number;
+}
+
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(private readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo] };
+  }
+  offsetAt(p: Position): number {
+    if (p.line >= this.starts.length) return this.text.length;
+    const start = this.starts[Math.max(0, p.line)];
+    const end = p.line + 1 < this.starts.length ? this.starts[p.line + 1] : this.text.length;
+    return Math.min(start + Math.max(0, p.character), end);
+  }
+}
+
+class AliasBudgetExceeded extends Error {}
+
+/** Parses `text`; never throws, whatever the input. */
+export function parseConfig(uri: string, text: string, limits: ParseLimits = defaultParseLimits): ConfigDocument {
+  const index = new LineIndex(text);
+  const rangeOf = (start: number, end: number): Range => ({ start: index.positionAt(start), end: index.positionAt(end) });
+  const doc: ConfigDocument = {
+    uri,
+    text,
+    kind: 'other',
+    entries: [],
+    byKey: new Map(),
+    yaml: undefined,
+    problems: [],
+    positionAt: (o) => index.positionAt(o),
+    offsetAt: (p) => index.offsetAt(p),
+  };
+  if (text.length > limits.maxChars) {
+    doc.kind = classify(text.slice(0, 4096), undefined);
+    doc.problems.push(
+      makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Warning, 'file-too-large',
+        `This file has ${text.length} characters, more than the ${limits.maxChars} that are analysed; it was not checked.`),
+    );
+    return doc;
+  }
+  if (text.includes('\u0000')) {
+    const at = text.indexOf('\u0000');
+    doc.kind = classify(text.slice(0, at), undefined);
+    doc.problems.push(
+      makeDiagnostic(rangeOf(at, at + 1), DiagnosticSeverity.Error, 'binary-content',
+        'This file contains a NUL byte, so it is binary data rather than YAML; it was not checked.'),
+    );
+    return doc;
+  }
+
+  const lineCounter = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, lineCounter, prettyErrors: false }) as Document.Parsed[];
+  } catch (e) {
+    doc.problems.push(makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Error, 'yaml-syntax', `The YAML could not be read: ${String(e)}`));
+    return doc;
+  }
+  if (!Array.isArray(docs)) docs = [];
+  const first = docs[0];
+  doc.yaml = first;
+  for (const d of docs) {
+    for (const err of d.errors) {
+      const [s, e] = err.pos;
+      doc.problems.push(makeDiagnostic(rangeOf(s, Math.max(e, s + 1)), DiagnosticSeverity.Error, 'yaml-syntax', cleanYamlMessage(err.message)));
+    }
+  }
+  if (docs.length > 1) {
+    const start = docs[1].range[0];
+    doc.problems.push(
+      makeDiagnostic(rangeOf(start, start), DiagnosticSeverity.Error, 'multiple-documents',
+        'LLaMA-Factory reads a single YAML document; this file has more than one (separated by ---).'),
+    );
+  }
+
+  const root = first?.contents;
+  let budget = limits.maxAliasExpansions;
+  const toValue = (node: unknown, depth: number): unknown => {
+    if (depth > 200) throw new AliasBudgetExceeded();
+    if (isAlias(node)) {
+      if (--budget < 0) throw new AliasBudgetExceeded();
+      return toValue(node.resolve(first), depth + 1);
+    }
+    if (isScalar(node)) return scalarValue(node);
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const item of node.items) {
+        if (--budget < 0) throw new AliasBudgetExceeded();
+        const k = toValue(item.key, depth + 1);
+        out[String(k)] = toValue(item.value, depth + 1);
+      }
+      return out;
+    }
+    if (isSeq(node)) {
+      return node.items.map((i) => {
+        if (--budget < 0) throw new AliasBudgetExceeded();
+        return toValue(i, depth + 1);
+      });
+    }
+    return null;
+  };
+
+  if (isMap(root)) {
+    for (const pair of root.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      let key: string;
+      try {
+        key = String(toValue(keyNode, 0));
+      } catch {
+        key = '';
+      }
+      const kr = keyNode?.range ?? [0, 0, 0];
+      const valueNode = pair.value as Node | null;
+      const vr = valueNode?.range ?? [kr[1], kr[1], kr[1]];
+      let value: unknown;
+      try {
+        value = toValue(valueNode, 0);
+      } catch (e) {
+        if (!(e instanceof AliasBudgetExceeded)) throw e;
+        value = undefined;
+        doc.problems.push(
+          makeDiagnostic(rangeOf(vr[0], vr[1]), DiagnosticSeverity.Error, 'alias-limit',
+            `Expanding the aliases under \`${key}\` needs more than ${limits.maxAliasExpansions} steps; the value was not checked.`),
+        );
+      }
+      const entry: ConfigEntry = {
+        key,
+        keyRange: rangeOf(kr[0], kr[1]),
+        valueRange: rangeOf(vr[0], vr[1]),
+        value,
+        quoted: isScalar(valueNode) && valueNode.type !== Scalar.PLAIN && valueNode.type !== undefined,
+        pair,
+      };
+      doc.entries.push(entry);
+      if (!doc.byKey.has(key)) doc.byKey.set(key, entry);
+    }
+  } else if (root && !(isScalar(root) && (root.value === '' || root.value === null))) {
+    const [s, e] = root.range;
+    doc.problems.push(
+      makeDiagnostic(rangeOf(s, e), DiagnosticSeverity.Error, 'root-not-mapping',
+        'A LLaMA-Factory config must be a mapping of `key: value` lines at the top level.'),
+    );
+  }
+  doc.kind = classify(text, doc);
+  return doc;
+}
+
+function scalarValue(node: Scalar): unknown {
+  const raw = node.value;
+  if (typeof raw !== 'string') return raw;
+  return node.type === Scalar.PLAIN ? resolvePlainScalar(raw) : raw;
+}
+
+/** The `yaml` package appends code context to messages; the range already shows where. */
+function cleanYamlMessage(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Value of a top-level key, or undefined when absent. */
+export function valueOf(doc: ConfigDocument, key: string): unknown {
+  return doc.byKey.get(key)?.value;
+}

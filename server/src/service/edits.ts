@@ -1,0 +1,105 @@
+// Comment-preserving edits. Every quick-fix is expressed through these: each
+// replaces only the bytes of one node (or one whole line for insert/remove),
+// using the ranges of the parsed YAML document, so comments, blank lines, key
+// order and the rest of the file stay byte-identical.
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { ConfigDocument, ConfigEntry } from './document';
+
+/** YAML text for a scalar value, quoted only when a plain scalar would change meaning. */
+export function formatScalar(value: string | number | boolean | null): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return formatNumber(value);
+  if (value === '' || /^[\s]|[\s]$|^[-?:,[\]{}#&*!|>'"%@`]|: | #/.test(value) || plainWouldRetype(value)) {
+    return JSON.stringify(value);
+  }
+  return value;
+}
+
+function formatNumber(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  const s = String(n);
+  // Keep the conventional `1.0e-4` spelling readable; plain `1e-4` also loads as a float.
+  return s.includes('e') && !s.includes('.') ? s.replace('e', '.0e') : s;
+}
+
+function plainWouldRetype(s: string): boolean {
+  return /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/.test(s) || /^[-+]?[0-9._]/.test(s) || /^\.(?:inf|nan)/i.test(s);
+}
+
+function lineStart(doc: ConfigDocument, offset: number): number {
+  return doc.offsetAt({ line: doc.positionAt(offset).line, character: 0 });
+}
+
+function entryOffsets(entry: ConfigEntry): { keyStart: number; valueStart: number; valueEnd: number } {
+  const k = entry.pair.key as { range?: [number, number, number] } | null;
+  const v = entry.pair.value as { range?: [number, number, number] } | null;
+  const keyStart = k?.range?.[0] ?? 0;
+  const keyEnd = k?.range?.[1] ?? keyStart;
+  return { keyStart, valueStart: v?.range?.[0] ?? keyEnd + 1, valueEnd: v?.range?.[1] ?? keyEnd + 1 };
+}
+
+/** Replaces the value of `key` (first occurrence), keeping a trailing comment. */
+export function setValue(doc: ConfigDocument, key: string, value: string | number | boolean | null): TextEdit | undefined {
+  const entry = doc.byKey.get(key);
+  if (!entry) return undefined;
+  const text = formatScalar(value);
+  if (entry.pair.value == null) {
+    // `key:` with nothing after it: write after the colon.
+    const colon = doc.text.indexOf(':', entryOffsets(entry).keyStart);
+    const at = colon < 0 ? doc.offsetAt(entry.keyRange.end) : colon + 1;
+    return { range: { start: doc.positionAt(at), end: doc.positionAt(at) }, newText: ` ${text}` };
+  }
+  return { range: entry.valueRange, newText: text };
+}
+
+/** Removes every line of the `key` entry (key, value and its own trailing comment). */
+export function removeKey(doc: ConfigDocument, key: string): TextEdit | undefined {
+  const entry = doc.byKey.get(key);
+  if (!entry) return undefined;
+  return removeEntry(doc, entry);
+}
+
+export function removeEntry(doc: ConfigDocument, entry: ConfigEntry): TextEdit {
+  const { keyStart, valueEnd } = entryOffsets(entry);
+  const start = lineStart(doc, keyStart);
+  const endLine = doc.positionAt(Math.max(valueEnd - 1, keyStart)).line;
+  const end = doc.offsetAt({ line: endLine + 1, character: 0 });
+  return { range: { start: doc.positionAt(start), end: doc.positionAt(end) }, newText: '' };
+}
+
+/**
+ * Inserts `key: value` on its own line after the entry `after` (or at the end of
+ * the file), with the indentation of the top-level keys.
+ */
+export function insertKey(doc: ConfigDocument, key: string, value: string | number | boolean | null, after?: string): TextEdit {
+  const line = `${key}: ${formatScalar(value)}`;
+  const anchor = after ? doc.byKey.get(after) : undefined;
+  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  if (anchor) {
+    const { keyStart, valueEnd } = entryOffsets(anchor);
+    const endLine = doc.positionAt(Math.max(valueEnd - 1, keyStart)).line;
+    const at = doc.offsetAt({ line: endLine + 1, character: 0 });
+    const atEnd = at >= doc.text.length && !doc.text.endsWith('\n');
+    const pos = doc.positionAt(at);
+    return { range: { start: pos, end: pos }, newText: atEnd ? `${eol}${line}` : `${line}${eol}` };
+  }
+  const end = doc.positionAt(doc.text.length);
+  const needsBreak = doc.text.length > 0 && !doc.text.endsWith('\n');
+  return { range: { start: end, end }, newText: `${needsBreak ? eol : ''}${line}${eol}` };
+}
+
+/** Renames a key in place, keeping its value and comments. */
+export function renameKey(entry: ConfigEntry, newKey: string): TextEdit {
+  return { range: entry.keyRange, newText: newKey };
+}
+
+/** Applies non-overlapping edits to a text (used by the CLI's --fix and by tests). */
+export function applyEdits(doc: ConfigDocument, edits: TextEdit[]): string {
+  const sorted = edits
+    .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
+    .sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = doc.text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}

@@ -1,0 +1,4 @@
+// The rule registry: the only list of rules the service runs.
+import type { Rule } from './types';
+
+export const rules: readonly Rule[] = [];

@@ -1,0 +1,27 @@
+// The contract every rule implements. A rule reads the parsed config (and,
+// through the host, referenced files) and returns diagnostics; a rule with a
+// clear remedy also returns fixes for its own diagnostics, looked up by code.
+import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
+import type { ConfigDocument } from '../document';
+import type { ServiceHost, ServiceSettings } from '../types';
+
+export interface RuleContext {
+  doc: ConfigDocument;
+  host: ServiceHost;
+  settings: ServiceSettings;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix VS Code applies on "auto fix" / shows first. */
+  isPreferred?: boolean;
+}
+
+export interface Rule {
+  /** Stable codes this rule emits (used for severity settings and disable comments). */
+  codes: readonly string[];
+  check(ctx: RuleContext): Diagnostic[];
+  /** Fixes for one of this rule's diagnostics. */
+  fixes?(ctx: RuleContext, diagnostic: Diagnostic): Fix[];
+}

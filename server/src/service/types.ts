@@ -1,0 +1,50 @@
+// Public types of the pure language service. Positions and diagnostics use the
+// LSP data types (plain objects, no connection) so the server passes them
+// through unchanged and the CLI prints them.
+import type { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
+
+export type { Diagnostic, Range };
+
+/** What a YAML file is, decided by `classify`. */
+export type ConfigKind = 'llamafactory-v0' | 'llamafactory-v1' | 'other';
+
+/** File access is injected so the service never touches the disk itself. */
+export interface ServiceHost {
+  /** Returns the file's text, or undefined when it cannot be read. */
+  readFile(path: string): string | undefined;
+  /** True when the path exists and is a directory. */
+  isDirectory(path: string): boolean;
+  /** Folders to try after the config's own folder and its parents (workspace folders, cwd). */
+  searchRoots(): string[];
+}
+
+/** Severity override for one rule code. */
+export type RuleSeverity = 'off' | 'information' | 'warning' | 'error';
+
+export interface ServiceSettings {
+  /** Glob-free list of extra file patterns (minimatch syntax) that count as configs. */
+  files: string[];
+  /** Per-rule severity overrides keyed by diagnostic code. */
+  rules: Record<string, RuleSeverity>;
+  /** Target GPU as written by the user (id, loose form or nvidia-smi name); empty for none. */
+  gpu: string;
+  /** Number of GPUs the job runs on. */
+  gpuCount: number;
+}
+
+export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1 };
+
+/** The source name every diagnostic carries. */
+export const DIAGNOSTIC_SOURCE = 'llamafactory';
+
+export function makeDiagnostic(
+  range: Range,
+  severity: DiagnosticSeverity,
+  code: string,
+  message: string,
+  data?: unknown,
+): Diagnostic {
+  const d: Diagnostic = { range, severity, code, source: DIAGNOSTIC_SOURCE, message };
+  if (data !== undefined) d.data = data;
+  return d;
+}
