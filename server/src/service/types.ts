@@ -14,8 +14,14 @@ export interface ServiceHost {
   readFile(path: string): string | undefined;
   /** True when the path exists and is a directory. */
   isDirectory(path: string): boolean;
+  /** Names in a directory, or [] when it cannot be listed. */
+  listDir(path: string): string[];
   /** Folders to try after the config's own folder and its parents (workspace folders, cwd). */
   searchRoots(): string[];
+  /** An environment variable (HF_HOME, HF_HUB_CACHE, ...), or undefined. */
+  env(name: string): string | undefined;
+  /** The user's home folder, for default cache locations. */
+  homeDir(): string;
 }
 
 /** Severity override for one rule code. */
