@@ -3,12 +3,17 @@
 // clear remedy also returns fixes for its own diagnostics, looked up by code.
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
+import type { TargetGpu } from '../hardware/types';
 import type { ServiceHost, ServiceSettings } from '../types';
 
 export interface RuleContext {
   doc: ConfigDocument;
+  /** File-system path of the config (for resolving the paths it references). */
+  configPath: string;
   host: ServiceHost;
   settings: ServiceSettings;
+  /** The GPU the user targets; undefined when none is known (hardware rules stay silent). */
+  target: TargetGpu | undefined;
 }
 
 export interface Fix {
@@ -21,6 +26,8 @@ export interface Fix {
 export interface Rule {
   /** Stable codes this rule emits (used for severity settings and disable comments). */
   codes: readonly string[];
+  /** The rows of ../shared/facts/rules.md this rule implements (e.g. ["R140"]), for the coverage table. */
+  covers: readonly string[];
   check(ctx: RuleContext): Diagnostic[];
   /** Fixes for one of this rule's diagnostics. */
   fixes?(ctx: RuleContext, diagnostic: Diagnostic): Fix[];

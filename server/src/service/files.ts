@@ -1,0 +1,68 @@
+// Resolves the relative paths a config names (deepspeed JSON, dataset_dir, ...).
+// LLaMA-Factory resolves them against the folder it is launched from, usually
+// the root of a checkout a few folders above the config, so the config's own
+// folder and each folder above it are tried first, then the host's roots.
+import * as path from 'node:path';
+import type { ServiceHost } from './types';
+
+export interface ResolvedFile {
+  /** Absolute path that exists. */
+  path: string;
+  /** The folder the relative path was resolved against. */
+  base: string;
+  /** How that folder was found, for messages ("the config's folder", "a parent folder", "workspace root"). */
+  via: 'absolute' | 'config folder' | 'parent folder' | 'search root';
+}
+
+/** The folders a relative path is tried against, in order, with how each was found. */
+export function candidateBases(configPath: string, host: ServiceHost): { base: string; via: ResolvedFile['via'] }[] {
+  const out: { base: string; via: ResolvedFile['via'] }[] = [];
+  const seen = new Set<string>();
+  const add = (base: string, via: ResolvedFile['via']) => {
+    const b = path.resolve(base);
+    if (!seen.has(b)) {
+      seen.add(b);
+      out.push({ base: b, via });
+    }
+  };
+  let dir = path.dirname(path.resolve(configPath));
+  add(dir, 'config folder');
+  for (;;) {
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+    add(dir, 'parent folder');
+  }
+  for (const r of host.searchRoots()) add(r, 'search root');
+  return out;
+}
+
+/**
+ * Finds `relative` the way a user launching from a checkout root would.
+ * `exists` decides what counts as found (a file for deepspeed:, a folder for dataset_dir).
+ */
+export function resolveReference(
+  relative: string,
+  configPath: string,
+  host: ServiceHost,
+  exists: (p: string) => boolean = (p) => host.readFile(p) !== undefined,
+): ResolvedFile | undefined {
+  if (relative.trim() === '') return undefined;
+  if (path.isAbsolute(relative)) return exists(relative) ? { path: relative, base: path.dirname(relative), via: 'absolute' } : undefined;
+  for (const { base, via } of candidateBases(configPath, host)) {
+    const p = path.join(base, relative);
+    if (exists(p)) return { path: p, base, via };
+  }
+  return undefined;
+}
+
+/** Reads and parses a JSON file through the host; undefined when missing or malformed. */
+export function readJson(host: ServiceHost, p: string): unknown {
+  const text = host.readFile(p);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
