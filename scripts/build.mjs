@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', '.'], { stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '-p', 'client'], { stdio: 'inherit' });
 
 const common = {
   bundle: true,

@@ -19,6 +19,8 @@ export function generate(factsDir) {
       modalities: d.modalities ?? [],
     })),
     enums: lists.enums,
+    // Keys accepted only when USE_MCA=1 swaps in mcore_adapter's training arguments.
+    mcaKeys: lists.mca_external_keys.keys,
   };
   return { 'server/src/service/facts/lists.json': jsonText(out) };
 }

@@ -1,0 +1,156 @@
+// llamafactory-lint: the language service from a terminal or CI.
+// Flags and the JSON shape are a contract that outside checks rely on: add
+// fields, never rename or drop them.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { createNodeHost } from './nodeHost';
+import { createLanguageService, defaultSettings } from './service';
+import type { ConfigKind } from './service/types';
+import { version } from './version';
+
+const USAGE = `Usage: llamafactory-lint [options] FILE...
+
+Checks LLaMA-Factory config files: every key, launch-time conflicts, and (with
+--gpu) what the target GPU supports.
+
+Options:
+  --format text|json   output format (default: text)
+  --gpu ID             target GPU (an id such as a100-80gb-sxm, or a name such as "RTX 4090")
+  --gpus N             number of GPUs the job runs on (default: 1)
+  --estimate           add a memory estimate per file
+  --version            print the version
+  -h, --help           print this help
+
+Exit status: 0 no errors, 1 some file has an error, 2 bad usage or an unreadable file.`;
+
+export interface CliOptions {
+  format: 'text' | 'json';
+  gpu: string;
+  gpus: number;
+  estimate: boolean;
+  files: string[];
+}
+
+type Severity = 'error' | 'warning' | 'information' | 'hint';
+const SEVERITY: Record<number, Severity> = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
+
+export interface FileReport {
+  file: string;
+  kind: ConfigKind;
+  diagnostics: { range: Diagnostic['range']; severity: Severity; code: string; message: string }[];
+  estimate: unknown;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
+  const o: CliOptions = { format: 'text', gpu: '', gpus: 1, estimate: false, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--version':
+        return 'version';
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not ${f}`);
+        o.format = f;
+        break;
+      }
+      case '--gpu':
+        o.gpu = value();
+        break;
+      case '--gpus': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) throw new UsageError('--gpus must be a whole number of at least 1');
+        o.gpus = n;
+        break;
+      }
+      case '--estimate':
+        o.estimate = true;
+        break;
+      case '--':
+        o.files.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        o.files.push(a);
+    }
+  }
+  if (o.files.length === 0) throw new UsageError('no files given');
+  return o;
+}
+
+const COLORS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[90m' };
+
+function formatText(r: FileReport, color: boolean): string[] {
+  return r.diagnostics.map((d) => {
+    const sev = color ? `${COLORS[d.severity]}${d.severity}\x1b[0m` : d.severity;
+    return `${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${sev} ${d.code} ${d.message}`;
+  });
+}
+
+/** Runs the CLI; returns the exit status. `write` receives stdout text, `warn` stderr text. */
+export function run(argv: string[], write: (s: string) => void, warn: (s: string) => void, color = false): number {
+  let opts: CliOptions | 'help' | 'version';
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    warn(`llamafactory-lint: ${e.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (opts === 'help') {
+    write(`${USAGE}\n`);
+    return 0;
+  }
+  if (opts === 'version') {
+    write(`${version}\n`);
+    return 0;
+  }
+  const host = createNodeHost();
+  const service = createLanguageService(host);
+  const settings = { ...defaultSettings, gpu: opts.gpu, gpuCount: opts.gpus };
+  const reports: FileReport[] = [];
+  let status = 0;
+  for (const file of opts.files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      warn(`llamafactory-lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      status = 2;
+      continue;
+    }
+    const configPath = path.resolve(file);
+    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings);
+    const report: FileReport = {
+      file,
+      kind: a.kind,
+      diagnostics: a.diagnostics.map((d) => ({ range: d.range, severity: SEVERITY[d.severity ?? 1], code: String(d.code ?? ''), message: typeof d.message === 'string' ? d.message : d.message.value })),
+      estimate: null,
+    };
+    if (status === 0 && report.diagnostics.some((d) => d.severity === 'error')) status = 1;
+    reports.push(report);
+    if (opts.format === 'text') for (const line of formatText(report, color)) write(`${line}\n`);
+  }
+  if (opts.format === 'json') write(`${JSON.stringify(reports, null, 2)}\n`);
+  return status;
+}
+
+if (require.main === module) {
+  const out: string[] = [];
+  const code = run(process.argv.slice(2), (s) => out.push(s), (s) => process.stderr.write(s), Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+  process.stdout.write(out.join(''), () => process.exit(code));
+}

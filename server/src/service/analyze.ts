@@ -1,0 +1,79 @@
+// The analysis pipeline: parse → classify → schema → rules → diagnostics
+// (suppressions and severity settings applied last). Pure: reads files only
+// through the host.
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { ConfigDocument } from './document';
+import type { TargetGpu } from './hardware/types';
+import { matchesAny } from './glob';
+import { rules } from './rules';
+import type { RuleContext } from './rules/types';
+import { validateV0 } from './schema/validate';
+import { isSuppressed, readSuppressions } from './suppress';
+import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
+
+export interface AnalyzeInput {
+  doc: ConfigDocument;
+  /** File-system path of the config, for the paths it references. */
+  configPath: string;
+  settings: ServiceSettings;
+  /** The target GPU, already resolved by the caller (directive, setting, detection or CLI flag). */
+  target?: TargetGpu;
+}
+
+export interface Analysis {
+  kind: ConfigKind;
+  diagnostics: Diagnostic[];
+  context: RuleContext;
+}
+
+/** The kind after the `files` setting: a matching file counts as a v0 config even without the usual keys. */
+export function effectiveKind(doc: ConfigDocument, configPath: string, settings: ServiceSettings): ConfigKind {
+  if (doc.kind === 'other' && settings.files.length > 0 && matchesAny(configPath, settings.files) && !/^\s*#\s*llamafactory\s*:\s*off/i.test(doc.text)) {
+    return 'llamafactory-v0';
+  }
+  return doc.kind;
+}
+
+export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
+  const { doc, settings } = input;
+  const kind = effectiveKind(doc, input.configPath, settings);
+  const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: input.target };
+  if (kind === 'other') return { kind, diagnostics: [], context };
+  const found: Diagnostic[] = [...doc.problems];
+  const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
+  if (kind === 'llamafactory-v0' && doc.yaml) {
+    found.push(...validateV0(doc));
+    if (parsedCleanly) {
+      for (const rule of rules) {
+        try {
+          found.push(...rule.check(context));
+        } catch (e) {
+          // A rule bug must not take the other diagnostics down with it.
+          found.push({
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            severity: DiagnosticSeverity.Information,
+            source: 'llamafactory',
+            code: 'internal-error',
+            message: `A check (${rule.codes.join(', ')}) failed internally: ${String(e)}`,
+          });
+        }
+      }
+    }
+  }
+  const suppressions = readSuppressions(doc.text);
+  const diagnostics: Diagnostic[] = [];
+  for (const d of found) {
+    if (isSuppressed(suppressions, d)) continue;
+    const override = settings.rules[String(d.code)];
+    if (override === 'off') continue;
+    if (override) d.severity = severityOf(override);
+    diagnostics.push(d);
+  }
+  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { kind, diagnostics, context };
+}
+
+function severityOf(s: Exclude<RuleSeverity, 'off'>): DiagnosticSeverity {
+  return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+}

@@ -1,0 +1,114 @@
+// Code actions: the fix for each diagnostic (looked up by code), "disable on
+// this line / in this file" comments, and "fix all" combining every preferred fix.
+import { CodeActionKind } from 'vscode-languageserver-types';
+import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
+import type { ConfigDocument } from '../document';
+import { removeEntry, renameKey, setValue } from '../edits';
+import { rules } from '../rules';
+import type { Fix, RuleContext } from '../rules/types';
+import type { RenameData, ReplaceData } from '../schema/validate';
+import { DIAGNOSTIC_SOURCE } from '../types';
+
+const byCode = new Map(rules.flatMap((r) => r.codes.map((c) => [c, r] as const)));
+
+/** Fixes for one diagnostic produced by this service. */
+export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
+  const doc = ctx.doc;
+  const code = String(d.code ?? '');
+  switch (code) {
+    case 'unknown-key': {
+      const data = d.data as RenameData | undefined;
+      const entry = data && doc.entries.find((e) => e.key === data.key && sameStart(e.keyRange, d.range));
+      if (!entry) return [];
+      return data.candidates.map((c, i) => ({ title: `Change to \`${c}\``, edits: [renameKey(entry, c)], isPreferred: i === 0 }));
+    }
+    case 'string-boolean':
+    case 'string-number':
+    case 'invalid-choice': {
+      const data = d.data as ReplaceData | undefined;
+      const edit = data && setValue(doc, data.key, data.replacement);
+      return edit ? [{ title: `Set \`${data.key}\` to ${String(data.replacement)}`, edits: [edit], isPreferred: true }] : [];
+    }
+    case 'duplicate-key': {
+      const entry = doc.entries.find((e) => sameStart(e.keyRange, d.range) && doc.byKey.get(e.key) !== e);
+      return entry ? [{ title: `Remove this repeated \`${entry.key}\``, edits: [removeEntry(doc, entry)] }] : [];
+    }
+    default: {
+      const rule = byCode.get(code);
+      return rule?.fixes ? rule.fixes(ctx, d) : [];
+    }
+  }
+}
+
+function sameStart(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character;
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+function disableActions(doc: ConfigDocument, d: Diagnostic): CodeAction[] {
+  const code = String(d.code);
+  const line = d.range.start.line;
+  const lineText = doc.text.split(/\r?\n/)[line] ?? '';
+  const indent = /^\s*/.exec(lineText)?.[0] ?? '';
+  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const at = (l: number) => ({ start: { line: l, character: 0 }, end: { line: l, character: 0 } });
+  return [
+    {
+      title: `Disable ${code} for this line`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      edit: { changes: { [doc.uri]: [{ range: at(line), newText: `${indent}# llamafactory-disable-next-line ${code}${eol}` }] } },
+    },
+    {
+      title: `Disable ${code} in this file`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      edit: { changes: { [doc.uri]: [{ range: at(firstDirectiveFreeLine(doc)), newText: `# llamafactory-disable ${code}${eol}` }] } },
+    },
+  ];
+}
+
+/** Keeps a first-line `# llamafactory: v0` or `# yaml-language-server:` directive first. */
+function firstDirectiveFreeLine(doc: ConfigDocument): number {
+  const first = doc.text.split(/\r?\n/, 1)[0];
+  return /^\s*#\s*(llamafactory\s*:|yaml-language-server\s*:)/.test(first) ? 1 : 0;
+}
+
+/**
+ * Actions for the diagnostics in `context` that touch `range`.
+ * `only` filters by kind as LSP clients ask (e.g. ["source.fixAll"]).
+ */
+export function codeActions(ctx: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[] {
+  const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  const ours = diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && overlaps(d.range, range));
+  const out: CodeAction[] = [];
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const d of ours) {
+      for (const fix of fixesFor(ctx, d)) {
+        out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.isPreferred, edit: { changes: { [ctx.doc.uri]: fix.edits } } });
+      }
+      out.push(...disableActions(ctx.doc, d));
+    }
+  }
+  if (wants(CodeActionKind.SourceFixAll)) {
+    const all = fixAll(ctx, diagnostics);
+    if (all.length > 0) out.push({ title: 'Fix all LLaMA-Factory config problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [ctx.doc.uri]: all } } });
+  }
+  return out;
+}
+
+/** The preferred fix of every diagnostic, skipping fixes whose edits would overlap an earlier one. */
+export function fixAll(ctx: RuleContext, diagnostics: Diagnostic[]): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const d of diagnostics) {
+    if (d.source !== DIAGNOSTIC_SOURCE) continue;
+    const fix = fixesFor(ctx, d).find((f) => f.isPreferred);
+    if (!fix || fix.edits.some((e) => edits.some((x) => overlaps(x.range, e.range)))) continue;
+    edits.push(...fix.edits);
+  }
+  return edits;
+}
