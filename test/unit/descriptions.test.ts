@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import descriptions from '../../schemas/src/descriptions.en.json';
+import korean from '../../schemas/src/descriptions.ko.json';
 
 // The facts are not shipped: they sit beside the main checkout (../shared) or, for a worktree under
 // <root>/wt/<name>, two levels up. FACTS_DIR overrides both. From out/test/unit the repository root is three levels up.
@@ -26,12 +27,25 @@ test('descriptions cover the known keys', () => {
   assert.ok(entries.length >= 400, `only ${entries.length} descriptions`);
 });
 
-test('every description is a short non-empty string', () => {
-  for (const [key, value] of entries) {
+const translations: Record<string, Record<string, unknown>> = { ko: korean };
+
+function assertShortTexts(list: [string, unknown][]): void {
+  for (const [key, value] of list) {
     assert.equal(typeof value, 'string', key);
     const text = value as string;
     assert.ok(text.trim().length > 0, `${key} is empty`);
     assert.ok(text.length < 600, `${key} has ${text.length} characters`);
+  }
+}
+
+test('every description is a short non-empty string', () => {
+  assertShortTexts(entries);
+});
+
+test('translations describe exactly the English keys, in the same order', () => {
+  for (const [lang, table] of Object.entries(translations)) {
+    assert.deepEqual(Object.keys(table), Object.keys(descriptions), lang);
+    assertShortTexts(Object.entries(table));
   }
 });
 
