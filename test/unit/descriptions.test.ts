@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import descriptions from '../../schemas/src/descriptions.en.json';
 import korean from '../../schemas/src/descriptions.ko.json';
+import chinese from '../../schemas/src/descriptions.zh-cn.json';
 
 // The facts are not shipped: they sit beside the main checkout (../shared) or, for a worktree under
 // <root>/wt/<name>, two levels up. FACTS_DIR overrides both. From out/test/unit the repository root is three levels up.
@@ -27,7 +28,7 @@ test('descriptions cover the known keys', () => {
   assert.ok(entries.length >= 400, `only ${entries.length} descriptions`);
 });
 
-const translations: Record<string, Record<string, unknown>> = { ko: korean };
+const translations: Record<string, Record<string, unknown>> = { ko: korean, 'zh-cn': chinese };
 
 function assertShortTexts(list: [string, unknown][]): void {
   for (const [key, value] of list) {
