@@ -40,7 +40,7 @@ function factsLine(arg, schemaType) {
 
 function deprecation(arg) {
   const a = arg.transformers_availability;
-  if (a && a['4.57.6'] && !a['5.0-5.1 (stored)'] && !a['5.17.0']) {
+  if (arg.group === 'transformers' && a && a['4.57.6'] && !a['5.0-5.1 (stored)'] && !a['5.17.0']) {
     return `Only transformers 4.x knows \`${arg.name}\`; with transformers 5 it is an unknown key.`;
   }
   if (arg.name === 'warmup_ratio') return 'Deprecated in transformers 5: its value is copied into `warmup_steps`; write `warmup_steps` instead.';
@@ -61,7 +61,13 @@ export function generate(factsDir) {
       default: arg.default,
     };
     if (listAccepted(arg)) prop.items = { type: arg.name === 'interleave_probs' ? 'number' : 'string' };
-    if (arg.choices) prop.enum = arg.nullable ? [...arg.choices, null] : arg.choices;
+    const takesList = Array.isArray(type) && type.includes('array');
+    if (arg.choices && takesList) {
+      // The choices name list items (fsdp/debug also take them as one space-separated string).
+      prop.items = { enum: arg.choices };
+    } else if (arg.choices) {
+      prop.enum = arg.nullable ? [...arg.choices, null] : arg.choices;
+    }
     const dep = deprecation(arg);
     if (dep) prop.deprecationMessage = dep;
     const meta = { group: arg.group, commands: arg.commands };

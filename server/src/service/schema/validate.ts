@@ -95,8 +95,9 @@ function keyNotes(entry: ConfigEntry): Diagnostic[] {
   const meta = schema['x-llamafactory'];
   const out: Diagnostic[] = [];
   if (meta.requiresEnv) {
+    const env = mcaKeys.has(entry.key) ? `USE_MCA=1 or ${meta.requiresEnv}` : meta.requiresEnv;
     out.push(makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, 'requires-env',
-      `\`${entry.key}\` is accepted only when the job is launched with ${meta.requiresEnv}; otherwise it is an unknown key.`));
+      `\`${entry.key}\` is accepted only when the job is launched with ${env}; otherwise it is an unknown key.`));
   }
   if (schema.deprecationMessage) {
     const severity = entry.key === 'warmup_ratio' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning;

@@ -1,0 +1,56 @@
+// Test helpers: an in-memory host (every file absent unless given), a real
+// file-system host, caret markers for positions, and a one-call analysis.
+import * as path from 'node:path';
+import type { Position } from 'vscode-languageserver-types';
+import { createNodeHost } from '../server/src/nodeHost';
+import { createLanguageService, defaultSettings } from '../server/src/service';
+import type { ServiceHost, ServiceSettings } from '../server/src/service';
+
+/** Repository root (tests run from out/test/...). */
+export const repoRoot = path.resolve(__dirname, '..', '..');
+/** The read-only facts and corpus beside the checkout. */
+export const sharedDir = path.resolve(repoRoot, '..', 'shared');
+export const corpusDir = path.join(sharedDir, 'corpus', 'llamafactory');
+export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
+
+/** A host over a map of absolute paths to contents; folders are inferred from the paths. */
+export function memoryHost(files: Record<string, string> = {}, roots: string[] = []): ServiceHost {
+  const dirs = new Set<string>();
+  for (const f of Object.keys(files)) for (let d = path.dirname(f); d !== path.dirname(d); d = path.dirname(d)) dirs.add(d);
+  return {
+    readFile: (p) => files[path.resolve(p)],
+    isDirectory: (p) => dirs.has(path.resolve(p)),
+    listDir: (p) => Object.keys(files).filter((f) => path.dirname(f) === path.resolve(p)).map((f) => path.basename(f)),
+    searchRoots: () => roots,
+    env: () => undefined,
+    homeDir: () => '/nonexistent-home',
+  };
+}
+
+export function fsHost(roots: string[] = []): ServiceHost {
+  return createNodeHost(() => roots);
+}
+
+export const CARET = '‸';
+
+/** Removes the caret marker and returns where it was. */
+export function caret(textWithCaret: string): { text: string; position: Position } {
+  const at = textWithCaret.indexOf(CARET);
+  if (at < 0) throw new Error('no caret marker in fixture');
+  const before = textWithCaret.slice(0, at);
+  const lines = before.split('\n');
+  return { text: before + textWithCaret.slice(at + CARET.length), position: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+}
+
+export function analyzeText(text: string, opts: { host?: ServiceHost; configPath?: string; settings?: Partial<ServiceSettings> } = {}) {
+  const host = opts.host ?? memoryHost();
+  const service = createLanguageService(host);
+  const configPath = opts.configPath ?? '/work/project/config.yaml';
+  const result = service.analyze({ uri: `file://${configPath}`, text, configPath }, { ...defaultSettings, ...opts.settings });
+  return { service, ...result };
+}
+
+/** Diagnostics as compact `line:code` strings (1-based lines) for readable assertions. */
+export function codesByLine(diags: { range: { start: Position }; code?: string | number }[]): string[] {
+  return diags.map((d) => `${d.range.start.line + 1}:${String(d.code)}`);
+}
