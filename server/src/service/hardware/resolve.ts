@@ -129,15 +129,17 @@ export function resolveGpu(name: string, hints: ResolveHints = {}): GpuMatch | u
   };
 }
 
-/** Catalog ids closest in spelling to `name`, for "did you mean". */
+/** Catalog ids closest in spelling to `name`, one per GPU model, for "did you mean". */
 export function suggestGpuIds(name: string, limit = 3): string[] {
   const model = parse(name).model || name.toLowerCase();
-  return entries
-    .map((e) => ({ id: e.gpu.id, d: editDistance(model, e.key.model) }))
-    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
+  const models = [...new Set(entries.map((e) => e.key.model))];
+  return models
+    .map((m) => ({ m, d: editDistance(model, m) }))
     .filter((s) => s.d <= Math.max(2, Math.ceil(model.length / 2)))
+    .sort((a, b) => a.d - b.d || a.m.localeCompare(b.m))
     .slice(0, limit)
-    .map((s) => s.id);
+    .map((s) => resolveGpu(s.m)?.gpu.id)
+    .filter((id): id is string => id !== undefined);
 }
 
 function editDistance(a: string, b: string): number {
