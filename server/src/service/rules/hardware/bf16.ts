@@ -1,0 +1,50 @@
+// bf16 on a GPU without bfloat16 hardware (NVIDIA before Ampere, Apple M1/M2).
+// transformers' device check counts emulation as support on PyTorch 2.3+, so
+// the run starts and trains slower than fp32; older PyTorch refuses (R79, R133).
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { recommendedPrecisions } from '../../hardware/catalog';
+import type { GpuFacts } from '../../hardware/types';
+import { makeDiagnostic } from '../../types';
+import type { Fix, Rule, RuleContext } from '../types';
+import { PRECISION_WORDS, replaceFlag, switchPrecision } from './precision';
+import { isSet } from './values';
+
+const CODE = 'hw-bf16-emulated';
+const KEYS = ['bf16', 'pure_bf16', 'bf16_full_eval'];
+
+function why(gpu: GpuFacts): string {
+  if (gpu.torchDevice === 'mps') {
+    return `${gpu.name} has no bfloat16 hardware: Metal emulates it in fp32, so it is no faster and needs macOS 14 and PyTorch 2.6 or newer.`;
+  }
+  return `${gpu.name} has no bfloat16 hardware (compute capability ${gpu.computeCapability}): PyTorch 2.3+ emulates it in fp32, slower than plain fp32, and older PyTorch refuses to start.`;
+}
+
+export const bf16Rule: Rule = {
+  codes: [CODE],
+  covers: ['R79', 'R133'],
+  check(ctx: RuleContext): Diagnostic[] {
+    const gpu = ctx.target?.gpu;
+    if (!gpu || gpu.bf16 !== 'emulated') return [];
+    const use = recommendedPrecisions(gpu)[0] ?? 'fp32';
+    return KEYS.filter((k) => isSet(ctx.doc, k) && ctx.doc.byKey.has(k)).map((k) =>
+      makeDiagnostic(ctx.doc.byKey.get(k)!.keyRange, DiagnosticSeverity.Warning, CODE,
+        `${why(gpu)} Use ${PRECISION_WORDS[use]} on this GPU.`, { gpu: gpu.id, key: k }),
+    );
+  },
+  fixes(ctx: RuleContext, diagnostic: Diagnostic): Fix[] {
+    const gpu = ctx.target?.gpu;
+    if (!gpu) return [];
+    const key = (diagnostic.data as { key?: string } | undefined)?.key;
+    const choices = recommendedPrecisions(gpu).filter((p) => p !== 'bf16');
+    return choices.map((p, i) => {
+      const edits = key === 'bf16_full_eval'
+        ? replaceFlag(ctx.doc, key, p === 'fp16' ? 'fp16_full_eval' : undefined)
+        : switchPrecision(ctx.doc, p);
+      const title = key === 'bf16_full_eval'
+        ? (p === 'fp16' ? 'Evaluate in fp16 instead of bf16' : 'Evaluate in fp32 instead of bf16')
+        : `Train in ${p} instead of bf16`;
+      return { title, edits, isPreferred: i === 0 };
+    });
+  },
+};

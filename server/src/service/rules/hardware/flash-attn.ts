@@ -1,0 +1,56 @@
+// flash_attn: fa2 / fa3 on a GPU their kernels do not run on. LLaMA-Factory
+// only checks that the package imports: on NVIDIA before Ampere, flash-attn 2
+// installs and then fails inside the kernel; FlashAttention-3 is built for
+// Hopper only. Elsewhere (Apple, Intel, Gaudi, MI100) the package cannot be
+// installed, so LLaMA-Factory warns and keeps the default attention.
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { setValue } from '../../edits';
+import type { GpuFacts } from '../../hardware/types';
+import { makeDiagnostic } from '../../types';
+import type { Fix, Rule, RuleContext } from '../types';
+
+const CODE = 'hw-flash-attn-unsupported';
+const PARTIAL_CODE = 'hw-flash-attn-partial';
+
+function problem(gpu: GpuFacts, value: string): { severity: DiagnosticSeverity; code: string; message: string } | undefined {
+  const nvidia = gpu.computeCapability !== null;
+  if (value === 'fa2') {
+    if (gpu.flashAttn2 === 'partial') {
+      return { severity: DiagnosticSeverity.Information, code: PARTIAL_CODE,
+        message: `FlashAttention-2 on ${gpu.name} needs flash-attn's Triton backend (FLASH_ATTENTION_TRITON_AMD_ENABLE=TRUE) or a build from its main branch; without it LLaMA-Factory keeps the default attention.` };
+    }
+    if (gpu.flashAttn2 !== 'unsupported') return undefined;
+    if (nvidia) {
+      return { severity: DiagnosticSeverity.Error, code: CODE,
+        message: `FlashAttention-2 needs an Ampere or newer GPU; on ${gpu.name} (compute capability ${gpu.computeCapability}) its kernels stop the run at the first step. Use \`sdpa\`.` };
+    }
+    return { severity: DiagnosticSeverity.Warning, code: CODE,
+      message: `The flash-attn package does not support ${gpu.name}, so LLaMA-Factory warns and falls back to the default attention. Write \`sdpa\` to say what runs.` };
+  }
+  if (value === 'fa3' && !gpu.flashAttn3) {
+    if (nvidia) {
+      return { severity: DiagnosticSeverity.Error, code: CODE,
+        message: `FlashAttention-3 runs on Hopper GPUs (H100, H200, GH200) only; ${gpu.name} cannot run its kernels. Use \`sdpa\` (or \`fa2\` on Ampere and newer).` };
+    }
+    return { severity: DiagnosticSeverity.Warning, code: CODE,
+      message: `FlashAttention-3 is built for NVIDIA Hopper only, so on ${gpu.name} LLaMA-Factory warns and falls back to the default attention. Write \`sdpa\` to say what runs.` };
+  }
+  return undefined;
+}
+
+export const flashAttnRule: Rule = {
+  codes: [CODE, PARTIAL_CODE],
+  covers: [],
+  check(ctx: RuleContext): Diagnostic[] {
+    const gpu = ctx.target?.gpu;
+    const entry = ctx.doc.byKey.get('flash_attn');
+    if (!gpu || !entry || typeof entry.value !== 'string') return [];
+    const found = problem(gpu, entry.value);
+    return found ? [makeDiagnostic(entry.valueRange, found.severity, found.code, found.message, { gpu: gpu.id })] : [];
+  },
+  fixes(ctx: RuleContext, diagnostic: Diagnostic): Fix[] {
+    if (diagnostic.code !== CODE) return [];
+    return [{ title: 'Use PyTorch SDPA attention', edits: [setValue(ctx.doc, 'flash_attn', 'sdpa')!], isPreferred: true }];
+  },
+};

@@ -1,0 +1,77 @@
+// Checks decided by how many GPUs the job runs on (`ctx.target.count`).
+// `llamafactory-cli train` starts torchrun only with more than one GPU (or
+// FORCE_TORCHRUN=1), so the count says whether the run is distributed.
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { setValue } from '../../edits';
+import { makeDiagnostic } from '../../types';
+import type { Fix, Rule, RuleContext } from '../types';
+import { countSeverity, isSet, truthy, valueOf } from './values';
+
+const DEEPSPEED = 'hw-deepspeed-single-gpu';
+const LAYERWISE = 'hw-layerwise-distributed';
+const LAYOUT = 'hw-parallel-layout';
+
+const PARALLEL_KEYS = ['tensor_model_parallel_size', 'pipeline_model_parallel_size', 'context_parallel_size', 'expert_model_parallel_size'];
+
+/** Single-process features: the switch that turns them on and the layer-wise flag. */
+const SINGLE_PROCESS = [
+  { on: 'use_galore', key: 'galore_layerwise', what: 'Layer-wise GaLore' },
+  { on: 'use_apollo', key: 'apollo_layerwise', what: 'Layer-wise APOLLO' },
+] as const;
+
+function gpus(n: number): string {
+  return n === 1 ? '1 GPU' : `${n} GPUs`;
+}
+
+export const gpuCountRule: Rule = {
+  codes: [DEEPSPEED, LAYERWISE, LAYOUT],
+  covers: ['R118', 'R125', 'R135', 'R136', 'R137'],
+  check(ctx: RuleContext): Diagnostic[] {
+    const target = ctx.target;
+    if (!target) return [];
+    const { doc } = ctx;
+    const out: Diagnostic[] = [];
+    const count = target.count;
+    const deepspeed = doc.byKey.get('deepspeed');
+    if (count === 1 && deepspeed && isSet(doc, 'deepspeed') && !truthy(forced(ctx))) {
+      out.push(makeDiagnostic(deepspeed.keyRange, DiagnosticSeverity.Warning, DEEPSPEED,
+        'With 1 GPU, `llamafactory-cli train` does not start torchrun, and DeepSpeed then refuses a run that is not distributed. Launch with `FORCE_TORCHRUN=1`, or remove `deepspeed`.'));
+    }
+    if (count > 1) {
+      for (const f of SINGLE_PROCESS) {
+        const entry = doc.byKey.get(f.key);
+        if (entry && isSet(doc, f.on) && isSet(doc, f.key)) {
+          out.push(makeDiagnostic(entry.keyRange, countSeverity(target), LAYERWISE,
+            `${f.what} runs in a single process only, but ${gpus(count)} make the run distributed. Set \`${f.key}: false\` or train on one GPU.`));
+        }
+      }
+      const mode = doc.byKey.get('badam_mode');
+      if (mode && isSet(doc, 'use_badam') && valueOf(doc, 'badam_mode') === 'ratio') {
+        out.push(makeDiagnostic(mode.valueRange, countSeverity(target), LAYERWISE,
+          `BAdam's ratio mode runs in a single process only, but ${gpus(count)} make the run distributed. Use \`badam_mode: layer\` with DeepSpeed ZeRO-3, or train on one GPU.`));
+      }
+    }
+    const sizes = PARALLEL_KEYS.map((k) => Number(valueOf(doc, k)));
+    const product = sizes.reduce((a, b) => a * (Number.isInteger(b) && b > 0 ? b : 1), 1);
+    const first = PARALLEL_KEYS.map((k) => doc.byKey.get(k)).find((e) => e && Number(e.value) > 1);
+    if (first && (product > count || count % product !== 0)) {
+      // Megatron layouts span nodes; the target count may describe one of them, so this stays a warning.
+      out.push(makeDiagnostic(first.keyRange, DiagnosticSeverity.Warning, LAYOUT,
+        `The Megatron parallel sizes multiply to ${product}, which must divide the number of GPUs; the target has ${gpus(count)}.`));
+    }
+    return out;
+  },
+  fixes(ctx: RuleContext, diagnostic: Diagnostic): Fix[] {
+    if (diagnostic.code !== LAYERWISE) return [];
+    const entry = ctx.doc.entries.find((e) => e.keyRange.start.line === diagnostic.range.start.line);
+    const feature = SINGLE_PROCESS.find((f) => f.key === entry?.key);
+    if (!feature) return [];
+    return [{ title: `Set ${feature.key} to false`, edits: [setValue(ctx.doc, feature.key, false)!], isPreferred: true }];
+  },
+};
+
+function forced(ctx: RuleContext): unknown {
+  const v = ctx.host.env('FORCE_TORCHRUN');
+  return v && !['0', 'false'].includes(v.toLowerCase()) ? v : undefined;
+}

@@ -1,0 +1,77 @@
+// Shared setup for the hardware tests: a ServiceHost over node:fs, fixtures,
+// targets by catalog id, and running the hardware rules and their fixes.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { parseConfig } from '../../server/src/service/document';
+import type { ConfigDocument } from '../../server/src/service/document';
+import { applyEdits } from '../../server/src/service/edits';
+import { gpuById } from '../../server/src/service/hardware/catalog';
+import type { TargetGpu } from '../../server/src/service/hardware/types';
+import { hardwareRules } from '../../server/src/service/rules/hardware';
+import type { RuleContext } from '../../server/src/service/rules/types';
+import { defaultSettings } from '../../server/src/service/types';
+import type { ServiceHost } from '../../server/src/service/types';
+
+export const repoRoot = path.resolve(__dirname, '../../..');
+export const corpusRoot = path.resolve(repoRoot, '../shared/corpus/llamafactory');
+const worktreeCorpus = path.resolve(repoRoot, '../../shared/corpus/llamafactory');
+/** The upstream corpus: next to the repository, or next to the worktrees folder. */
+export const corpus = fs.existsSync(corpusRoot) ? corpusRoot : worktreeCorpus;
+
+export function nodeHost(env: Record<string, string> = {}): ServiceHost {
+  return {
+    readFile: (p) => {
+      try {
+        return fs.readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    isDirectory: (p) => fs.existsSync(p) && fs.statSync(p).isDirectory(),
+    listDir: (p) => {
+      try {
+        return fs.readdirSync(p);
+      } catch {
+        return [];
+      }
+    },
+    searchRoots: () => [corpus],
+    env: (name) => env[name],
+    homeDir: () => os.homedir(),
+  };
+}
+
+export function fixture(name: string): { path: string; doc: ConfigDocument } {
+  const p = path.join(repoRoot, 'test/fixtures/hardware', name);
+  return { path: p, doc: parseConfig(`file://${p}`, fs.readFileSync(p, 'utf8')) };
+}
+
+export function target(id: string, count = 1, source: TargetGpu['source'] = 'setting'): TargetGpu {
+  const gpu = gpuById(id);
+  if (!gpu) throw new Error(`no catalog id ${id}`);
+  return { gpu, count, source };
+}
+
+export function context(doc: ConfigDocument, t: TargetGpu | undefined, configPath = '/tmp/config.yaml', env: Record<string, string> = {}): RuleContext {
+  return { doc, configPath, host: nodeHost(env), settings: defaultSettings, target: t };
+}
+
+export function check(ctx: RuleContext): Diagnostic[] {
+  return hardwareRules.flatMap((r) => r.check(ctx));
+}
+
+/** Applies the preferred fix of the rule that emitted `d` and returns the new text. */
+export function applyPreferredFix(ctx: RuleContext, d: Diagnostic): string {
+  const rule = hardwareRules.find((r) => r.codes.includes(String(d.code)));
+  const fixes = rule?.fixes?.(ctx, d) ?? [];
+  const fix = fixes.find((f) => f.isPreferred) ?? fixes[0];
+  if (!fix) throw new Error(`no fix for ${d.code}`);
+  return applyEdits(ctx.doc, fix.edits);
+}
+
+/** Whole-line comments of a text, to check that fixes keep them. */
+export function comments(text: string): string[] {
+  return text.split('\n').filter((l) => l.trimStart().startsWith('#'));
+}
