@@ -134,7 +134,7 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
       continue;
     }
     const configPath = path.resolve(file);
-    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings);
+    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings, { gpuSource: 'cli' });
     const report: FileReport = {
       file,
       kind: a.kind,

@@ -174,7 +174,7 @@ export function startServer(connection: Connection): void {
     const td = documents.get(p.uri);
     if (!td) return { kind: 'other' as const, target: '' };
     const a = await analyse(td);
-    return { kind: a.kind, target: a.context.target ? `${a.context.target.gpu.name} ×${a.context.target.count}` : 'No target GPU: hardware checks are off' };
+    return { kind: a.kind, target: a.targetStatus };
   });
 
   documents.listen(connection);

@@ -4,7 +4,8 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigDocument } from './document';
-import type { TargetGpu } from './hardware/types';
+import { resolveTarget } from './hardware/target';
+import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
 import { rules } from './rules';
 import type { RuleContext } from './rules/types';
@@ -17,14 +18,18 @@ export interface AnalyzeInput {
   /** File-system path of the config, for the paths it references. */
   configPath: string;
   settings: ServiceSettings;
-  /** The target GPU, already resolved by the caller (directive, setting, detection or CLI flag). */
-  target?: TargetGpu;
+  /** The GPU found on this machine (nvidia-smi), when detection is allowed. */
+  detected?: DetectedGpu;
+  /** Whether settings.gpu came from the editor settings or the CLI's --gpu flag. */
+  gpuSource?: 'setting' | 'cli';
 }
 
 export interface Analysis {
   kind: ConfigKind;
   diagnostics: Diagnostic[];
   context: RuleContext;
+  /** One sentence on the target GPU (or why there is none) for the status item. */
+  targetStatus: string;
 }
 
 /** The kind after the `files` setting: a matching file counts as a v0 config even without the usual keys. */
@@ -38,9 +43,10 @@ export function effectiveKind(doc: ConfigDocument, configPath: string, settings:
 export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
-  const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: input.target };
-  if (kind === 'other') return { kind, diagnostics: [], context };
-  const found: Diagnostic[] = [...doc.problems];
+  const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource);
+  const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
+  if (kind === 'other') return { kind, diagnostics: [], context, targetStatus: resolved.status };
+  const found: Diagnostic[] = [...doc.problems, ...resolved.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
   if (kind === 'llamafactory-v0' && doc.yaml) {
     found.push(...validateV0(doc));
@@ -71,7 +77,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
     diagnostics.push(d);
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { kind, diagnostics, context };
+  return { kind, diagnostics, context, targetStatus: resolved.status };
 }
 
 function severityOf(s: Exclude<RuleSeverity, 'off'>): DiagnosticSeverity {

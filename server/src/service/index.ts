@@ -10,11 +10,17 @@ import { complete } from './features/completion';
 import { hover } from './features/hover';
 import { links } from './features/links';
 import { symbols } from './features/symbols';
+import type { DetectedGpu } from './hardware/target';
 import type { TargetGpu } from './hardware/types';
 import type { RuleContext } from './rules/types';
 import type { ServiceHost, ServiceSettings } from './types';
 
-export type { Analysis, ConfigDocument, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+export type { Analysis, ConfigDocument, DetectedGpu, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+
+export interface TargetOptions {
+  detected?: DetectedGpu;
+  gpuSource?: 'setting' | 'cli';
+}
 export { defaultSettings } from './types';
 
 export interface DocumentInput {
@@ -28,7 +34,7 @@ export interface DocumentInput {
 
 export interface LanguageService {
   parse(input: DocumentInput): ConfigDocument;
-  analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetGpu): Analysis & { doc: ConfigDocument };
+  analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
   hover(doc: ConfigDocument, position: Position): Hover | null;
   complete(doc: ConfigDocument, position: Position, configPath: string): CompletionItem[];
   symbols(doc: ConfigDocument): DocumentSymbol[];
@@ -53,7 +59,7 @@ export function createLanguageService(host: ServiceHost, limits?: ParseLimits): 
       const doc = parse(input);
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
-      return { ...analyze(host, { doc, configPath: input.configPath, settings, target }), doc };
+      return { ...analyze(host, { doc, configPath: input.configPath, settings, ...target }), doc };
     },
     hover: (doc, p) => hover(doc, p),
     complete: (doc, p, configPath) => complete(doc, p, configPath, host),

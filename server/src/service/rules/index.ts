@@ -1,4 +1,5 @@
 // The rule registry: the only list of rules the service runs.
+import { hardwareRules } from './hardware';
 import type { Rule } from './types';
 
-export const rules: readonly Rule[] = [];
+export const rules: readonly Rule[] = [...hardwareRules];

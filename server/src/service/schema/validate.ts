@@ -157,7 +157,11 @@ function choiceError(key: string, range: Range, value: unknown, allowed: unknown
   const listed = allowed.map((a) => (a === null ? 'null' : String(a))).join(', ');
   const data: ReplaceData | undefined = suggestion !== undefined ? { key, replacement: suggestion } : undefined;
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-choice',
-    `${describeValue(value)} is not a valid \`${key}\`. Allowed: ${listed}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, data);
+    `${capitalize(describeValue(value))} is not a valid \`${key}\`. Allowed: ${listed}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, data);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function describeTypes(types: string[]): string {

@@ -8,7 +8,7 @@ import type { GpuFacts } from '../../hardware/types';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { PRECISION_WORDS, replaceFlag, switchPrecision } from './precision';
-import { isSet } from './values';
+import { isSet } from '../../values';
 
 const CODE = 'hw-bf16-emulated';
 const KEYS = ['bf16', 'pure_bf16', 'bf16_full_eval'];

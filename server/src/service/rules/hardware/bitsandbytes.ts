@@ -10,7 +10,7 @@ import { insertKey, setValue } from '../../edits';
 import type { GpuFacts } from '../../hardware/types';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { isSet, valueOf } from './values';
+import { isSet, valueOf } from '../../values';
 
 const INT8 = 'hw-bnb-int8-unsupported';
 const LIMITED = 'hw-bnb-limited';

@@ -7,7 +7,7 @@ import { recommendedPrecisions } from '../../hardware/catalog';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { switchPrecision } from './precision';
-import { isSet } from './values';
+import { isSet } from '../../values';
 
 const CODE = 'hw-fp16-slow';
 

@@ -6,7 +6,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { removeKey } from '../../edits';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { isSet } from './values';
+import { isSet } from '../../values';
 
 const CODE = 'hw-fp8-unsupported';
 

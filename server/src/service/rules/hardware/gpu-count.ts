@@ -6,7 +6,8 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { setValue } from '../../edits';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { countSeverity, isSet, truthy, valueOf } from './values';
+import { isSet, truthy, valueOf } from '../../values';
+import { countSeverity } from './count';
 
 const DEEPSPEED = 'hw-deepspeed-single-gpu';
 const LAYERWISE = 'hw-layerwise-distributed';

@@ -10,7 +10,7 @@ import type { Fix, Rule, RuleContext } from '../types';
 import { configPrecision, PRECISION_WORDS, switchPrecision } from './precision';
 import { bf16Rule } from './bf16';
 import { fp16SlowRule } from './fp16-slow';
-import { isSet, isTraining } from './values';
+import { isSet, isTraining } from '../../values';
 
 const CODE = 'hw-precision-hint';
 

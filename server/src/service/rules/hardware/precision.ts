@@ -3,7 +3,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../../document';
 import { insertKey, removeKey, renameKey, setValue } from '../../edits';
 import type { Precision } from '../../hardware/catalog';
-import { isSet } from './values';
+import { isSet } from '../../values';
 
 const FLAGS = ['bf16', 'pure_bf16', 'fp16'] as const;
 

@@ -8,7 +8,7 @@ import type { GpuFacts } from '../../hardware/types';
 import { removeKey } from '../../edits';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { isSet } from './values';
+import { isSet } from '../../values';
 
 const CODE = 'hw-tf32-unsupported';
 
