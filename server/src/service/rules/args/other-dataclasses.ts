@@ -2,7 +2,7 @@
 // "must be at least N" bounds that several dataclasses assert on their own.
 import traits from '../../facts/arg-traits.json';
 import { resolveReference } from '../../files';
-import { defineRule, DiagnosticSeverity, firstWritten, report } from './report';
+import { defineRule, DiagnosticSeverity, report } from './report';
 import { isSet, numberArg, stringArg, truthy } from './values';
 
 /** Integer keys LLaMA-Factory or transformers reject below a minimum, with the row. */
@@ -39,7 +39,7 @@ export const sequenceParallelNeedsTp = defineRule(['sequence-parallel-needs-tp']
 });
 
 export const evalArguments = defineRule(['eval-task-missing', 'eval-save-dir-exists'], ['R58', 'R59'], (ctx) => {
-  const evalKey = firstWritten(ctx, traits.evalOnly);
+  const evalKey = ctx.doc.entries.find((e) => traits.evalOnly.includes(e.key))?.key;
   if (evalKey === undefined) return [];
   const out = [];
   if (!isSet(ctx.doc, 'task')) {

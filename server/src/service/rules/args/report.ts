@@ -39,7 +39,8 @@ export function report(
 ): Diagnostic | undefined {
   const entry = ctx.doc.byKey.get(key);
   if (!entry) return undefined;
-  const range = options.onValue ? entry.valueRange : entry.keyRange;
+  // A block value (list or mapping on the following lines) is flagged at its key.
+  const range = options.onValue && entry.valueRange.start.line === entry.keyRange.start.line ? entry.valueRange : entry.keyRange;
   const d = makeDiagnostic(range, severity, code, message, options.fixes?.length ? { fixes: options.fixes } : undefined);
   const related: DiagnosticRelatedInformation[] = [];
   for (const r of options.related ?? []) {
