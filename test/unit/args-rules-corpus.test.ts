@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { argsRules, argsUndecidable } from '../../server/src/service/rules/args';
 import { contextFor, corpusRoot, runRules } from './args-rules-support';
 
 /** v0 example configs: every .yaml except accelerate/v1 folders and files that are not configs. */
@@ -40,4 +41,15 @@ test('no upstream v0 example gets an error from the argument rules', () => {
     }
   }
   assert.deepEqual(errors, []);
+});
+
+test('every row of rules.md sections 1-6 is implemented by a rule or explained', () => {
+  const rulesMd = fs.readFileSync(path.join(corpusRoot, '../../facts/rules.md'), 'utf8');
+  const start = rulesMd.indexOf('## 1.');
+  const end = rulesMd.indexOf('## 7.');
+  const rows = [...rulesMd.slice(start, end).matchAll(/^\| (R\d+) \|/gm)].map((m) => m[1]);
+  assert.ok(rows.length > 100);
+  const covered = new Set(argsRules.flatMap((r) => r.covers));
+  const open = rows.filter((r) => covered.has(r) === (r in argsUndecidable));
+  assert.deepEqual(open, [], 'each row is either covered or explained, never both or neither');
 });
