@@ -1,0 +1,24 @@
+// Deprecated transformers keys (rules.md R99, and logging_dir from R86): 4.x
+// warns and moves the value; 5.x no longer knows the 4.x-only keys at all.
+import traits from '../../facts/arg-traits.json';
+import { defineRule, DiagnosticSeverity, report } from './report';
+
+const DEPRECATED: Readonly<Record<string, { replacement: string | null; instead: string | null }>> = traits.deprecated;
+
+export const deprecatedKeys = defineRule(['deprecated-key'], ['R86', 'R99'], (ctx) => [
+  ...Object.entries(DEPRECATED).map(([key, { replacement, instead }]) => {
+    if (!ctx.doc.byKey.has(key)) return undefined;
+    const use = instead ? ` Use \`${instead}\` instead.` : '';
+    const canRename = replacement !== null && !ctx.doc.byKey.has(replacement);
+    return report(ctx, key, DiagnosticSeverity.Warning, 'deprecated-key',
+      `\`${key}\` is deprecated in transformers 4.x and rejected as unknown by 5.x.${use}`,
+      {
+        related: replacement ? [{ key: replacement, message: 'the replacement is already set here' }] : [],
+        fixes: canRename ? [{ title: `Rename to ${replacement}`, ops: [{ rename: key, to: replacement }], preferred: true }] : [],
+      });
+  }),
+  report(ctx, 'logging_dir', DiagnosticSeverity.Information, 'deprecated-key',
+    '`logging_dir` is deprecated from transformers 5.0 (set the TENSORBOARD_LOGGING_DIR environment variable there); 4.x still reads it.'),
+]);
+
+export const deprecatedRules = [deprecatedKeys];

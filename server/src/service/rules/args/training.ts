@@ -1,0 +1,213 @@
+// transformers TrainingArguments.__post_init__ checks (rules.md section 6). These
+// keys exist only in the train parser, so a config that writes them is a train
+// config; the checks follow transformers 4.57 and note where 5.x differs.
+import type { RuleContext } from '../types';
+import { defineRule, DiagnosticSeverity, firstWritten, report, show } from './report';
+import { argValue, has, isSet, numberArg, truthy } from './values';
+
+function strategy(ctx: RuleContext, key: string): unknown {
+  return argValue(ctx.doc, key);
+}
+
+/** The eval interval after transformers fills an unset or zero eval_steps from logging_steps. */
+function effectiveEvalSteps(ctx: RuleContext): number | undefined {
+  const eval_ = numberArg(ctx.doc, 'eval_steps');
+  return eval_ === undefined || eval_ === 0 ? numberArg(ctx.doc, 'logging_steps') : eval_;
+}
+
+export const outputDirDefault = defineRule(['output-dir-default'], ['R68'], (ctx) => {
+  if (!truthy(ctx.doc, 'do_train') || isSet(ctx.doc, 'output_dir')) return [];
+  return [report(ctx, has(ctx.doc, 'output_dir') ? 'output_dir' : 'do_train', DiagnosticSeverity.Information, 'output-dir-default',
+    'No `output_dir` is set, so checkpoints and the trained model are written to `trainer_output` in the launch folder.')];
+});
+
+export const doEvalForced = defineRule(['do-eval-forced'], ['R71'], (ctx) => {
+  const s = strategy(ctx, 'eval_strategy');
+  if (typeof s !== 'string' || s === 'no' || !has(ctx.doc, 'do_eval') || truthy(ctx.doc, 'do_eval')) return [];
+  return [report(ctx, 'do_eval', DiagnosticSeverity.Warning, 'do-eval-forced',
+    `${show('eval_strategy', s)} turns evaluation on, so this \`do_eval\` value is ignored.`,
+    {
+      related: [{ key: 'eval_strategy', message: 'enables evaluation' }],
+      fixes: [
+        { title: 'Set do_eval: true', ops: [{ set: 'do_eval', value: true }], preferred: true },
+        { title: 'Set eval_strategy: "no"', ops: [{ set: 'eval_strategy', value: 'no' }] },
+      ],
+    })];
+});
+
+export const stepIntervals = defineRule(['eval-steps-from-logging', 'logging-steps-zero', 'steps-not-integer'], ['R73', 'R74', 'R75'], (ctx) => {
+  const out = [];
+  const logging = numberArg(ctx.doc, 'logging_steps');
+  if (strategy(ctx, 'eval_strategy') === 'steps' && logging !== undefined) {
+    const ev = numberArg(ctx.doc, 'eval_steps');
+    if (!isSet(ctx.doc, 'eval_steps') || ev === 0) {
+      out.push(logging > 0
+        ? report(ctx, 'eval_strategy', DiagnosticSeverity.Information, 'eval-steps-from-logging',
+          `No \`eval_steps\` is set, so evaluation runs every \`logging_steps\` (${logging}) steps.`,
+          { related: [{ key: 'logging_steps', message: 'used as the eval interval' }] })
+        : report(ctx, 'eval_strategy', DiagnosticSeverity.Error, 'eval-steps-from-logging',
+          `Step-based evaluation needs an interval: set \`eval_steps\` (\`logging_steps\` is ${logging}, so it cannot stand in).`,
+          { related: [{ key: 'logging_steps', message: 'not usable as the eval interval' }] }));
+    }
+  }
+  if (strategy(ctx, 'logging_strategy') === 'steps' && logging === 0) {
+    out.push(report(ctx, 'logging_steps', DiagnosticSeverity.Error, 'logging-steps-zero',
+      'Step-based logging needs a non-zero `logging_steps`.',
+      { onValue: true, fixes: [{ title: 'Set logging_steps: 10', ops: [{ set: 'logging_steps', value: 10 }] }] }));
+  }
+  for (const [strategyKey, stepsKey] of [['logging_strategy', 'logging_steps'], ['eval_strategy', 'eval_steps'], ['save_strategy', 'save_steps']]) {
+    const steps = numberArg(ctx.doc, stepsKey);
+    if (strategy(ctx, strategyKey) !== 'steps' || !has(ctx.doc, stepsKey) || steps === undefined || steps <= 1 || Number.isInteger(steps)) continue;
+    const whole = Math.round(steps);
+    out.push(report(ctx, stepsKey, DiagnosticSeverity.Error, 'steps-not-integer',
+      `\`${stepsKey}\` above 1 counts steps and must be a whole number (values below 1 are a fraction of training); ${steps} is neither.`,
+      { onValue: true, fixes: [{ title: `Set ${stepsKey}: ${whole}`, ops: [{ set: stepsKey, value: whole }], preferred: true }] }));
+  }
+  return out;
+});
+
+export const loadBestModel = defineRule(['load-best-strategy-mismatch', 'load-best-steps-multiple', 'metric-for-best-model-default'], ['R76', 'R77', 'R78'], (ctx) => {
+  const out = [];
+  const loadBest = truthy(ctx.doc, 'load_best_model_at_end');
+  const save = strategy(ctx, 'save_strategy');
+  const evalS = strategy(ctx, 'eval_strategy');
+  if (loadBest && save !== 'best' && typeof save === 'string' && typeof evalS === 'string') {
+    if (evalS !== save) {
+      out.push(report(ctx, 'load_best_model_at_end', DiagnosticSeverity.Error, 'load-best-strategy-mismatch',
+        `Keeping the best model needs an evaluation at every save: \`eval_strategy\` (${evalS}${has(ctx.doc, 'eval_strategy') ? '' : ', the default'}) must equal \`save_strategy\` (${save}${has(ctx.doc, 'save_strategy') ? '' : ', the default'}).`,
+        {
+          related: [{ key: 'eval_strategy', message: 'the evaluation schedule' }, { key: 'save_strategy', message: 'the save schedule' }],
+          fixes: [{ title: `Set eval_strategy: ${save}`, ops: [{ set: 'eval_strategy', value: save }], preferred: true }],
+        }));
+    } else if (evalS === 'steps') {
+      const saveSteps = numberArg(ctx.doc, 'save_steps');
+      const evalSteps = effectiveEvalSteps(ctx);
+      const problem = saveSteps === undefined || evalSteps === undefined || evalSteps === 0 ? undefined : stepsProblem(saveSteps, evalSteps);
+      if (problem) {
+        out.push(report(ctx, firstWritten(ctx, ['save_steps', 'eval_steps', 'load_best_model_at_end']) ?? 'load_best_model_at_end',
+          DiagnosticSeverity.Error, 'load-best-steps-multiple', problem,
+          { related: [{ key: 'eval_steps', message: 'the eval interval' }, { key: 'load_best_model_at_end', message: 'requires aligned saves' }] }));
+      }
+    }
+  }
+  const plateau = argValue(ctx.doc, 'lr_scheduler_type') === 'reduce_lr_on_plateau';
+  if ((loadBest || plateau) && !isSet(ctx.doc, 'metric_for_best_model')) {
+    out.push(report(ctx, loadBest ? 'load_best_model_at_end' : 'lr_scheduler_type', DiagnosticSeverity.Information, 'metric-for-best-model-default',
+      'No `metric_for_best_model` is set, so the evaluation loss is used (lower is better).'));
+  }
+  return out;
+});
+
+/** transformers' save/eval alignment check (ratios below 1 and absolute steps cannot be mixed). */
+function stepsProblem(save: number, ev: number): string | undefined {
+  const scale = 1_000_000;
+  if (save % ev === 0) return undefined;
+  if (ev >= 1 && save >= 1) return `\`save_steps\` (${save}) must be a multiple of the eval interval (${ev}) so that every saved checkpoint has been evaluated.`;
+  if (!(ev < 1 && save < 1)) return `\`save_steps\` (${save}) and the eval interval (${ev}) mix a fraction of training with a step count; use the same kind for both.`;
+  return Math.round(save * scale) % Math.round(ev * scale) === 0 ? undefined
+    : `\`save_steps\` (${save}) must be a multiple of the eval interval (${ev}) so that every saved checkpoint has been evaluated.`;
+}
+
+export const precisionConflicts = defineRule(['conflict-fp16-bf16', 'conflict-fp16-bf16-full-eval', 'bf16-with-apex'], ['R80', 'R81', 'R82'], (ctx) => {
+  const out = [];
+  for (const [fp16, bf16, code] of [['fp16', 'bf16', 'conflict-fp16-bf16'], ['fp16_full_eval', 'bf16_full_eval', 'conflict-fp16-bf16-full-eval']]) {
+    if (!truthy(ctx.doc, fp16) || !truthy(ctx.doc, bf16)) continue;
+    out.push(report(ctx, bf16, DiagnosticSeverity.Error, code,
+      `\`${fp16}\` and \`${bf16}\` are both on; transformers accepts only one half-precision mode. Prefer ${bf16} on GPUs that support it (Ampere or newer), else ${fp16}.`,
+      {
+        related: [{ key: fp16, message: `${fp16} is also on` }],
+        fixes: [
+          { title: `Set ${fp16}: false`, ops: [{ set: fp16, value: false }], preferred: true },
+          { title: `Set ${bf16}: false`, ops: [{ set: bf16, value: false }] },
+        ],
+      }));
+  }
+  if (truthy(ctx.doc, 'bf16') && argValue(ctx.doc, 'half_precision_backend') === 'apex') {
+    out.push(report(ctx, 'half_precision_backend', DiagnosticSeverity.Error, 'bf16-with-apex',
+      'The apex backend has no bf16 support, so transformers 4.x refuses `bf16` with it.',
+      {
+        related: [{ key: 'bf16', message: 'bf16 is on' }],
+        fixes: [{ title: 'Set half_precision_backend: auto', ops: [{ set: 'half_precision_backend', value: 'auto' }], preferred: true }],
+      }));
+  }
+  return out;
+});
+
+export const plateauNeedsEval = defineRule(['plateau-needs-eval'], ['R83'], (ctx) => {
+  if (argValue(ctx.doc, 'lr_scheduler_type') !== 'reduce_lr_on_plateau' || strategy(ctx, 'eval_strategy') !== 'no') return [];
+  return [report(ctx, 'lr_scheduler_type', DiagnosticSeverity.Error, 'plateau-needs-eval',
+    'The reduce_lr_on_plateau scheduler lowers the learning rate from evaluation results, so it needs an `eval_strategy` other than no.',
+    { onValue: true, related: [{ key: 'eval_strategy', message: 'evaluation is off' }] })];
+});
+
+export const warmup = defineRule(['warmup-ratio-range', 'warmup-ratio-and-steps', 'warmup-steps-invalid'], ['R84', 'R85', 'R86'], (ctx) => {
+  const out = [];
+  const ratio = numberArg(ctx.doc, 'warmup_ratio');
+  const steps = numberArg(ctx.doc, 'warmup_steps');
+  if (ratio !== undefined && (ratio < 0 || ratio > 1)) {
+    out.push(report(ctx, 'warmup_ratio', DiagnosticSeverity.Error, 'warmup-ratio-range',
+      `\`warmup_ratio\` is a fraction of training and must lie between 0 and 1; ${ratio} is rejected.`, { onValue: true }));
+  } else if (ratio !== undefined && ratio > 0 && steps !== undefined && steps > 0) {
+    out.push(report(ctx, 'warmup_ratio', DiagnosticSeverity.Warning, 'warmup-ratio-and-steps',
+      'Both `warmup_ratio` and `warmup_steps` are set and transformers versions disagree on which wins (4.x uses warmup_steps, 5.x copies warmup_ratio over it); keep one.',
+      {
+        related: [{ key: 'warmup_steps', message: 'the other warmup setting' }],
+        fixes: [
+          { title: 'Remove warmup_ratio', ops: [{ remove: 'warmup_ratio' }], preferred: true },
+          { title: 'Remove warmup_steps', ops: [{ remove: 'warmup_steps' }] },
+        ],
+      }));
+  }
+  if (has(ctx.doc, 'warmup_steps') && steps !== undefined) {
+    if (steps < 0) {
+      out.push(report(ctx, 'warmup_steps', DiagnosticSeverity.Error, 'warmup-steps-invalid',
+        `\`warmup_steps\` cannot be negative (${steps}).`, { onValue: true, fixes: [{ title: 'Set warmup_steps: 0', ops: [{ set: 'warmup_steps', value: 0 }] }] }));
+    } else if (!Number.isInteger(steps)) {
+      out.push(report(ctx, 'warmup_steps', DiagnosticSeverity.Warning, 'warmup-steps-invalid',
+        `transformers 4.x requires a whole number of \`warmup_steps\` and aborts on ${steps}; for a fraction of training use \`warmup_ratio\` (5.x reads values below 1 as a fraction).`,
+        { onValue: true, fixes: steps < 1 ? [{ title: `Use warmup_ratio: ${steps}`, ops: [{ remove: 'warmup_steps' }, { set: 'warmup_ratio', value: steps }] }] : [] }));
+    }
+  }
+  return out;
+});
+
+export const reportToDefault = defineRule(['report-to-default'], ['R87'], (ctx) => {
+  if (!truthy(ctx.doc, 'do_train') || isSet(ctx.doc, 'report_to')) return [];
+  return [report(ctx, has(ctx.doc, 'report_to') ? 'report_to' : 'do_train', DiagnosticSeverity.Information, 'report-to-default',
+    'No `report_to` is set: with transformers 4.x every installed logger (wandb, tensorboard, mlflow, ...) receives the run, and wandb may ask to log in. Set `report_to: none` or name the loggers you want.',
+    { fixes: [{ title: 'Set report_to: none', ops: [{ set: 'report_to', value: 'none' }], preferred: true }] })];
+});
+
+export const torchCompileForced = defineRule(['torch-compile-forced'], ['R89'], (ctx) => {
+  const by = ['torch_compile_backend', 'torch_compile_mode'].find((k) => isSet(ctx.doc, k));
+  if (!by || !has(ctx.doc, 'torch_compile') || truthy(ctx.doc, 'torch_compile')) return [];
+  return [report(ctx, 'torch_compile', DiagnosticSeverity.Warning, 'torch-compile-forced',
+    `Setting \`${by}\` switches torch.compile on, so this \`torch_compile\` value is ignored.`,
+    {
+      related: [{ key: by, message: 'enables torch.compile' }],
+      fixes: [{ title: `Remove ${by}`, ops: [{ remove: by }] }, { title: 'Set torch_compile: true', ops: [{ set: 'torch_compile', value: true }] }],
+    })];
+});
+
+export const cpuPinMemory = defineRule(['pin-memory-off-on-cpu'], ['R92'], (ctx) => {
+  if (!truthy(ctx.doc, 'use_cpu') || !has(ctx.doc, 'dataloader_pin_memory') || !truthy(ctx.doc, 'dataloader_pin_memory')) return [];
+  return [report(ctx, 'dataloader_pin_memory', DiagnosticSeverity.Information, 'pin-memory-off-on-cpu',
+    'With `use_cpu` there is no GPU to pin memory for, so transformers turns `dataloader_pin_memory` off.',
+    { related: [{ key: 'use_cpu', message: 'training on the CPU' }] })];
+});
+
+export const prefetchWithoutWorkers = defineRule(['prefetch-without-workers'], ['R93'], (ctx) => {
+  if (!isSet(ctx.doc, 'dataloader_prefetch_factor') || numberArg(ctx.doc, 'dataloader_num_workers') !== 0) return [];
+  return [report(ctx, 'dataloader_prefetch_factor', DiagnosticSeverity.Error, 'prefetch-without-workers',
+    'Prefetching happens in dataloader worker processes, so `dataloader_prefetch_factor` needs `dataloader_num_workers` above 0.',
+    {
+      related: [{ key: 'dataloader_num_workers', message: 'no worker processes' }],
+      fixes: [{ title: 'Remove dataloader_prefetch_factor', ops: [{ remove: 'dataloader_prefetch_factor' }], preferred: true }],
+    })];
+});
+
+export const trainingRules = [
+  outputDirDefault, doEvalForced, stepIntervals, loadBestModel, precisionConflicts, plateauNeedsEval, warmup,
+  reportToDefault, torchCompileForced, cpuPinMemory, prefetchWithoutWorkers,
+];
+
