@@ -1,29 +1,128 @@
-// Reading config values the way LLaMA-Factory does: a key left out takes its
-// argument default (from the generated schema, the one place defaults live),
-// and flags are tested with Python truthiness (OmegaConf keeps `bf16: "false"`
-// a string, which Python treats as true). Every rule reads values through here.
+// Reading config values the way LLaMA-Factory's Python code sees them: a key
+// absent from the YAML takes its dataclass default (from the generated schema,
+// the one place defaults live), truthiness follows Python (OmegaConf keeps
+// `bf16: "false"` a string, which Python treats as true), and comparisons only
+// happen on values Python could compare (anything else is a type error the
+// schema check already reports, so rules stay silent on it). Every rule reads
+// values through here.
 import type { ConfigDocument } from './document';
 import { keySchema } from './schema/schema';
 
-/** The value LLaMA-Factory receives for `key`, with the argument default when the key is absent. */
-export function valueOf(doc: ConfigDocument, key: string): unknown {
-  const entry = doc.byKey.get(key);
-  return entry ? entry.value : keySchema(key)?.default;
+/** The default LLaMA-Factory uses for `key` when the YAML does not set it (undefined for unknown keys). */
+export function defaultOf(key: string): unknown {
+  return keySchema(key)?.default;
 }
 
-/** Python's `bool(value)`. */
-export function truthy(value: unknown): boolean {
-  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
+/** True when the YAML writes `key` (whatever the value, null included). */
+export function has(doc: ConfigDocument, key: string): boolean {
+  return doc.byKey.has(key);
+}
+
+/** The value LLaMA-Factory receives for `key`: the YAML value, else the default. */
+export function argValue(doc: ConfigDocument, key: string): unknown {
+  const entry = doc.byKey.get(key);
+  return entry ? entry.value : defaultOf(key);
+}
+
+/** Python's `is not None` on the effective value. */
+export function isSet(doc: ConfigDocument, key: string): boolean {
+  const v = argValue(doc, key);
+  return v !== null && v !== undefined;
+}
+
+/** Python truthiness: None, False, 0, "" and empty containers are false; NaN is true. */
+export function pyTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false) return false;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'string') return value.length > 0;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.keys(value).length > 0;
   return true;
 }
 
-export function isSet(doc: ConfigDocument, key: string): boolean {
-  return truthy(valueOf(doc, key));
+/** Python truthiness of the effective value of `key`. */
+export function truthy(doc: ConfigDocument, key: string): boolean {
+  return pyTruthy(argValue(doc, key));
 }
 
 /** A training run (the precision flags only matter there). */
 export function isTraining(doc: ConfigDocument): boolean {
-  return isSet(doc, 'do_train');
+  return truthy(doc, 'do_train');
+}
+
+/** A value Python compares as a number (bool is an int there), else undefined. */
+export function pyNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return undefined;
+}
+
+/** The effective value of `key` as a number, or undefined when it is not one. */
+export function numberArg(doc: ConfigDocument, key: string): number | undefined {
+  return pyNumber(argValue(doc, key));
+}
+
+/** The effective value of `key` when it is a string, else undefined. */
+export function stringArg(doc: ConfigDocument, key: string): string | undefined {
+  const v = argValue(doc, key);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Python `==` between a config value and a string constant (only a str equals a str). */
+export function argIs(doc: ConfigDocument, key: string, expected: string): boolean {
+  return argValue(doc, key) === expected;
+}
+
+/**
+ * LLaMA-Factory's `split_arg`: a string is split on commas and each item
+ * stripped; a list passes through; anything else is returned as undefined.
+ */
+export function splitArg(value: unknown): unknown[] | undefined {
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim());
+  if (Array.isArray(value)) return value;
+  return undefined;
+}
+
+const DIGITS = String.raw`\d(?:_?\d)*`;
+const PY_DECIMAL = new RegExp(String.raw`^[-+]?(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][-+]?${DIGITS})?$`);
+const PY_SPECIAL = /^([-+]?)(inf|infinity|nan)$/i;
+
+/** Python's `float(x)` for a value from the YAML; undefined where Python raises. */
+export function pyFloat(value: unknown): number | undefined {
+  const n = pyNumber(value);
+  if (n !== undefined) return n;
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  if (PY_DECIMAL.test(s)) return Number(s.replace(/_/g, ''));
+  const special = PY_SPECIAL.exec(s);
+  if (!special) return undefined;
+  if (special[2].toLowerCase() === 'nan') return NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+}
+
+/** Python's `str(x).lower()` for a scalar read from a JSON or YAML mapping. */
+export function pyStrLower(value: unknown): string {
+  if (value === null || value === undefined) return 'none';
+  return String(value).toLowerCase();
+}
+
+/**
+ * Python's `json.loads` verdict on a string: the parsed value, or undefined when
+ * it raises. Python also accepts the bare NaN / Infinity / -Infinity tokens.
+ */
+export function parsePythonJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    try {
+      return { value: JSON.parse(text.replace(/(?<!")-?\b(?:Infinity|NaN)\b(?!")/g, '0')) };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** A plain object (a YAML/JSON mapping), else undefined. */
+export function asMapping(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

@@ -1,5 +1,6 @@
 // The rule registry: the only list of rules the service runs.
+import { argsRules } from './args';
 import { hardwareRules } from './hardware';
 import type { Rule } from './types';
 
-export const rules: readonly Rule[] = [...hardwareRules];
+export const rules: readonly Rule[] = [...argsRules, ...hardwareRules];

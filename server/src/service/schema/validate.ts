@@ -88,7 +88,7 @@ function unknownKey(entry: ConfigEntry): Diagnostic {
     `LLaMA-Factory does not know the key \`${key}\` and will stop before training.${hint}`, data);
 }
 
-/** Warnings that belong to a known key itself: needs an environment variable, deprecated, version-bound. */
+/** Warnings that belong to a known key itself: it needs an environment variable. (Deprecations are a rule.) */
 function keyNotes(entry: ConfigEntry): Diagnostic[] {
   const schema = keySchema(entry.key);
   if (!schema) return [];
@@ -98,12 +98,6 @@ function keyNotes(entry: ConfigEntry): Diagnostic[] {
     const env = mcaKeys.has(entry.key) ? `USE_MCA=1 or ${meta.requiresEnv}` : meta.requiresEnv;
     out.push(makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, 'requires-env',
       `\`${entry.key}\` is accepted only when the job is launched with ${env}; otherwise it is an unknown key.`));
-  }
-  if (schema.deprecationMessage) {
-    const severity = entry.key === 'warmup_ratio' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning;
-    const d = makeDiagnostic(entry.keyRange, severity, 'deprecated-key', schema.deprecationMessage);
-    d.tags = [2 /* Deprecated */];
-    out.push(d);
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import { readJson, resolveReference } from '../../files';
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, report } from './report';
-import { argValue, asMapping, parsePythonJson } from './values';
+import { argValue, asMapping, parsePythonJson } from '../../values';
 
 /** Keys decoded from a JSON string that starts with `{`, with the row that says so. */
 const JSON_STRING_KEYS: Readonly<Record<string, string>> = {

@@ -1,7 +1,7 @@
 // DataArguments.__post_init__ checks (rules.md section 3), for every command.
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, report, show } from './report';
-import { argValue, has, isSet, numberArg, pyFloat, splitArg, truthy } from './values';
+import { argValue, has, isSet, numberArg, pyFloat, splitArg, truthy } from '../../values';
 
 /** LLaMA-Factory treats a val_size above this as "split off a validation set". */
 const VAL_SIZE_EPSILON = 1e-6;

@@ -4,7 +4,7 @@
 import type { RuleContext } from '../types';
 import { referencedJson } from './config-files';
 import { defineRule, DiagnosticSeverity, report } from './report';
-import { argValue, asMapping, pyNumber, pyTruthy } from './values';
+import { argValue, asMapping, pyNumber, pyTruthy } from '../../values';
 
 interface Pairing {
   /** Dotted path inside the DeepSpeed JSON. */

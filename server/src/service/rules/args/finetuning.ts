@@ -3,7 +3,7 @@
 // fire on keys the user never wrote; those diagnostics sit on the key they did write.
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, firstWritten, report, show } from './report';
-import { argIs, argValue, has, isSet, numberArg, pyTruthy, stringArg, truthy } from './values';
+import { argIs, argValue, has, isSet, numberArg, pyTruthy, stringArg, truthy } from '../../values';
 
 function finetuningType(ctx: RuleContext): string {
   const v = argValue(ctx.doc, 'finetuning_type');

@@ -3,7 +3,7 @@ import traits from '../../facts/arg-traits.json';
 import type { RuleContext } from '../types';
 import { referencedJson } from './config-files';
 import { defineRule, DiagnosticSeverity, report } from './report';
-import { argValue, has, pyStrLower, pyTruthy } from './values';
+import { argValue, has, pyStrLower, pyTruthy } from '../../values';
 
 /** The option words transformers reads from `fsdp` (a bool true means full_shard). */
 function fsdpOptions(ctx: RuleContext): string[] {

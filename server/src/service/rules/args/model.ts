@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { resolveReference } from '../../files';
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, report, show } from './report';
-import { argValue, asMapping, has, isSet, numberArg, stringArg, truthy } from './values';
+import { argValue, asMapping, has, isSet, numberArg, stringArg, truthy } from '../../values';
 
 export const modelNameRequired = defineRule(['model-name-required'], ['R13'], (ctx) => {
   if (!has(ctx.doc, 'model_name_or_path') || isSet(ctx.doc, 'model_name_or_path')) return [];

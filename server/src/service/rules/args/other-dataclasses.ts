@@ -3,7 +3,7 @@
 import traits from '../../facts/arg-traits.json';
 import { resolveReference } from '../../files';
 import { defineRule, DiagnosticSeverity, report } from './report';
-import { isSet, numberArg, stringArg, truthy } from './values';
+import { isSet, numberArg, stringArg, truthy } from '../../values';
 
 /** Integer keys LLaMA-Factory or transformers reject below a minimum, with the row. */
 const MINIMUMS: readonly { key: string; min: number; row: string; what: string }[] = [

@@ -3,7 +3,7 @@
 // config; the checks follow transformers 4.57 and note where 5.x differs.
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, firstWritten, report, show } from './report';
-import { argValue, has, isSet, numberArg, truthy } from './values';
+import { argValue, has, isSet, numberArg, truthy } from '../../values';
 
 function strategy(ctx: RuleContext, key: string): unknown {
   return argValue(ctx.doc, key);

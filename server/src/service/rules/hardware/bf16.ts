@@ -8,7 +8,7 @@ import type { GpuFacts } from '../../hardware/types';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { PRECISION_WORDS, replaceFlag, switchPrecision } from './precision';
-import { isSet } from '../../values';
+import { truthy } from '../../values';
 
 const CODE = 'hw-bf16-emulated';
 const KEYS = ['bf16', 'pure_bf16', 'bf16_full_eval'];
@@ -27,7 +27,7 @@ export const bf16Rule: Rule = {
     const gpu = ctx.target?.gpu;
     if (!gpu || gpu.bf16 !== 'emulated') return [];
     const use = recommendedPrecisions(gpu)[0] ?? 'fp32';
-    return KEYS.filter((k) => isSet(ctx.doc, k) && ctx.doc.byKey.has(k)).map((k) =>
+    return KEYS.filter((k) => truthy(ctx.doc, k) && ctx.doc.byKey.has(k)).map((k) =>
       makeDiagnostic(ctx.doc.byKey.get(k)!.keyRange, DiagnosticSeverity.Warning, CODE,
         `${why(gpu)} Use ${PRECISION_WORDS[use]} on this GPU.`, { gpu: gpu.id, key: k }),
     );

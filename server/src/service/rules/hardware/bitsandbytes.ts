@@ -10,7 +10,7 @@ import { insertKey, setValue } from '../../edits';
 import type { GpuFacts } from '../../hardware/types';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { isSet, valueOf } from '../../values';
+import { argValue, truthy } from '../../values';
 
 const INT8 = 'hw-bnb-int8-unsupported';
 const LIMITED = 'hw-bnb-limited';
@@ -46,7 +46,7 @@ export const bitsandbytesRule: Rule = {
     const out: Diagnostic[] = [];
     const bitEntry = ctx.doc.byKey.get('quantization_bit');
     const bits = Number(bitEntry?.value);
-    if (bitEntry && isSet(ctx.doc, 'quantization_bit') && valueOf(ctx.doc, 'quantization_method') === 'bnb') {
+    if (bitEntry && truthy(ctx.doc, 'quantization_bit') && argValue(ctx.doc, 'quantization_method') === 'bnb') {
       if (bits === 8 && isInt8Limited(gpu)) {
         out.push(makeDiagnostic(bitEntry.keyRange, DiagnosticSeverity.Warning, INT8,
           `bitsandbytes' 8-bit (LLM.int8) quantization is listed for compute capability 7.5 and newer; ${gpu.name} is ${gpu.computeCapability}. Use 4-bit (\`quantization_bit: 4\`), which runs from 6.0.`,
@@ -54,7 +54,7 @@ export const bitsandbytesRule: Rule = {
       }
       const note = backendNote(gpu, bits);
       if (note) out.push(makeDiagnostic(bitEntry.keyRange, DiagnosticSeverity.Warning, LIMITED, note, { gpu: gpu.id }));
-      if (gpu.torchDevice === 'npu' && isSet(ctx.doc, 'double_quantization')) {
+      if (gpu.torchDevice === 'npu' && truthy(ctx.doc, 'double_quantization')) {
         const at = ctx.doc.byKey.get('double_quantization')?.keyRange ?? bitEntry.keyRange;
         out.push(makeDiagnostic(at, DiagnosticSeverity.Warning, NPU_DOUBLE,
           'Double quantization (on by default) is not supported by bitsandbytes on Ascend; set `double_quantization: false`.',

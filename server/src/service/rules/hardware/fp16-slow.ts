@@ -7,7 +7,7 @@ import { recommendedPrecisions } from '../../hardware/catalog';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { switchPrecision } from './precision';
-import { isSet } from '../../values';
+import { truthy } from '../../values';
 
 const CODE = 'hw-fp16-slow';
 
@@ -17,7 +17,7 @@ export const fp16SlowRule: Rule = {
   check(ctx: RuleContext): Diagnostic[] {
     const gpu = ctx.target?.gpu;
     const entry = ctx.doc.byKey.get('fp16');
-    if (!gpu || !entry || !isSet(ctx.doc, 'fp16') || gpu.fp16Tensor || gpu.torchDevice !== 'cuda') return [];
+    if (!gpu || !entry || !truthy(ctx.doc, 'fp16') || gpu.fp16Tensor || gpu.torchDevice !== 'cuda') return [];
     if (!recommendedPrecisions(gpu).every((p) => p === 'fp32')) return [];
     return [
       makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, CODE,

@@ -6,7 +6,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { removeKey } from '../../edits';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { isSet } from '../../values';
+import { truthy } from '../../values';
 
 const CODE = 'hw-fp8-unsupported';
 
@@ -16,7 +16,7 @@ export const fp8Rule: Rule = {
   check(ctx: RuleContext): Diagnostic[] {
     const gpu = ctx.target?.gpu;
     const entry = ctx.doc.byKey.get('fp8');
-    if (!gpu || !entry || !isSet(ctx.doc, 'fp8') || gpu.fp8 !== false) return [];
+    if (!gpu || !entry || !truthy(ctx.doc, 'fp8') || gpu.fp8 !== false) return [];
     return [
       makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, CODE,
         `${gpu.name} has no FP8 tensor cores (they start with NVIDIA Ada/Hopper and AMD MI300). Nothing checks this before training, so the float8 layers fail at the first step. Remove \`fp8\`.`,

@@ -6,7 +6,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { setValue } from '../../edits';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { isSet, truthy, valueOf } from '../../values';
+import { argValue, pyTruthy, truthy } from '../../values';
 import { countSeverity } from './count';
 
 const DEEPSPEED = 'hw-deepspeed-single-gpu';
@@ -35,25 +35,25 @@ export const gpuCountRule: Rule = {
     const out: Diagnostic[] = [];
     const count = target.count;
     const deepspeed = doc.byKey.get('deepspeed');
-    if (count === 1 && deepspeed && isSet(doc, 'deepspeed') && !truthy(forced(ctx))) {
+    if (count === 1 && deepspeed && truthy(doc, 'deepspeed') && !pyTruthy(forced(ctx))) {
       out.push(makeDiagnostic(deepspeed.keyRange, DiagnosticSeverity.Warning, DEEPSPEED,
         'With 1 GPU, `llamafactory-cli train` does not start torchrun, and DeepSpeed then refuses a run that is not distributed. Launch with `FORCE_TORCHRUN=1`, or remove `deepspeed`.'));
     }
     if (count > 1) {
       for (const f of SINGLE_PROCESS) {
         const entry = doc.byKey.get(f.key);
-        if (entry && isSet(doc, f.on) && isSet(doc, f.key)) {
+        if (entry && truthy(doc, f.on) && truthy(doc, f.key)) {
           out.push(makeDiagnostic(entry.keyRange, countSeverity(target), LAYERWISE,
             `${f.what} runs in a single process only, but ${gpus(count)} make the run distributed. Set \`${f.key}: false\` or train on one GPU.`));
         }
       }
       const mode = doc.byKey.get('badam_mode');
-      if (mode && isSet(doc, 'use_badam') && valueOf(doc, 'badam_mode') === 'ratio') {
+      if (mode && truthy(doc, 'use_badam') && argValue(doc, 'badam_mode') === 'ratio') {
         out.push(makeDiagnostic(mode.valueRange, countSeverity(target), LAYERWISE,
           `BAdam's ratio mode runs in a single process only, but ${gpus(count)} make the run distributed. Use \`badam_mode: layer\` with DeepSpeed ZeRO-3, or train on one GPU.`));
       }
     }
-    const sizes = PARALLEL_KEYS.map((k) => Number(valueOf(doc, k)));
+    const sizes = PARALLEL_KEYS.map((k) => Number(argValue(doc, k)));
     const product = sizes.reduce((a, b) => a * (Number.isInteger(b) && b > 0 ? b : 1), 1);
     const first = PARALLEL_KEYS.map((k) => doc.byKey.get(k)).find((e) => e && Number(e.value) > 1);
     if (first && (product > count || count % product !== 0)) {

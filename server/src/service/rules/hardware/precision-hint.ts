@@ -10,14 +10,14 @@ import type { Fix, Rule, RuleContext } from '../types';
 import { configPrecision, PRECISION_WORDS, switchPrecision } from './precision';
 import { bf16Rule } from './bf16';
 import { fp16SlowRule } from './fp16-slow';
-import { isSet, isTraining } from '../../values';
+import { isTraining, truthy } from '../../values';
 
 const CODE = 'hw-precision-hint';
 
 /** Where the hint goes: the flag that sets the precision, else the do_train line. */
 function anchor(ctx: RuleContext): Range {
   const doc = ctx.doc;
-  const flag = ['bf16', 'pure_bf16', 'fp16'].find((k) => doc.byKey.has(k) && isSet(doc, k));
+  const flag = ['bf16', 'pure_bf16', 'fp16'].find((k) => doc.byKey.has(k) && truthy(doc, k));
   return doc.byKey.get(flag ?? 'do_train')!.keyRange;
 }
 

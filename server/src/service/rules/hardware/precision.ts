@@ -3,14 +3,14 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../../document';
 import { insertKey, removeKey, renameKey, setValue } from '../../edits';
 import type { Precision } from '../../hardware/catalog';
-import { isSet } from '../../values';
+import { truthy } from '../../values';
 
 const FLAGS = ['bf16', 'pure_bf16', 'fp16'] as const;
 
 /** bf16 wins over fp16 when both are set (LLaMA-Factory picks the compute dtype that way). */
 export function configPrecision(doc: ConfigDocument): Precision {
-  if (isSet(doc, 'bf16') || isSet(doc, 'pure_bf16')) return 'bf16';
-  return isSet(doc, 'fp16') ? 'fp16' : 'fp32';
+  if (truthy(doc, 'bf16') || truthy(doc, 'pure_bf16')) return 'bf16';
+  return truthy(doc, 'fp16') ? 'fp16' : 'fp32';
 }
 
 export const PRECISION_WORDS: Record<Precision, string> = {
@@ -38,7 +38,7 @@ const ANCHORS = ['lr_scheduler_type', 'warmup_ratio', 'num_train_epochs', 'learn
 
 /** The fewest edits that make the config train in `to`. */
 export function switchPrecision(doc: ConfigDocument, to: Precision): TextEdit[] {
-  const on = FLAGS.filter((k) => isSet(doc, k) && doc.byKey.has(k));
+  const on = FLAGS.filter((k) => truthy(doc, k) && doc.byKey.has(k));
   if (to === 'fp32') return on.map((k) => removeKey(doc, k)!);
   const others = on.filter((k) => k !== to);
   if (on.includes(to)) return others.map((k) => removeKey(doc, k)!);

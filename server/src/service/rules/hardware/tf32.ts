@@ -8,7 +8,7 @@ import type { GpuFacts } from '../../hardware/types';
 import { removeKey } from '../../edits';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { isSet } from '../../values';
+import { truthy } from '../../values';
 
 const CODE = 'hw-tf32-unsupported';
 
@@ -29,7 +29,7 @@ export const tf32Rule: Rule = {
   check(ctx: RuleContext): Diagnostic[] {
     const gpu = ctx.target?.gpu;
     const entry = ctx.doc.byKey.get('tf32');
-    if (!gpu || !entry || !isSet(ctx.doc, 'tf32')) return [];
+    if (!gpu || !entry || !truthy(ctx.doc, 'tf32')) return [];
     if (gpu.computeCapability && gpu.tf32 === true) return [];
     return [makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, CODE, `${why(gpu)} Remove \`tf32\`.`, { gpu: gpu.id })];
   },

@@ -1,7 +1,6 @@
-// Defaults of every LLaMA-Factory key (what a key absent from the YAML takes),
-// plus the few per-key traits the argument rules need: deprecated transformers
-// 4.x keys with their plain renames, keys only the eval parser accepts, and the
-// option words the `fsdp` string may hold.
+// The few per-key traits the argument rules need beyond the schema: deprecated
+// transformers 4.x keys with their plain renames, keys only the eval parser
+// accepts, and the option words the `fsdp` string may hold.
 import { jsonText, readFacts } from '../lib/facts.mjs';
 
 // Its replacement takes a full repo id (org/name), so a plain rename would be wrong.
@@ -10,8 +9,6 @@ const NOT_A_RENAME = new Set(['push_to_hub_organization']);
 export function generate(factsDir) {
   const args = readFacts(factsDir, 'args.json').args;
   const names = new Set(args.map((a) => a.name));
-  const defaults = {};
-  for (const a of args) defaults[a.name] = a.default;
 
   const deprecated = {};
   for (const a of args) {
@@ -26,7 +23,6 @@ export function generate(factsDir) {
   const fsdp = args.find((a) => a.name === 'fsdp');
   const traits = { deprecated, evalOnly, fsdpOptions: fsdp?.choices ?? [] };
   return {
-    'server/src/service/facts/defaults.json': jsonText(defaults),
     'server/src/service/facts/arg-traits.json': jsonText(traits),
   };
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../server/src/service/document';
-import { argValue, defaultOf, isSet, parsePythonJson, pyFloat, pyStrLower, pyTruthy, splitArg, truthy } from '../../server/src/service/rules/args/values';
+import { argValue, defaultOf, isSet, parsePythonJson, pyFloat, pyStrLower, pyTruthy, splitArg, truthy } from '../../server/src/service/values';
 
 test('Python truthiness: the string "false" is true, zero and empty values are false, NaN is true', () => {
   assert.equal(pyTruthy('false'), true);
