@@ -1,0 +1,82 @@
+// The built llamafactory-lint, run as users and outside checks run it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { v0Examples } from '../corpus';
+import { repoRoot } from '../helpers';
+
+const cli = path.join(repoRoot, 'server/out/cli.js');
+const good = 'examples/qwen2.5-7b-lora-sft.yaml';
+const broken = 'examples/broken-v100.yaml';
+
+function lint(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('text output: one line per diagnostic, 1-based positions, exit 1 on errors', () => {
+  const r = lint(broken);
+  assert.equal(r.status, 1);
+  const lines = r.stdout.trim().split('\n');
+  assert.ok(lines.includes(`${broken}:10:1 error unknown-key LLaMA-Factory does not know the key \`per_device_train_bacth_size\` and will stop before training. Did you mean \`per_device_train_batch_size\`?`));
+  for (const l of lines) assert.match(l, /^examples\/broken-v100\.yaml:\d+:\d+ (error|warning|information|hint) [a-z0-9-]+ \S/);
+  assert.ok(!r.stdout.includes('\x1b['), 'no colour when not a TTY');
+});
+
+test('a clean config exits 0', () => {
+  const r = lint(good);
+  assert.equal(r.status, 0);
+});
+
+test('JSON output follows the contract, one object per file in argument order', () => {
+  const r = lint('--format', 'json', broken, good);
+  assert.equal(r.status, 1);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.map((f: { file: string }) => f.file), [broken, good]);
+  const [first] = out;
+  assert.deepEqual(Object.keys(first).sort(), ['diagnostics', 'estimate', 'file', 'kind']);
+  assert.equal(first.kind, 'llamafactory-v0');
+  const d = first.diagnostics.find((x: { code: string }) => x.code === 'unknown-key');
+  assert.deepEqual(d.range, { start: { line: 9, character: 0 }, end: { line: 9, character: 27 } });
+  assert.equal(d.severity, 'error');
+  assert.equal(typeof d.message, 'string');
+  for (const x of first.diagnostics) assert.ok(['error', 'warning', 'information', 'hint'].includes(x.severity));
+});
+
+test('an unreadable file exits 2 and the other files are still reported', () => {
+  const r = lint('--format', 'json', 'does/not/exist.yaml', broken);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /cannot read does\/not\/exist\.yaml/);
+  assert.deepEqual(JSON.parse(r.stdout).map((f: { file: string }) => f.file), [broken]);
+});
+
+test('bad usage exits 2 with the usage text', () => {
+  for (const args of [[], ['--format', 'xml', good], ['--gpus', '0', good], ['--bogus', good]]) {
+    const r = lint(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /Usage: llamafactory-lint/);
+  }
+  assert.match(lint('--help').stdout, /--estimate/);
+  assert.match(lint('--version').stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('--gpu turns the hardware checks on', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lint-'));
+  const file = path.join(dir, 'tf32.yaml');
+  writeFileSync(file, 'model_name_or_path: x\nstage: sft\ndo_train: true\ntf32: true\n');
+  assert.equal(lint(file).status, 0);
+  const r = lint('--gpu', 'NVIDIA GeForce RTX 2080 Ti', file);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /hw-tf32-unsupported/);
+});
+
+test('hundreds of files in one call', () => {
+  const files = Array.from({ length: 4 }, () => v0Examples()).flat();
+  assert.ok(files.length >= 250);
+  const r = lint('--format', 'json', ...files);
+  assert.equal(r.status, 0, r.stdout.slice(0, 2000));
+  assert.equal(JSON.parse(r.stdout).length, files.length);
+});

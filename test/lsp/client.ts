@@ -1,0 +1,46 @@
+// A minimal LSP client over the built server's stdio: spawns server/out/server.js
+// exactly as an editor would, so bundling mistakes show up here.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import type { ClientCapabilities, ProtocolConnection, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { repoRoot } from '../helpers';
+
+export interface TestClient {
+  connection: ProtocolConnection;
+  process: ChildProcess;
+  /** Resolves with the next diagnostics published for `uri` (optionally for a given version). */
+  nextDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams>;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities; rootUri?: string } = {}): Promise<TestClient> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const waiting: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    const i = waiting.findIndex((w) => w.uri === p.uri && (w.version === undefined || w.version === p.version));
+    if (i >= 0) waiting.splice(i, 1)[0].resolve(p);
+  });
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => opts.settings ?? {}));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: opts.rootUri ?? null,
+    capabilities: opts.capabilities ?? { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+  });
+  await connection.sendNotification('initialized', {});
+  return {
+    connection,
+    process: child,
+    nextDiagnostics: (uri, version) => new Promise((resolve) => waiting.push({ uri, version, resolve })),
+    async close() {
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+      await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
+      connection.dispose();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// The built server over real LSP stdio: initialize, open, diagnostics, hover,
+// completion, code action, pull diagnostics, settings, shutdown.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, CompletionList, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { fixturesDir, repoRoot } from '../helpers';
+import { startServer } from './client';
+import type { TestClient } from './client';
+
+const uri = pathToFileURL(path.join(fixturesDir, 'lsp', 'config.yaml')).toString();
+const TEXT = [
+  '### model',
+  'model_name_or_path: Qwen/Qwen2.5-7B-Instruct',
+  'stage: sft',
+  'do_train: true',
+  'finetuning_type: lora',
+  'lora_rnak: 8',
+  'template: qwen',
+  'fp16: true',
+  'bf16: true',
+  '',
+].join('\n');
+
+let client: TestClient;
+before(async () => {
+  client = await startServer();
+});
+after(async () => {
+  await client.close();
+});
+
+test('diagnostics are pushed for an opened config', async () => {
+  const published = client.nextDiagnostics(uri);
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: TEXT } });
+  const { diagnostics, version } = await published;
+  assert.equal(version, 1);
+  const unknown = diagnostics.find((d) => d.code === 'unknown-key')!;
+  assert.equal(unknown.range.start.line, 5);
+  assert.match(unknown.message as string, /lora_rank/);
+  assert.ok(diagnostics.some((d) => d.code === 'conflict-fp16-bf16'));
+});
+
+test('an edit re-validates', async () => {
+  const published = client.nextDiagnostics(uri, 2);
+  await client.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 9 } }, text: 'lora_rank' }],
+  });
+  const { diagnostics } = await published;
+  assert.ok(!diagnostics.some((d) => d.code === 'unknown-key'));
+});
+
+test('hover answers with markdown', async () => {
+  const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 3 } })) as Hover;
+  assert.match((h.contents as MarkupContent).value, /\*\*finetuning_type\*\*/);
+});
+
+test('completion offers templates after `template:`', async () => {
+  const items = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 6, character: 10 } })) as CompletionList | { label: string }[];
+  const list = Array.isArray(items) ? items : items.items;
+  assert.ok(list.some((i) => i.label === 'llama3'));
+});
+
+test('code actions fix a conflict and offer to disable it', async () => {
+  const published = client.nextDiagnostics(uri);
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await published;
+  const reopened = client.nextDiagnostics(uri, 3);
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 3, text: TEXT } });
+  const { diagnostics } = await reopened;
+  const d = diagnostics.find((x) => x.code === 'unknown-key')!;
+  const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+  const rename = actions.find((a) => a.title.includes('lora_rank'))!;
+  assert.equal(rename.edit!.changes![uri][0].newText, 'lora_rank');
+  assert.ok(actions.some((a) => a.title === 'Disable unknown-key for this line'));
+});
+
+test('a server started with --version and --help prints and exits', () => {
+  const server = path.join(repoRoot, 'server/out/server.js');
+  assert.match(execFileSync(process.execPath, [server, '--version'], { encoding: 'utf8' }), /^\d+\.\d+\.\d+/);
+  assert.match(execFileSync(process.execPath, [server, '--help'], { encoding: 'utf8' }), /--stdio/);
+});
+
+test('pull diagnostics and per-document settings', async () => {
+  const pull = await startServer({
+    capabilities: { workspace: { configuration: true }, textDocument: { diagnostic: { dynamicRegistration: false } } },
+    settings: { rules: { 'unknown-key': 'warning' }, gpu: 't4' },
+  });
+  try {
+    await pull.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: TEXT } });
+    const report = (await pull.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { kind: string; items: { code: string; severity: number }[] };
+    assert.equal(report.kind, 'full');
+    assert.equal(report.items.find((d) => d.code === 'unknown-key')!.severity, 2);
+    assert.ok(report.items.some((d) => d.code === 'hw-bf16-emulated'), 'the gpu setting reaches the hardware rules');
+    const status = (await pull.connection.sendRequest('llamafactory/documentStatus', { uri })) as { kind: string; target: string };
+    assert.equal(status.kind, 'llamafactory-v0');
+    assert.match(status.target, /T4/);
+  } finally {
+    await pull.close();
+  }
+});
