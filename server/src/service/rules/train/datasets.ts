@@ -19,6 +19,12 @@ interface Registry {
   ranking: Map<string, boolean>;
   /** The dataset_info.json read, or undefined for the built-in list. */
   file: string | undefined;
+  /**
+   * True when the file is the one a launch from this checkout reads (found next to the
+   * config or above it); a file found only in another workspace root, or the built-in
+   * list, is a best guess.
+   */
+  authoritative: boolean;
   /** How the file was found, for messages. */
   where: string;
 }
@@ -28,6 +34,7 @@ type Lookup = { kind: 'skip' } | { kind: 'problem'; diagnostic: Diagnostic } | {
 const BUILTIN: Registry = {
   ranking: new Map(lists.datasets.map((d) => [d.name, d.ranking])),
   file: undefined,
+  authoritative: false,
   where: 'the dataset list of LLaMA-Factory\'s own data/dataset_info.json (no dataset_info.json was found for this config)',
 };
 const SPECIAL_DIRS = ['ONLINE'];
@@ -59,17 +66,23 @@ function lookup(ctx: RuleContext): Lookup {
   const ranking = new Map<string, boolean>();
   for (const [name, attrs] of Object.entries(info)) ranking.set(name, isObject(attrs) && attrs.ranking === true);
   const where = found.via === 'absolute' ? `\`${found.path}\`` : `\`${found.path}\` (resolved from the ${found.via} ${found.base})`;
-  return { kind: 'ok', registry: { ranking, file: found.path, where } };
+  return { kind: 'ok', registry: { ranking, file: found.path, authoritative: found.via !== 'search root', where } };
 }
 
+/**
+ * An unknown name close to a registered one is almost surely a typo: an error when
+ * the file is the one the launch reads. A name like nothing registered is more
+ * likely a dataset still to be added (upstream examples do this): a warning.
+ */
 function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnostic {
-  const known = [...reg.ranking.keys()];
-  const suggestion = closest(name, known);
-  const severity = reg.file ? ERROR : WARNING;
-  return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown',
-    `Dataset \`${name}\` is not defined in ${reg.where}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}` +
-    (reg.file ? '' : ' Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.'),
-    { name, suggestion, key: entry.key });
+  const suggestion = closest(name, [...reg.ranking.keys()]);
+  const severity = reg.authoritative && suggestion ? ERROR : WARNING;
+  const advice = suggestion
+    ? ` Did you mean \`${suggestion}\`?`
+    : reg.file
+      ? ' LLaMA-Factory stops at launch unless it is registered there.'
+      : ' Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.';
+  return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown', `Dataset \`${name}\` is not defined in ${reg.where}.${advice}`, { name, suggestion, key: entry.key });
 }
 
 function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, ranking: boolean): Diagnostic | undefined {

@@ -94,7 +94,7 @@ export const ktRules: Rule[] = [
   }),
   checkRule({
     code: 'kt-finetuning-type',
-    covers: ['R186'],
+    covers: ['R186', 'R253'],
     severity: ERROR,
     at: ['finetuning_type'],
     onValue: true,
@@ -162,15 +162,16 @@ export const ktRules: Rule[] = [
     message: 'With KTransformers, `adapter_folder` must be a sub-folder inside the adapter location (no absolute path, no `..`).',
   }),
   checkRule({
-    code: 'kt-oft',
+    code: 'unsloth-oft',
     covers: ['R253'],
     severity: ERROR,
     at: ['finetuning_type'],
     onValue: true,
-    related: ['use_kt', 'use_unsloth'],
-    when: (ctx) => effective(ctx.doc, 'finetuning_type') === 'oft' && (kt(ctx) || on(ctx.doc, 'use_unsloth')),
-    message: 'OFT adapters cannot be trained with KTransformers or Unsloth; use LoRA or drop the backend.',
-    fixes: [setFix('finetuning_type', 'lora')],
+    related: ['use_unsloth'],
+    // With use_kt, kt-finetuning-type already reports OFT.
+    when: (ctx) => effective(ctx.doc, 'finetuning_type') === 'oft' && on(ctx.doc, 'use_unsloth') && !kt(ctx),
+    message: 'Unsloth cannot train OFT adapters; use LoRA or turn Unsloth off.',
+    fixes: [setFix('finetuning_type', 'lora'), removeFix('use_unsloth')],
   }),
   checkRule({
     code: 'kt-sft-generation',

@@ -45,7 +45,7 @@ export function names(value: unknown): string[] {
 /** The `llamafactory-cli` command a config is written for, judged from its keys. */
 export type Command = 'train' | 'export' | 'chat' | 'eval';
 
-const TRAIN_MARKERS = ['stage', 'do_train', 'do_eval', 'do_predict', 'dataset', 'eval_dataset', 'output_dir'];
+const TRAIN_MARKERS = ['do_train', 'do_eval', 'do_predict', 'dataset', 'eval_dataset', 'output_dir'];
 const EVAL_MARKERS = ['task', 'n_shot', 'save_dir'];
 
 export function commandOf(doc: ConfigDocument): Command {
@@ -53,7 +53,9 @@ export function commandOf(doc: ConfigDocument): Command {
   if (has('export_dir')) return 'export';
   if (TRAIN_MARKERS.some(has)) return 'train';
   if (EVAL_MARKERS.some(has)) return 'eval';
-  return 'chat';
+  // A bare `stage` means training, unless a serving backend says the config is for chat.
+  const backend = effective(doc, 'infer_backend');
+  return has('stage') && backend === 'huggingface' ? 'train' : 'chat';
 }
 
 /** `stage` as LLaMA-Factory sees it (default "sft"). */
