@@ -11,7 +11,7 @@ import { closest } from '../../text/similar';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { ERROR, WARNING } from './declare';
-import { commandOf, effective, names } from './values';
+import { commandOf, effective, isV0, names } from './values';
 import lists from '../../facts/lists.json';
 
 interface Registry {
@@ -101,7 +101,7 @@ function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, ranki
 }
 
 function findings(ctx: RuleContext): Diagnostic[] {
-  if (commandOf(ctx.doc) !== 'train') return [];
+  if (!isV0(ctx.doc) || commandOf(ctx.doc) !== 'train') return [];
   const entries = KEYS.map((k) => ctx.doc.byKey.get(k)).filter((e): e is ConfigEntry => e !== undefined && names(e.value).length > 0);
   if (entries.length === 0) return [];
   const l = lookup(ctx);

@@ -8,7 +8,7 @@ import { insertKey, removeKey, setValue } from '../../edits';
 import { closest } from '../../text/similar';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { Command, commandOf, on } from './values';
+import { Command, commandOf, isV0, on } from './values';
 
 export interface FixSpec {
   title: string | ((doc: ConfigDocument) => string);
@@ -52,7 +52,7 @@ export function relatedAt(doc: ConfigDocument, keys: readonly string[], skip?: s
 
 export function checkRule(spec: CheckSpec): Rule {
   const commands = spec.commands ?? ['train'];
-  const applies = (ctx: RuleContext) => commands.includes(commandOf(ctx.doc)) && spec.when(ctx);
+  const applies = (ctx: RuleContext) => isV0(ctx.doc) && commands.includes(commandOf(ctx.doc)) && spec.when(ctx);
   return {
     codes: [spec.code],
     covers: spec.covers,

@@ -7,7 +7,7 @@ import { resolveReference, ResolvedFile } from '../../files';
 import { makeDiagnostic } from '../../types';
 import type { Rule, RuleContext } from '../types';
 import { ERROR, relatedAt } from './declare';
-import { effective, truthy } from './values';
+import { effective, isV0, truthy } from './values';
 
 export interface DeepSpeedConfig {
   /** The file read; undefined for an inline mapping or JSON string. */
@@ -164,7 +164,7 @@ export const deepspeedRule: Rule = {
   covers: ['R102', 'R103'],
   check(ctx) {
     const entry = ctx.doc.byKey.get('deepspeed');
-    if (!entry) return [];
+    if (!entry || !isV0(ctx.doc)) return [];
     const l = loaded(ctx);
     switch (l.kind) {
       case 'none':

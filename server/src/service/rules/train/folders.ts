@@ -7,7 +7,7 @@ import { resolveReference, ResolvedFile } from '../../files';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { ERROR, INFO, setFix, WARNING } from './declare';
-import { commandOf, effective, isSet, on } from './values';
+import { commandOf, effective, isSet, isV0, on } from './values';
 
 /** Weight files whose presence makes LLaMA-Factory refuse a non-empty output_dir. */
 const WEIGHT_FILES = ['adapter_model.safetensors', 'adapter_model.bin', 'model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json'];
@@ -31,7 +31,7 @@ function watchesOutputDir(ctx: RuleContext): boolean {
   const stage = effective(ctx.doc, 'stage');
   const ft = effective(ctx.doc, 'finetuning_type');
   const resumable = !(['rm', 'ppo'].includes(stage as string) && ['full', 'freeze'].includes(ft as string));
-  return commandOf(ctx.doc) === 'train' && on(ctx.doc, 'do_train') && !isSet(ctx.doc, 'resume_from_checkpoint') && !on(ctx.doc, 'overwrite_output_dir') && resumable;
+  return isV0(ctx.doc) && commandOf(ctx.doc) === 'train' && on(ctx.doc, 'do_train') && !isSet(ctx.doc, 'resume_from_checkpoint') && !on(ctx.doc, 'overwrite_output_dir') && resumable;
 }
 
 const overwrite = setFix('overwrite_output_dir', true, 'output_dir');
@@ -66,7 +66,7 @@ export const tokenizedPathRule: Rule = {
   covers: ['R225'],
   check(ctx) {
     const entry = ctx.doc.byKey.get('tokenized_path');
-    if (!entry || !isSet(ctx.doc, 'tokenized_path') || commandOf(ctx.doc) !== 'train') return [];
+    if (!entry || !isV0(ctx.doc) || !isSet(ctx.doc, 'tokenized_path') || commandOf(ctx.doc) !== 'train') return [];
     const dir = findFolder(ctx, 'tokenized_path');
     const hasData = dir !== undefined && ctx.host.listDir(dir.path).length > 0;
     const out: Diagnostic[] = [];

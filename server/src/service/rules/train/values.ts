@@ -30,12 +30,6 @@ export function isSet(doc: ConfigDocument, key: string): boolean {
   return v !== null && v !== undefined;
 }
 
-/** The effective value when it is a string, else undefined. */
-export function stringValue(doc: ConfigDocument, key: string): string | undefined {
-  const v = effective(doc, key);
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** A comma-separated argument (`dataset`, `adapter_name_or_path`) split and trimmed; a YAML list is taken item by item. */
 export function names(value: unknown): string[] {
   const items = Array.isArray(value) ? value.map((v) => (v === null || v === undefined ? '' : String(v))) : typeof value === 'string' ? value.split(',') : [];
@@ -47,6 +41,11 @@ export type Command = 'train' | 'export' | 'chat' | 'eval';
 
 const TRAIN_MARKERS = ['do_train', 'do_eval', 'do_predict', 'dataset', 'eval_dataset', 'output_dir'];
 const EVAL_MARKERS = ['task', 'n_shot', 'save_dir'];
+
+/** These rules describe the v0 format; v1 configs (USE_V1=1) and other YAML are left alone. */
+export function isV0(doc: ConfigDocument): boolean {
+  return doc.kind === 'llamafactory-v0';
+}
 
 export function commandOf(doc: ConfigDocument): Command {
   const has = (k: string) => doc.byKey.has(k);

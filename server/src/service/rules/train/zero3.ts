@@ -23,7 +23,7 @@ export const zero3Rules: Rule[] = [
   notWithZero3('predict_with_generate', ['R129'], 'generation needs whole weights on each GPU. Predict with a ZeRO-2 or no DeepSpeed config.'),
   notWithZero3('pissa_init', ['R132'], 'run scripts/pissa_init.py first and train from its output.'),
   notWithZero3('pure_bf16', ['R134'], 'use `bf16: true` (mixed precision) instead.', [
-    bothFix('Use `bf16: true` instead of `pure_bf16`', removeFix('pure_bf16'), { title: '', edits: (doc) => (effective(doc, 'bf16') === true ? [] : setFix('bf16', true).edits(doc)) }),
+    bothFix('Use `bf16: true` instead of `pure_bf16`', removeFix('pure_bf16'), setFix('bf16', true)),
   ]),
   notWithZero3('use_unsloth', ['R142'], 'Unsloth needs the whole model on each GPU.'),
   notWithZero3('use_kt', ['R143'], 'KTransformers places experts itself.'),
