@@ -13,6 +13,7 @@ const bits = (ctx: RuleContext) => effective(ctx.doc, 'quantization_bit');
 const adapters = (ctx: RuleContext) => names(effective(ctx.doc, 'adapter_name_or_path'));
 const BITS_BY_METHOD: Record<string, readonly number[]> = lists.enums.quantization_bit_by_method;
 const ON_THE_FLY: readonly string[] = lists.enums.quantization_method_applied_on_the_fly;
+const METHODS: readonly string[] = lists.enums.quantization_method;
 const EXPORT_BITS: readonly number[] = lists.enums.export_quantization_bit;
 /** FSDP as far as the YAML shows it (an Accelerate config can also turn it on). */
 const fsdp = (ctx: RuleContext) => on(ctx.doc, 'fsdp');
@@ -146,7 +147,7 @@ export const quantizationRules: Rule[] = [
     commands: ALL,
     at: ['quantization_bit'],
     related: ['quantization_method'],
-    when: (ctx) => quantized(ctx) && typeof method(ctx) === 'string' && !ON_THE_FLY.includes(method(ctx) as string),
+    when: (ctx) => quantized(ctx) && METHODS.includes(method(ctx) as string) && !ON_THE_FLY.includes(method(ctx) as string),
     message: (ctx) => `\`quantization_method: ${String(method(ctx))}\` does not quantise on the fly: \`quantization_bit\` is ignored, and a checkpoint that is not already ${String(method(ctx))}-quantised trains in 16 bit. Use bnb, hqq or eetq, or a pre-quantised checkpoint without \`quantization_bit\`.`,
     fixes: [removeFix('quantization_bit')],
   }),
