@@ -126,3 +126,35 @@ export function parsePythonJson(text: string): { value: unknown } | undefined {
 export function asMapping(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
+
+/** A comma-separated argument (`dataset`, `adapter_name_or_path`) split and trimmed; a YAML list is taken item by item. */
+export function names(value: unknown): string[] {
+  const items = Array.isArray(value) ? value.map((v) => (v === null || v === undefined ? '' : String(v))) : typeof value === 'string' ? value.split(',') : [];
+  return items.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** The `llamafactory-cli` command a config is written for, judged from its keys. */
+export type Command = 'train' | 'export' | 'chat' | 'eval';
+
+const TRAIN_MARKERS = ['do_train', 'do_eval', 'do_predict', 'dataset', 'eval_dataset', 'output_dir'];
+const EVAL_MARKERS = ['task', 'n_shot', 'save_dir'];
+
+/** These rules describe the v0 format; v1 configs (USE_V1=1) and other YAML are left alone. */
+export function isV0(doc: ConfigDocument): boolean {
+  return doc.kind === 'llamafactory-v0';
+}
+
+export function commandOf(doc: ConfigDocument): Command {
+  const has = (k: string) => doc.byKey.has(k);
+  if (has('export_dir')) return 'export';
+  if (TRAIN_MARKERS.some(has)) return 'train';
+  if (EVAL_MARKERS.some(has)) return 'eval';
+  // A bare `stage` means training, unless a serving backend says the config is for chat.
+  const backend = argValue(doc, 'infer_backend');
+  return has('stage') && backend === 'huggingface' ? 'train' : 'chat';
+}
+
+/** `stage` as LLaMA-Factory sees it (default "sft"). */
+export function stageOf(doc: ConfigDocument): unknown {
+  return argValue(doc, 'stage');
+}

@@ -1,6 +1,7 @@
 // The rule registry: the only list of rules the service runs.
 import { argsRules } from './args';
 import { hardwareRules } from './hardware';
+import { trainRules } from './train';
 import type { Rule } from './types';
 
-export const rules: readonly Rule[] = [...argsRules, ...hardwareRules];
+export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...hardwareRules];

@@ -1,7 +1,8 @@
 // Keys whose value is a mapping written inline, a JSON string starting with
 // `{`, or (for some) the path of a JSON file. A JSON string is decoded while
 // the arguments are parsed, so bad JSON aborts the launch; a path that does not
-// exist fails when the file is opened.
+// exist fails when the file is opened. (`deepspeed:` has its own rule in
+// rules/train/deepspeed.ts.)
 import { readJson, resolveReference } from '../../files';
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, report } from './report';
@@ -15,7 +16,6 @@ const JSON_STRING_KEYS: Readonly<Record<string, string>> = {
   extra_config: 'R67',
   accelerator_config: 'R69',
   fsdp_config: 'R69',
-  deepspeed: 'R69',
   gradient_checkpointing_kwargs: 'R69',
   lr_scheduler_kwargs: 'R69',
 };
@@ -25,15 +25,7 @@ const FILE_KEYS: Readonly<Record<string, string>> = {
   extra_config: 'R67',
   accelerator_config: 'R91',
   fsdp_config: 'R96',
-  deepspeed: 'R101',
 };
-
-/** Transformers also takes a deepspeed config as base64-encoded JSON. */
-function isBase64Json(text: string): boolean {
-  if (!/^[A-Za-z0-9+/_-]+=*$/.test(text)) return false;
-  const decoded = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-  return parsePythonJson(decoded) !== undefined;
-}
 
 export type ReferencedJson =
   | { kind: 'inline'; value: Record<string, unknown> }
@@ -73,7 +65,6 @@ export const referencedFileMissing = defineRule(['referenced-file-missing', 'ref
     if (typeof value !== 'string' || value.trim() === '' || value.startsWith('{')) return undefined;
     const found = resolveReference(value, ctx.configPath, ctx.host);
     if (!found) {
-      if (key === 'deepspeed' && isBase64Json(value)) return undefined;
       return report(ctx, key, DiagnosticSeverity.Error, 'referenced-file-missing',
         `\`${value}\` was not found next to the config, in a folder above it or in the workspace; \`${key}\` must name an existing JSON file (paths are relative to the folder LLaMA-Factory is launched from).`,
         { onValue: true });

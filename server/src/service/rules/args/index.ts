@@ -4,7 +4,6 @@
 import type { Rule } from '../types';
 import { configFileRules } from './config-files';
 import { dataRules } from './data';
-import { deepspeedRules } from './deepspeed';
 import { deprecatedRules } from './deprecated';
 import { finetuningRules } from './finetuning';
 import { fsdpRules } from './fsdp';
@@ -15,7 +14,7 @@ import { trainingRules } from './training';
 
 export const argsRules: Rule[] = [
   ...loadRules, ...modelRules, ...configFileRules, ...dataRules, ...finetuningRules, ...otherDataclassRules,
-  ...trainingRules, ...fsdpRules, ...deprecatedRules, ...deepspeedRules,
+  ...trainingRules, ...fsdpRules, ...deprecatedRules,
 ];
 
 const SCHEMA = 'handled by schema validation (codes unknown-key, duplicate-key, type-mismatch)';
@@ -25,6 +24,8 @@ export const argsUndecidable: Record<string, string> = {
   R2: 'JSON config files: the service only opens YAML files, so a .json config never reaches these rules',
   R3: 'command-line mode (no config file): there is no file to check',
   R4: SCHEMA,
+  R101: 'a missing or unreadable `deepspeed:` file is checked by the DeepSpeed rule (rules/train/deepspeed.ts, deepspeed-file-missing / deepspeed-invalid-json)',
+  R102: 'DeepSpeed values that disagree with the YAML are checked by the DeepSpeed rule (rules/train/deepspeed.ts, deepspeed-value-mismatch)',
   R5: 'command-line mode (unknown --args): there is no file to check',
   R6: SCHEMA,
   R7: `${SCHEMA}; the parser types scalars the way OmegaConf does (document.ts, scalars.ts)`,

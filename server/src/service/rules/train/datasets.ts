@@ -1,0 +1,138 @@
+// Dataset names in `dataset` / `eval_dataset`, checked against the
+// dataset_info.json LLaMA-Factory will read (`<dataset_dir>/dataset_info.json`,
+// found the way files.ts resolves launch-relative paths), or against the
+// built-in list when the workspace has none; and whether each dataset suits the stage.
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { ConfigEntry } from '../../document';
+import { setValue } from '../../edits';
+import { readJson, resolveReference } from '../../files';
+import { closest } from '../../text/similar';
+import { makeDiagnostic } from '../../types';
+import type { Fix, Rule, RuleContext } from '../types';
+import { ERROR, WARNING } from './declare';
+import { argValue, commandOf, isV0, names } from '../../values';
+import lists from '../../facts/lists.json';
+
+interface Registry {
+  /** Dataset name → whether it holds preference (ranking) pairs. */
+  ranking: Map<string, boolean>;
+  /** The dataset_info.json read, or undefined for the built-in list. */
+  file: string | undefined;
+  /**
+   * True when the file is the one a launch from this checkout reads (found next to the
+   * config or above it); a file found only in another workspace root, or the built-in
+   * list, is a best guess.
+   */
+  authoritative: boolean;
+  /** How the file was found, for messages. */
+  where: string;
+}
+
+type Lookup = { kind: 'skip' } | { kind: 'problem'; diagnostic: Diagnostic } | { kind: 'ok'; registry: Registry };
+
+const BUILTIN: Registry = {
+  ranking: new Map(lists.datasets.map((d) => [d.name, d.ranking])),
+  file: undefined,
+  authoritative: false,
+  where: 'the dataset list of LLaMA-Factory\'s own data/dataset_info.json (no dataset_info.json was found for this config)',
+};
+const SPECIAL_DIRS = ['ONLINE'];
+const DATA_STAGE: Record<string, string> = lists.enums.stage_to_data_stage;
+const RANKING_STAGES: readonly string[] = lists.enums.stages_requiring_ranking_datasets;
+const KEYS = ['dataset', 'eval_dataset'] as const;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function lookup(ctx: RuleContext): Lookup {
+  const dir = argValue(ctx.doc, 'dataset_dir');
+  if (typeof dir !== 'string' || SPECIAL_DIRS.includes(dir) || dir.startsWith('REMOTE:')) return { kind: 'skip' };
+  const dirEntry = ctx.doc.byKey.get('dataset_dir');
+  const anchor = dirEntry ?? KEYS.map((k) => ctx.doc.byKey.get(k)).find((e): e is ConfigEntry => e !== undefined)!;
+  const found = resolveReference(path.join(dir, 'dataset_info.json'), ctx.configPath, ctx.host);
+  if (!found) {
+    const folder = dirEntry ? resolveReference(dir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p)) : undefined;
+    if (!folder) return { kind: 'ok', registry: BUILTIN };
+    return { kind: 'problem', diagnostic: makeDiagnostic(dirEntry!.valueRange, ERROR, 'dataset-info-missing',
+      `The dataset folder \`${folder.path}\` has no dataset_info.json, so LLaMA-Factory cannot look up any dataset name.`) };
+  }
+  const info = readJson(ctx.host, found.path);
+  if (!isObject(info)) {
+    return { kind: 'problem', diagnostic: makeDiagnostic(dirEntry ? dirEntry.valueRange : anchor.keyRange, ERROR, 'dataset-info-invalid',
+      `\`${found.path}\` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.`) };
+  }
+  const ranking = new Map<string, boolean>();
+  for (const [name, attrs] of Object.entries(info)) ranking.set(name, isObject(attrs) && attrs.ranking === true);
+  const where = found.via === 'absolute' ? `\`${found.path}\`` : `\`${found.path}\` (resolved from the ${found.via} ${found.base})`;
+  return { kind: 'ok', registry: { ranking, file: found.path, authoritative: found.via !== 'search root', where } };
+}
+
+/**
+ * An unknown name close to a registered one is almost surely a typo: an error when
+ * the file is the one the launch reads. A name like nothing registered is more
+ * likely a dataset still to be added (upstream examples do this): a warning.
+ */
+function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnostic {
+  const suggestion = closest(name, [...reg.ranking.keys()]);
+  const severity = reg.authoritative && suggestion ? ERROR : WARNING;
+  const advice = suggestion
+    ? ` Did you mean \`${suggestion}\`?`
+    : reg.file
+      ? ' LLaMA-Factory stops at launch unless it is registered there.'
+      : ' Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.';
+  return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown', `Dataset \`${name}\` is not defined in ${reg.where}.${advice}`, { name, suggestion, key: entry.key });
+}
+
+function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, ranking: boolean): Diagnostic | undefined {
+  const stage = argValue(ctx.doc, 'stage');
+  const dataStage = typeof stage === 'string' ? DATA_STAGE[stage] : undefined;
+  if (dataStage === undefined) return undefined;
+  const needsRanking = RANKING_STAGES.includes(dataStage);
+  if (needsRanking === ranking) return undefined;
+  const message = needsRanking
+    ? `Stage \`${String(stage)}\` trains on preference pairs, but \`${name}\` is not a ranking dataset (\`"ranking": true\` in dataset_info.json).`
+    : `\`${name}\` is a ranking (preference) dataset, which only stages rm and dpo can use; stage \`${String(stage)}\` needs a different dataset.`;
+  const d = makeDiagnostic(entry.valueRange, ERROR, 'dataset-stage-mismatch', message, { name, key: entry.key });
+  const stageEntry = ctx.doc.byKey.get('stage');
+  if (stageEntry) d.relatedInformation = [{ location: { uri: ctx.doc.uri, range: stageEntry.keyRange }, message: `The stage is set here.` }];
+  return d;
+}
+
+function findings(ctx: RuleContext): Diagnostic[] {
+  if (!isV0(ctx.doc) || commandOf(ctx.doc) !== 'train') return [];
+  const entries = KEYS.map((k) => ctx.doc.byKey.get(k)).filter((e): e is ConfigEntry => e !== undefined && names(e.value).length > 0);
+  if (entries.length === 0) return [];
+  const l = lookup(ctx);
+  if (l.kind === 'skip') return [];
+  if (l.kind === 'problem') return [l.diagnostic];
+  const out: Diagnostic[] = [];
+  for (const entry of entries) {
+    for (const name of names(entry.value)) {
+      const ranking = l.registry.ranking.get(name);
+      const d = ranking === undefined ? unknownName(entry, name, l.registry) : stageMismatch(ctx, entry, name, ranking);
+      if (d) out.push(d);
+    }
+  }
+  return out;
+}
+
+/** The value with one comma-separated name replaced, spacing kept. */
+function replaceName(value: string, name: string, replacement: string): string {
+  return value.split(',').map((part) => (part.trim() === name ? part.replace(name, replacement) : part)).join(',');
+}
+
+export const datasetRule: Rule = {
+  codes: ['dataset-unknown', 'dataset-stage-mismatch', 'dataset-info-missing', 'dataset-info-invalid'],
+  covers: ['R221', 'R222', 'R223'],
+  check: findings,
+  fixes(ctx, diagnostic): Fix[] {
+    const data = diagnostic.data as { name?: string; suggestion?: string; key?: string } | undefined;
+    if (diagnostic.code !== 'dataset-unknown' || !data?.name || !data.suggestion || !data.key) return [];
+    const entry = ctx.doc.byKey.get(data.key);
+    if (!entry || typeof entry.value !== 'string' || !names(entry.value).includes(data.name)) return [];
+    const edit = setValue(ctx.doc, data.key, replaceName(entry.value, data.name, data.suggestion));
+    return edit ? [{ title: `Change \`${data.name}\` to \`${data.suggestion}\``, edits: [edit], isPreferred: true }] : [];
+  },
+};

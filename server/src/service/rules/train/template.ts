@@ -1,0 +1,64 @@
+// The chat template: unset (the tokenizer's own is guessed), unknown,
+// incompatible with train_on_prompt, or a reasoning template.
+import type { Rule } from '../types';
+import { checkRule, closestFix, didYouMean, ERROR, INFO, removeFix, WARNING } from './declare';
+import { argValue, truthy } from '../../values';
+import lists from '../../facts/lists.json';
+
+const ALL = ['train', 'chat', 'export', 'eval'] as const;
+const TEMPLATES = lists.templates.map((t) => t.name);
+const byName = new Map(lists.templates.map((t) => [t.name, t]));
+const template = (doc: Parameters<typeof argValue>[0]) => {
+  const v = argValue(doc, 'template');
+  return typeof v === 'string' ? byName.get(v) : undefined;
+};
+
+export const templateRules: Rule[] = [
+  checkRule({
+    code: 'template-missing',
+    covers: ['R217'],
+    severity: WARNING,
+    commands: ALL,
+    at: ['model_name_or_path'],
+    when: (ctx) => !ctx.doc.byKey.has('template') && ctx.doc.byKey.has('model_name_or_path'),
+    message: 'No `template` is set: LLaMA-Factory falls back to the chat template stored with the tokenizer, or to the bare `empty` template when there is none. Set the template that matches the model.',
+  }),
+  checkRule({
+    code: 'template-unknown',
+    covers: ['R218'],
+    severity: ERROR,
+    commands: ALL,
+    at: ['template'],
+    onValue: true,
+    when: (ctx) => {
+      const v = argValue(ctx.doc, 'template');
+      return v !== null && v !== undefined && !byName.has(String(v));
+    },
+    message: (ctx) => `\`${String(argValue(ctx.doc, 'template'))}\` is not a LLaMA-Factory template.${didYouMean(argValue(ctx.doc, 'template'), TEMPLATES)}`,
+    fixes: [closestFix('template', () => TEMPLATES)],
+  }),
+  checkRule({
+    code: 'template-train-on-prompt',
+    covers: ['R219'],
+    severity: ERROR,
+    at: ['train_on_prompt'],
+    related: ['template'],
+    when: (ctx) => truthy(ctx.doc, 'train_on_prompt') && template(ctx.doc)?.efficientEos === true,
+    message: (ctx) => `Template \`${String(argValue(ctx.doc, 'template'))}\` puts the EOS token in the prompt, so the prompt cannot be trained on; remove \`train_on_prompt\`.`,
+    fixes: [removeFix('train_on_prompt')],
+  }),
+  checkRule({
+    code: 'template-reasoning',
+    covers: ['R220'],
+    severity: INFO,
+    commands: ALL,
+    at: ['template'],
+    onValue: true,
+    when: (ctx) => template(ctx.doc)?.reasoning === true,
+    message: (ctx) => {
+      const name = String(argValue(ctx.doc, 'template'));
+      const nothink = byName.has(`${name}_nothink`) ? ` \`${name}_nothink\`` : ' the `_nothink` variant';
+      return `\`${name}\` is a reasoning template (thinking is controlled by \`enable_thinking\`); for a model that does not reason, use${nothink}.`;
+    },
+  }),
+];

@@ -1,0 +1,99 @@
+// Shared set-up for the train-rules tests: a ServiceHost over the real file
+// system, and a runner that parses a file and applies the train rules.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { parseConfig } from '../../server/src/service/document';
+import { applyEdits } from '../../server/src/service/edits';
+import type { ConfigDocument } from '../../server/src/service/document';
+import { trainRules } from '../../server/src/service/rules/train';
+import type { Fix, RuleContext } from '../../server/src/service/rules/types';
+import { defaultSettings, ServiceHost } from '../../server/src/service/types';
+
+export const repoRoot = path.resolve(__dirname, '../../..');
+export const fixtures = path.join(repoRoot, 'test/fixtures/train-rules');
+
+/** ../shared next to the checkout (the main checkout), or two levels up (a worktree under wt/). */
+export const corpusRoot = [path.resolve(repoRoot, '../shared/corpus/llamafactory'), path.resolve(repoRoot, '../../shared/corpus/llamafactory')]
+  .find((p) => fs.existsSync(p)) ?? path.resolve(repoRoot, '../shared/corpus/llamafactory');
+
+export function fsHost(searchRoots: string[] = [], env: Record<string, string> = {}): ServiceHost {
+  return {
+    readFile: (p) => {
+      try {
+        return fs.readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    isDirectory: (p) => {
+      try {
+        return fs.statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    },
+    listDir: (p) => {
+      try {
+        return fs.readdirSync(p);
+      } catch {
+        return [];
+      }
+    },
+    searchRoots: () => searchRoots,
+    env: (n) => env[n],
+    homeDir: () => '/nonexistent-home',
+  };
+}
+
+export function contextFor(configPath: string, text = fs.readFileSync(configPath, 'utf8'), host = fsHost()): RuleContext {
+  const doc: ConfigDocument = parseConfig(`file://${configPath}`, text);
+  return { doc, configPath, host, settings: defaultSettings, target: undefined };
+}
+
+export function check(ctx: RuleContext): Diagnostic[] {
+  return trainRules.flatMap((r) => r.check(ctx));
+}
+
+export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
+  return trainRules.filter((r) => r.codes.includes(String(d.code))).flatMap((r) => r.fixes?.(ctx, d) ?? []);
+}
+
+/** A diagnostic's message as plain text. */
+export function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
+const comments = (text: string) => text.split('\n').map((l) => l.match(/(?:^|\s)(#.*)$/)?.[1]).filter((c): c is string => c !== undefined);
+
+function lines(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+/**
+ * Applies every fix offered for every diagnostic of `ctx`, one at a time, and asserts
+ * the result parses, no longer has that diagnostic, keeps every comment outside the
+ * removed lines, and that a fix offered again changes nothing. Returns how many fixes ran.
+ */
+export function checkFixes(ctx: RuleContext): number {
+  let applied = 0;
+  for (const d of check(ctx)) {
+    for (const fix of fixesFor(ctx, d)) {
+      const fixed = applyEdits(ctx.doc, fix.edits);
+      const label = `${ctx.configPath}: ${fix.title}`;
+      assert.notEqual(fixed, ctx.doc.text, `${label} changed nothing`);
+      const after = contextFor(ctx.configPath, fixed, ctx.host);
+      assert.deepEqual(after.doc.problems, [], `${label} broke the YAML`);
+      const line = d.range.start.line;
+      assert.ok(!check(after).some((x) => x.code === d.code && x.range.start.line === line), `${label} left ${String(d.code)}`);
+      const removed = new Set(fix.edits.filter((e) => e.newText === '').flatMap((e) => lines(e.range.start.line, e.range.end.line)));
+      const kept = comments(fixed);
+      for (const c of comments(ctx.doc.text.split('\n').filter((_, i) => !removed.has(i)).join('\n'))) assert.ok(kept.includes(c), `${label} dropped comment ${c}`);
+      const again = check(after).filter((x) => x.code === d.code).flatMap((x) => fixesFor(after, x)).filter((f) => f.title === fix.title);
+      for (const f of again) assert.equal(applyEdits(after.doc, f.edits), fixed, `${label} is not idempotent`);
+      applied++;
+    }
+  }
+  return applied;
+}
