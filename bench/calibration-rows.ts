@@ -16,6 +16,8 @@ export interface CalibrationCase {
   input: EstimateInput;
   /** device_map model parallel: layers split over the GPUs, nothing sharded per rank. */
   splitOver: number;
+  /** "Largest context that fits" rows: the measured value is the card's capacity (README: use as upper bounds). */
+  upperBound: boolean;
   /** For the rules of thumb. */
   paramsB: number;
   ruleMethod: 'full' | 'pure_bf16' | 'lora' | 'qlora8' | 'qlora4';
@@ -193,7 +195,12 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
     method: method.split(' ')[0] + (c['quantization_bit'] ? '' : ''),
     measuredGiB: Number(r['measured_peak_gib']),
     figure,
-    input: { config: c, model: resolvedFrom(modelId, arch, approximate), gpuCount: splitOver > 1 ? 1 : n, deepspeed },
+    input: {
+      config: c, model: resolvedFrom(modelId, arch, approximate), gpuCount: splitOver > 1 ? 1 : n, deepspeed,
+      // ms-swift's, axolotl's and PEFT's published tables date from 2023-2024 (transformers < 4.46).
+      transformersVersion: ['ms-swift', 'axolotl', 'peft', 'transformers'].includes(stack) ? '4.40' : undefined,
+    },
+    upperBound: /max context|fits on|fitting/i.test(r['what_measured']),
     splitOver,
     paramsB,
     ruleMethod,
@@ -221,7 +228,7 @@ export function h200Cases(r: Record<string, string>): CalibrationCase[] {
   const paramsB = Number(r['params_b']);
   const base = {
     source: 'h200 (ours)', method: r['method'], input: { config: c, model: resolvedFrom(r['model'], arch, false), gpuCount: 1 },
-    splitOver: 1, paramsB, ruleMethod: (r['method'] === 'lora' ? 'lora' : r['precision'] === 'pure_bf16' ? 'pure_bf16' : 'full') as CalibrationCase['ruleMethod'],
+    splitOver: 1, upperBound: false, paramsB, ruleMethod: (r['method'] === 'lora' ? 'lora' : r['precision'] === 'pure_bf16' ? 'pure_bf16' : 'full') as CalibrationCase['ruleMethod'],
   };
   return [
     { ...base, id: `h200-${r['model']}-${r['method']}-${r['precision']}-gc${r['grad_ckpt']}-${r['seq_len']}x${r['batch_size']}-alloc`, measuredGiB: Number(r['alloc_peak_gib']), figure: 'allocated' },

@@ -15,6 +15,8 @@ export interface EstimateInput {
   deepspeed?: unknown;
   /** Whether the target GPU runs bf16 (fit-to-GPU only proposes bf16 then). */
   gpuSupportsBf16?: boolean;
+  /** transformers version when known; before 4.46 the logits were upcast to fp32 in every forward. */
+  transformersVersion?: string;
 }
 
 export interface MemoryEstimate {
@@ -44,6 +46,12 @@ const GIB = 2 ** 30;
 const LOSS_BYTES_PER_LOGIT = 14;
 /** With Liger's fused linear cross-entropy (or unsloth's) only chunks exist. */
 const FUSED_LOSS_BYTES_PER_LOGIT = 1;
+/**
+ * transformers < 4.46: `logits.float()` in the forward plus a shifted fp32
+ * copy. Fit to the ms-swift qwen-7b LoRA sequence sweeps (rows m117-m121,
+ * 2024, reserved memory), which formulas.md §6.3 puts at ~24 with their loss.
+ */
+const LEGACY_LOSS_BYTES_PER_LOGIT = 22;
 /**
  * Allocator slack: reserved minus allocated grows with the short-lived
  * tensors (activations, logits). H200 rows: 5 % with checkpointing, 10-20 %
@@ -151,15 +159,17 @@ function optimizer(c: Record<string, unknown>, trainBytes: number): { state: num
   const optim = text(c, 'optim', 'adamw_torch_fused');
   if (flag(c, 'use_adam_mini')) return { state: trainBytes, temp: 0, label: 'adam-mini' };
   if (flag(c, 'use_muon')) return { state: trainBytes * 1.1, temp: 0, label: 'muon' };
+  // Paged states live in CUDA unified memory, outside PyTorch's allocator.
+  if (/paged/.test(optim)) return { state: 0, temp: 0, label: optim };
   if (/8bit/.test(optim)) return { state: 2, temp: 0, label: optim };
   if (/4bit/.test(optim)) return { state: 1, temp: 0, label: optim };
   if (/adafactor/.test(optim)) return { state: 0.1, temp: trainBytes * 0.5, label: optim };
   if (/sgd/.test(optim)) return { state: 0, temp: 0, label: optim };
   if (/lion/.test(optim)) return { state: trainBytes, temp: 0, label: optim };
   if (/adagrad|rmsprop/.test(optim)) return { state: trainBytes, temp: 0, label: optim };
-  const fused = /fused|apex/.test(optim);
-  // foreach AdamW builds one param-sized intermediate during step().
-  return { state: 2 * trainBytes, temp: fused ? 0 : trainBytes, label: optim };
+  // foreach AdamW works in chunks; torchtune's full-FT rows (m005-m008) show
+  // no param-sized temporary on top of weights + grads + states.
+  return { state: 2 * trainBytes, temp: 0, label: optim };
 }
 
 /** Saved activation bytes per token for one decoder layer, without checkpointing. */
@@ -229,7 +239,9 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   const attn = attentionKernel(c);
   const perLayer = layerActivationBytes(arch, p.seqLen, attn, b);
   const liger = flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth');
-  const loss = p.tokens * arch.vocab * (liger ? FUSED_LOSS_BYTES_PER_LOGIT : LOSS_BYTES_PER_LOGIT) * (b / 2);
+  const legacy = /^4\.([0-3]\d|4[0-5])\b/.test(input.transformersVersion ?? '');
+  const perLogit = liger ? FUSED_LOSS_BYTES_PER_LOGIT : legacy ? LEGACY_LOSS_BYTES_PER_LOGIT : LOSS_BYTES_PER_LOGIT;
+  const loss = p.tokens * arch.vocab * perLogit * (b / 2);
   let layersSaving = arch.layers;
   if (p.method === 'freeze') layersSaving = Math.min(arch.layers, Math.abs(number(c, 'freeze_trainable_layers', 2)) || 2);
   const offloadGc = flag(c, 'use_unsloth_gc') || flag(c, 'use_unsloth');
