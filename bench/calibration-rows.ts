@@ -1,0 +1,258 @@
+// Maps calibration rows (public measurements and our own H200 runs) to
+// estimator input. Each source stack is mapped explicitly; the comments say why.
+import { architectureFromConfig, genericArchitecture, type Architecture } from '../server/src/service/models/architecture';
+import { countParams } from '../server/src/service/models/params';
+import type { ResolvedModel } from '../server/src/service/models/resolve';
+import type { EstimateInput, MemoryEstimate } from '../server/src/service/memory/estimate';
+
+export type Figure = 'allocated' | 'reserved' | 'device';
+
+export interface CalibrationCase {
+  id: string;
+  source: string;
+  method: string;
+  measuredGiB: number;
+  figure: Figure;
+  input: EstimateInput;
+  /** device_map model parallel: layers split over the GPUs, nothing sharded per rank. */
+  splitOver: number;
+  /** "Largest context that fits" rows: the measured value is the card's capacity (README: use as upper bounds). */
+  upperBound: boolean;
+  /** For the rules of thumb. */
+  paramsB: number;
+  ruleMethod: 'full' | 'pure_bf16' | 'lora' | 'qlora8' | 'qlora4';
+}
+
+export function parseCsv(text: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); field = '';
+      if (row.some((f) => f !== '')) rows.push(row);
+      row = [];
+    } else field += ch;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+/** Architecture from the row's notes ("L32 h4096 a32 kv8 i14336 V128256 untied"), else generic by size. */
+function archFromNotes(notes: string, paramsB: number): { arch: Architecture; approximate: boolean } {
+  const get = (re: RegExp): number | undefined => {
+    const m = re.exec(notes);
+    return m ? Number(m[1]) : undefined;
+  };
+  const L = get(/\bL(\d+)/);
+  const h = get(/\bh(\d+)/);
+  const a = get(/\ba(\d+)/);
+  const i = get(/\bi(\d+)/);
+  const vMatch = /V~?(\d+)(k?)/.exec(notes);
+  const V = vMatch ? Number(vMatch[1]) * (vMatch[2] ? 1000 : 1) : 32000;
+  if (!L || !h || !a || !i || /enc-dec|Mamba/.test(notes)) return { arch: genericArchitecture(paramsB), approximate: true };
+  const kv = get(/kv(\d+)/) ?? get(/groups(\d+)/) ?? a;
+  const arch = architectureFromConfig({
+    model_type: /qkv-bias/.test(notes) ? 'qwen2' : /MHA i\d+ V\d+ tied ALiBi/.test(notes) ? 'bloom' : 'llama',
+    num_hidden_layers: L, hidden_size: h, num_attention_heads: a, num_key_value_heads: kv,
+    intermediate_size: i, vocab_size: V, tie_word_embeddings: /\btied/.test(notes) && !/untied/.test(notes),
+  })!;
+  return { arch, approximate: false };
+}
+
+function figureOf(what: string): Figure {
+  if (/reserved/i.test(what)) return 'reserved';
+  if (/allocated|active|torchtune peak|torch peak/i.test(what)) return 'allocated';
+  return 'device'; // unstated, comments, nvidia-smi, "fits in card"
+}
+
+/** Longest sample actually seen. Unpacked instruction data (alpaca, self-cognition,
+ * SlimOrca) rarely reaches its cap: use the cap up to 1024 tokens. */
+function sequence(raw: string): { seq: number; packed: boolean } {
+  const packed = /packed/.test(raw) && !/unpacked|NOT packed/.test(raw);
+  const plain = /^\d+/.exec(raw.trim());
+  if (plain && !/</.test(raw)) return { seq: Number(plain[0]), packed: true };
+  if (/short/.test(raw)) return { seq: 128, packed: false };
+  const cap = /<=\s*(\d+)/.exec(raw);
+  return { seq: Math.min(cap ? Number(cap[1]) : 2048, 1024), packed };
+}
+
+function optimKey(raw: string, source: string): string {
+  const o = raw.toLowerCase();
+  if (/galore|apollo|badam/.test(o)) return 'adamw_torch';
+  if (/paged/.test(o)) return /8bit/.test(o) ? 'paged_adamw_8bit' : 'paged_adamw_32bit';
+  if (/8bit|8-bit/.test(o)) return 'adamw_bnb_8bit';
+  if (/unstated/.test(o)) return source === 'unsloth' ? 'adamw_8bit' : 'adamw_torch';
+  // torchtune's optimizer-in-backward and foreach=False avoid the foreach temporaries.
+  if (/fused|in-backward|foreach=false/.test(o)) return 'adamw_torch_fused';
+  return 'adamw_torch';
+}
+
+function stackOf(source: string): string {
+  if (/ms-swift/.test(source)) return 'ms-swift';
+  if (/torchtune/.test(source)) return 'torchtune';
+  if (/axolotl/.test(source)) return 'axolotl';
+  if (/unsloth/.test(source)) return 'unsloth';
+  if (/peft/.test(source)) return 'peft';
+  if (/transformers/.test(source)) return 'transformers';
+  return 'papers';
+}
+
+function resolvedFrom(id: string, arch: Architecture, approximate: boolean): ResolvedModel {
+  return { source: 'catalog', id, arch, paramsB: countParams(arch).total / 1e9, approximate, detail: 'calibration row' };
+}
+
+/** One public row of shared/calibration/measurements.csv. */
+export function publicCase(r: Record<string, string>): CalibrationCase {
+  const stack = stackOf(r['source']);
+  const paramsB = Number(r['params_b']);
+  const { arch, approximate } = archFromNotes(r['arch_notes'], paramsB);
+  const method = r['method'].toLowerCase();
+  const quant = r['quant_bits'].toLowerCase();
+  const precision = r['precision'].toLowerCase();
+  const notes = r['notes'];
+  const c: Record<string, unknown> = {};
+  let modelId = r['model'];
+  // Method
+  if (method.startsWith('full')) c['finetuning_type'] = 'full';
+  else c['finetuning_type'] = 'lora';
+  if (/badam/.test(method)) c['use_badam'] = true;
+  if (/galore/.test(method)) {
+    c['use_galore'] = true;
+    c['galore_rank'] = Number(/rank (\d+)/.exec(r['lora_target'])?.[1] ?? 128);
+    c['galore_layerwise'] = /per-layer/.test(method + r['optimizer']);
+  }
+  if (/apollo/.test(method)) { c['use_apollo'] = true; c['apollo_rank'] = 1; c['apollo_layerwise'] = true; }
+  if (/lisa/.test(method)) { c['finetuning_type'] = 'freeze'; c['freeze_trainable_layers'] = 2; }
+  // Quantization: bnb -> quantization_bit; GPTQ checkpoints are recognised by name.
+  if (/gptq-int4/.test(quant)) modelId += '-GPTQ-Int4';
+  else if (/gptq-int8/.test(quant)) modelId += '-GPTQ-Int8';
+  else if (/nf4|int4/.test(quant)) c['quantization_bit'] = 4;
+  else if (/int8/.test(quant)) c['quantization_bit'] = 8;
+  if (/double quant/.test(quant) === false && /nf4/.test(quant) && stack !== 'axolotl') c['double_quantization'] = true;
+  // Precision. ms-swift, axolotl, torchtune, PEFT and unsloth load bf16 weights and
+  // never upcast trainable params (HF Trainer / torchtune: bf16 AdamW states):
+  // LLaMA-Factory's pure_bf16. Only rows stating fp32 masters are mapped to bf16.
+  if (/fp32/.test(precision) && !/fp32 states/.test(precision)) { /* no bf16 flag: fp32 everything */ }
+  else if (/fp16 weights \+ fp32/.test(precision)) c['fp16'] = true;
+  else if (stack === 'papers' && /bf16 compute/.test(precision)) c['pure_bf16'] = true;
+  else if (/^bf16$|fp16\/bf16/.test(precision) && stack !== 'torchtune' && stack !== 'ms-swift') c['bf16'] = true;
+  else c['pure_bf16'] = true;
+  c['optim'] = optimKey(r['optimizer'], stack);
+  const batch = Number(r['batch_size']);
+  c['per_device_train_batch_size'] = Number.isFinite(batch) && batch > 0 ? batch : 1;
+  const { seq, packed } = sequence(r['seq_len']);
+  c['cutoff_len'] = seq;
+  if (packed) c['packing'] = true;
+  const gc = r['grad_ckpt'].toLowerCase();
+  if (/^false|probably false/.test(gc)) c['disable_gradient_checkpointing'] = true;
+  if (/act-offload/.test(gc)) c['use_unsloth_gc'] = true;
+  if (/unsloth/.test(gc) || stack === 'unsloth') c['use_unsloth'] = true;
+  const fa = r['flash_attn'].toLowerCase();
+  c['flash_attn'] = /eager/.test(fa) ? 'disabled' : /fa2|unsloth/.test(fa) ? 'fa2' : 'sdpa';
+  // Fused / chunked losses: torchtune chunked CE, Liger, Cut-Cross-Entropy.
+  if (/chunked|liger|cut.cross|cce/i.test(notes) && !/no chunked|standard CE/i.test(notes.split('Row:').pop() ?? '')) {
+    c['enable_liger_kernel'] = true;
+  }
+  const lora = r['lora_target'].toLowerCase();
+  if (c['finetuning_type'] === 'lora') {
+    c['lora_rank'] = Number(r['lora_rank']) || 8;
+    c['lora_target'] = /all|mlp/.test(lora) ? 'all' : /q,v|qkv|c_attn|query_key_value|default/.test(lora) ? 'q_proj,k_proj,v_proj' : 'all';
+    if (/dropout 0\.(0[5-9]|[1-9])/.test(notes) || stack === 'ms-swift') c['lora_dropout'] = 0.05;
+  }
+  const n = Math.max(1, Number(r['n_gpus']) || 1);
+  const zero = r['zero_stage'];
+  const offload = r['offload'].toLowerCase();
+  let deepspeed: unknown;
+  let splitOver = 1;
+  if (/^[123]$/.test(zero)) {
+    const z: Record<string, unknown> = { stage: Number(zero) };
+    if (/cpu/.test(offload)) { z['offload_optimizer'] = { device: 'cpu' }; if (zero === '3') z['offload_param'] = { device: 'cpu' }; }
+    deepspeed = { zero_optimization: z };
+  } else if (/fsdp/i.test(zero)) c['fsdp'] = 'full_shard auto_wrap' + (/cpu/.test(offload) ? ' offload' : '');
+  else if (/device_map/.test(zero)) splitOver = n;
+  const figure = figureOf(r['what_measured']);
+  const ruleMethod: CalibrationCase['ruleMethod'] = c['quantization_bit'] === 8 || /int8/.test(quant)
+    ? 'qlora8'
+    : c['quantization_bit'] === 4 || /int4/.test(quant)
+      ? 'qlora4'
+      : c['finetuning_type'] === 'full' && !c['use_badam'] && !c['use_galore'] && !c['use_apollo']
+        ? (c['pure_bf16'] ? 'pure_bf16' : 'full')
+        : 'lora';
+  return {
+    id: r['id'],
+    source: stack,
+    method: method.split(' ')[0] + (c['quantization_bit'] ? '' : ''),
+    measuredGiB: Number(r['measured_peak_gib']),
+    figure,
+    input: {
+      config: c, model: resolvedFrom(modelId, arch, approximate), gpuCount: splitOver > 1 ? 1 : n, deepspeed,
+      // ms-swift's, axolotl's and PEFT's published tables date from 2023-2024 (transformers < 4.46).
+      transformersVersion: ['ms-swift', 'axolotl', 'peft', 'transformers'].includes(stack) ? '4.40' : undefined,
+    },
+    upperBound: /max context|fits on|fitting/i.test(r['what_measured']),
+    splitOver,
+    paramsB,
+    ruleMethod,
+  };
+}
+
+const H200_ARCH: Record<string, Record<string, unknown>> = {
+  'qwen2-0.5b-like': { model_type: 'qwen2', num_hidden_layers: 24, hidden_size: 896, num_attention_heads: 14, num_key_value_heads: 2, intermediate_size: 4864, vocab_size: 151936, tie_word_embeddings: true },
+  'qwen2-1.5b-like': { model_type: 'qwen2', num_hidden_layers: 28, hidden_size: 1536, num_attention_heads: 12, num_key_value_heads: 2, intermediate_size: 8960, vocab_size: 151936, tie_word_embeddings: true },
+};
+
+/** Our H200 rows: two cases each (allocated and reserved). Settings are LLaMA-Factory's already. */
+export function h200Cases(r: Record<string, string>): CalibrationCase[] {
+  if (r['status'] !== 'ok') return [];
+  const arch = architectureFromConfig(H200_ARCH[r['model']])!;
+  const c: Record<string, unknown> = {
+    finetuning_type: r['method'],
+    [r['precision'] === 'pure_bf16' ? 'pure_bf16' : 'bf16']: true,
+    optim: 'adamw_torch_fused',
+    per_device_train_batch_size: Number(r['batch_size']),
+    cutoff_len: Number(r['seq_len']),
+    flash_attn: 'sdpa',
+  };
+  if (r['grad_ckpt'] === 'False') c['disable_gradient_checkpointing'] = true;
+  const paramsB = Number(r['params_b']);
+  const base = {
+    source: 'h200 (ours)', method: r['method'], input: { config: c, model: resolvedFrom(r['model'], arch, false), gpuCount: 1 },
+    splitOver: 1, upperBound: false, paramsB, ruleMethod: (r['method'] === 'lora' ? 'lora' : r['precision'] === 'pure_bf16' ? 'pure_bf16' : 'full') as CalibrationCase['ruleMethod'],
+  };
+  return [
+    { ...base, id: `h200-${r['model']}-${r['method']}-${r['precision']}-gc${r['grad_ckpt']}-${r['seq_len']}x${r['batch_size']}-alloc`, measuredGiB: Number(r['alloc_peak_gib']), figure: 'allocated' },
+    { ...base, id: `h200-${r['model']}-${r['method']}-${r['precision']}-gc${r['grad_ckpt']}-${r['seq_len']}x${r['batch_size']}-reserved`, measuredGiB: Number(r['reserved_peak_gib']), figure: 'reserved' },
+  ];
+}
+
+export function pick(e: MemoryEstimate, figure: Figure): number {
+  return figure === 'allocated' ? e.allocatedGiB : figure === 'reserved' ? e.reservedGiB : e.deviceGiB;
+}
+
+const GB_TO_GIB = 1e9 / 2 ** 30;
+const README_MULTIPLIER: Record<CalibrationCase['ruleMethod'], number> = { full: 18, pure_bf16: 8, lora: 2, qlora8: 1, qlora4: 0.5 };
+
+/** LLaMA-Factory README: one multiple of the size per method, in GB. */
+export function readmeRule(k: CalibrationCase): number {
+  return (README_MULTIPLIER[k.ruleMethod] * k.paramsB * GB_TO_GIB) / k.splitOver;
+}
+
+/** Weights + gradients + Adam states: 16 B per trainable parameter (mixed precision), frozen weights at their storage size. */
+export function naiveRule(k: CalibrationCase): number {
+  const total = k.paramsB * 1e9;
+  const full = k.ruleMethod === 'full' || k.ruleMethod === 'pure_bf16';
+  const frozenBytes = k.ruleMethod === 'qlora4' ? 0.5 : k.ruleMethod === 'qlora8' ? 1 : 2;
+  const bytes = full ? total * 16 : total * frozenBytes + total * 0.005 * 16;
+  return bytes / 2 ** 30 / k.splitOver / (k.input.gpuCount > 1 && k.input.deepspeed ? k.input.gpuCount : 1);
+}

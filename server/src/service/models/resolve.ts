@@ -1,0 +1,181 @@
+// Finds the architecture behind `model_name_or_path`: a local folder, the
+// Hugging Face or ModelScope cache, the built-in catalog, or last the size in
+// the name. Every file access goes through the injected host.
+import type { ServiceHost } from '../types';
+import catalog from '../facts/models.json';
+import { type Architecture, architectureFromConfig, genericArchitecture } from './architecture';
+import { countParams } from './params';
+
+export interface ResolvedModel {
+  source: 'local' | 'cache' | 'catalog' | 'name';
+  id: string;
+  arch: Architecture;
+  paramsB: number;
+  /** True when the architecture is a generic stand-in sized from the name. */
+  approximate: boolean;
+  /** Where the architecture came from, for hovers and reports. */
+  detail: string;
+}
+
+export interface ResolveOptions {
+  /** Fetching config.json from the Hub is not implemented here; the caller may add it. */
+  allowHub?: false;
+}
+
+type CatalogEntry = Record<string, unknown> & { id: string; aliases?: string[]; quantized?: string[] };
+
+function join(dir: string, ...parts: string[]): string {
+  return [dir.replace(/[\\/]+$/, ''), ...parts].join('/');
+}
+
+function parent(dir: string): string | undefined {
+  const trimmed = dir.replace(/[\\/]+$/, '');
+  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+  if (cut <= 0) return cut === 0 && trimmed.length > 1 ? '/' : undefined;
+  return trimmed.slice(0, cut);
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}
+
+function readConfig(host: ServiceHost, dir: string): Architecture | undefined {
+  const text = host.readFile(join(dir, 'config.json'));
+  if (text === undefined) return undefined;
+  try {
+    return architectureFromConfig(JSON.parse(text));
+  } catch {
+    return undefined; // unreadable config: fall through to the next source
+  }
+}
+
+function resolved(source: ResolvedModel['source'], id: string, arch: Architecture, detail: string): ResolvedModel {
+  return { source, id, arch, paramsB: countParams(arch).total / 1e9, approximate: false, detail };
+}
+
+function fromLocalFolder(name: string, configDir: string, host: ServiceHost): ResolvedModel | undefined {
+  const bases: string[] = [];
+  if (isAbsolute(name)) bases.push('');
+  else {
+    for (let dir: string | undefined = configDir; dir; dir = parent(dir)) bases.push(dir);
+    bases.push(...host.searchRoots());
+  }
+  for (const base of bases) {
+    const dir = base ? join(base, name) : name;
+    if (!host.isDirectory(dir)) continue;
+    const arch = readConfig(host, dir);
+    if (arch) return resolved('local', name, arch, `config.json in ${dir}`);
+  }
+  return undefined;
+}
+
+function hfCacheRoots(host: ServiceHost): string[] {
+  const roots: string[] = [];
+  const hubCache = host.env('HF_HUB_CACHE') ?? host.env('HUGGINGFACE_HUB_CACHE');
+  if (hubCache) roots.push(hubCache);
+  const hfHome = host.env('HF_HOME');
+  if (hfHome) roots.push(join(hfHome, 'hub'));
+  roots.push(join(host.homeDir(), '.cache', 'huggingface', 'hub'));
+  return roots;
+}
+
+function modelScopeRoots(host: ServiceHost): string[] {
+  const roots: string[] = [];
+  const cache = host.env('MODELSCOPE_CACHE');
+  if (cache) roots.push(join(cache, 'hub'), cache);
+  roots.push(join(host.homeDir(), '.cache', 'modelscope', 'hub'));
+  return roots;
+}
+
+function fromCaches(name: string, host: ServiceHost): ResolvedModel | undefined {
+  const parts = name.split('/');
+  if (parts.length !== 2 || parts.some((p) => !p || p === '.' || p === '..')) return undefined;
+  for (const root of hfCacheRoots(host)) {
+    const snapshots = join(root, `models--${parts[0]}--${parts[1]}`, 'snapshots');
+    for (const snap of host.listDir(snapshots)) {
+      const arch = readConfig(host, join(snapshots, snap));
+      if (arch) return resolved('cache', name, arch, `Hugging Face cache ${join(snapshots, snap)}`);
+    }
+  }
+  for (const root of modelScopeRoots(host)) {
+    for (const dir of [join(root, parts[0], parts[1]), join(root, 'models', parts[0], parts[1])]) {
+      const arch = readConfig(host, dir);
+      if (arch) return resolved('cache', name, arch, `ModelScope cache ${dir}`);
+    }
+  }
+  return undefined;
+}
+
+let catalogIndex: Map<string, CatalogEntry> | undefined;
+
+/** Lower-cased ids, aliases and quantized variants, with and without the org part. */
+function index(): Map<string, CatalogEntry> {
+  if (catalogIndex) return catalogIndex;
+  const full = new Map<string, CatalogEntry>();
+  const short = new Map<string, CatalogEntry>();
+  for (const entry of catalog.models as CatalogEntry[]) {
+    for (const name of [entry.id, ...(entry.aliases ?? []), ...(entry.quantized ?? [])]) {
+      const key = name.toLowerCase();
+      if (!full.has(key)) full.set(key, entry);
+      const bare = key.slice(key.lastIndexOf('/') + 1);
+      if (!short.has(bare)) short.set(bare, entry);
+    }
+  }
+  for (const [k, v] of short) if (!full.has(k)) full.set(k, v);
+  catalogIndex = full;
+  return full;
+}
+
+function fromCatalog(name: string): ResolvedModel | undefined {
+  const key = name.trim().replace(/[\\/]+$/, '').toLowerCase();
+  const entry = index().get(key) ?? index().get(key.slice(key.lastIndexOf('/') + 1));
+  if (!entry) return undefined;
+  const arch = architectureFromConfig(entry);
+  return arch ? resolved('catalog', entry.id, arch, `built-in catalog (${entry.id})`) : undefined;
+}
+
+/** The size written in a name: "-7B", "1.5b", "8x7B" (experts x size), "A3B" is skipped. */
+export function sizeFromName(name: string): number | undefined {
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  const moe = /(?:^|[-_.])(\d+)x(\d+(?:\.\d+)?)b(?![a-z])/i.exec(base);
+  // Mixtral-style names: shared attention makes the total ~0.8 x experts x size.
+  if (moe) return Number(moe[1]) * Number(moe[2]) * 0.8;
+  const re = /(?:^|[-_.])(\d+(?:\.\d+)?)([bm])(?![a-z])/gi;
+  for (let m = re.exec(base); m; m = re.exec(base)) {
+    const before = base[m.index];
+    if (before === 'A' || before === 'a') continue;
+    const value = Number(m[1]) / (m[2].toLowerCase() === 'm' ? 1000 : 1);
+    if (value > 0) return value;
+  }
+  return undefined;
+}
+
+function fromName(name: string): ResolvedModel | undefined {
+  const size = sizeFromName(name);
+  if (size === undefined) return undefined;
+  const arch = genericArchitecture(size);
+  return {
+    source: 'name',
+    id: name,
+    arch,
+    paramsB: size,
+    approximate: true,
+    detail: `size ${size}B read from the name; generic Llama-like architecture`,
+  };
+}
+
+/**
+ * Resolves a model in the documented order: local folder with config.json
+ * (relative to the config's folder, its parents, then the host's search roots),
+ * the Hugging Face and ModelScope caches, the catalog, the size in the name.
+ */
+export function resolveModel(
+  modelNameOrPath: string,
+  configDir: string,
+  host: ServiceHost,
+  _options: ResolveOptions = {},
+): ResolvedModel | undefined {
+  const name = modelNameOrPath.trim();
+  if (!name) return undefined;
+  return fromLocalFolder(name, configDir, host) ?? fromCaches(name, host) ?? fromCatalog(name) ?? fromName(name);
+}
