@@ -66,7 +66,7 @@ test('bad usage exits 2 with the usage text', () => {
 test('--gpu turns the hardware checks on', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lint-'));
   const file = path.join(dir, 'tf32.yaml');
-  writeFileSync(file, 'model_name_or_path: x\nstage: sft\ndo_train: true\ntf32: true\n');
+  writeFileSync(file, 'model_name_or_path: Qwen/Qwen2.5-0.5B\nstage: sft\ndo_train: true\ndataset: alpaca_en_demo\ntemplate: qwen\noutput_dir: out\nreport_to: none\nfp16: true\ntf32: true\n');
   assert.equal(lint(file).status, 0);
   const r = lint('--gpu', 'NVIDIA GeForce RTX 2080 Ti', file);
   assert.equal(r.status, 1);
