@@ -16,6 +16,10 @@ export interface ResolvedFile {
 
 /** The folders a relative path is tried against, in order, with how each was found. */
 export function candidateBases(configPath: string, host: ServiceHost): { base: string; via: ResolvedFile['via'] }[] {
+  return basesFrom(path.dirname(path.resolve(configPath)), host);
+}
+
+function basesFrom(startDir: string, host: ServiceHost): { base: string; via: ResolvedFile['via'] }[] {
   const out: { base: string; via: ResolvedFile['via'] }[] = [];
   const seen = new Set<string>();
   const add = (base: string, via: ResolvedFile['via']) => {
@@ -25,7 +29,7 @@ export function candidateBases(configPath: string, host: ServiceHost): { base: s
       out.push({ base: b, via });
     }
   };
-  let dir = path.dirname(path.resolve(configPath));
+  let dir = path.resolve(startDir);
   add(dir, 'config folder');
   for (;;) {
     const parent = path.dirname(dir);
@@ -47,9 +51,19 @@ export function resolveReference(
   host: ServiceHost,
   exists: (p: string) => boolean = (p) => host.readFile(p) !== undefined,
 ): ResolvedFile | undefined {
+  return resolveFromFolder(relative, path.dirname(path.resolve(configPath)), host, exists);
+}
+
+/** `resolveReference` for a caller that knows the config's folder rather than its path. */
+export function resolveFromFolder(
+  relative: string,
+  configDir: string,
+  host: ServiceHost,
+  exists: (p: string) => boolean = (p) => host.readFile(p) !== undefined,
+): ResolvedFile | undefined {
   if (relative.trim() === '') return undefined;
   if (path.isAbsolute(relative)) return exists(relative) ? { path: relative, base: path.dirname(relative), via: 'absolute' } : undefined;
-  for (const { base, via } of candidateBases(configPath, host)) {
+  for (const { base, via } of basesFrom(configDir, host)) {
     const p = path.join(base, relative);
     if (exists(p)) return { path: p, base, via };
   }

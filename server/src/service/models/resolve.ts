@@ -1,6 +1,8 @@
 // Finds the architecture behind `model_name_or_path`: a local folder, the
 // Hugging Face or ModelScope cache, the built-in catalog, or last the size in
 // the name. Every file access goes through the injected host.
+import * as path from 'node:path';
+import { resolveFromFolder } from '../files';
 import type { ServiceHost } from '../types';
 import catalog from '../facts/models.json';
 import { type Architecture, architectureFromConfig, genericArchitecture } from './architecture';
@@ -24,20 +26,7 @@ export interface ResolveOptions {
 
 type CatalogEntry = Record<string, unknown> & { id: string; aliases?: string[]; quantized?: string[] };
 
-function join(dir: string, ...parts: string[]): string {
-  return [dir.replace(/[\\/]+$/, ''), ...parts].join('/');
-}
-
-function parent(dir: string): string | undefined {
-  const trimmed = dir.replace(/[\\/]+$/, '');
-  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
-  if (cut <= 0) return cut === 0 && trimmed.length > 1 ? '/' : undefined;
-  return trimmed.slice(0, cut);
-}
-
-function isAbsolute(p: string): boolean {
-  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
-}
+const join = (dir: string, ...parts: string[]): string => path.join(dir, ...parts);
 
 function readConfig(host: ServiceHost, dir: string): Architecture | undefined {
   const text = host.readFile(join(dir, 'config.json'));
@@ -54,19 +43,9 @@ function resolved(source: ResolvedModel['source'], id: string, arch: Architectur
 }
 
 function fromLocalFolder(name: string, configDir: string, host: ServiceHost): ResolvedModel | undefined {
-  const bases: string[] = [];
-  if (isAbsolute(name)) bases.push('');
-  else {
-    for (let dir: string | undefined = configDir; dir; dir = parent(dir)) bases.push(dir);
-    bases.push(...host.searchRoots());
-  }
-  for (const base of bases) {
-    const dir = base ? join(base, name) : name;
-    if (!host.isDirectory(dir)) continue;
-    const arch = readConfig(host, dir);
-    if (arch) return resolved('local', name, arch, `config.json in ${dir}`);
-  }
-  return undefined;
+  let arch: Architecture | undefined;
+  const found = resolveFromFolder(name, configDir, host, (dir) => host.isDirectory(dir) && (arch = readConfig(host, dir)) !== undefined);
+  return found && arch ? resolved('local', name, arch, `config.json in ${found.path}`) : undefined;
 }
 
 function hfCacheRoots(host: ServiceHost): string[] {
