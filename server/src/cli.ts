@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createNodeHost } from './nodeHost';
 import { createLanguageService, defaultSettings } from './service';
+import { breakdownMarkdown, estimateReport, summaryLine } from './service/memory/report';
 import type { ConfigKind } from './service/types';
 import { version } from './version';
 
@@ -101,6 +102,13 @@ function formatText(r: FileReport, color: boolean): string[] {
   });
 }
 
+function estimateText(file: string, ctx: Parameters<typeof estimateReport>[0]): string {
+  const r = estimateReport(ctx);
+  if (!r) return `${file}: no memory estimate (not a training config, or the model is unknown)\n`;
+  const body = breakdownMarkdown(r).replace(/\*\*/g, '').split('\n').map((l) => `  ${l}`).join('\n');
+  return `${file}: ${summaryLine(r)}\n${body}\n`;
+}
+
 /** Runs the CLI; returns the exit status. `write` receives stdout text, `warn` stderr text. */
 export function run(argv: string[], write: (s: string) => void, warn: (s: string) => void, color = false): number {
   let opts: CliOptions | 'help' | 'version';
@@ -139,11 +147,14 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
       file,
       kind: a.kind,
       diagnostics: a.diagnostics.map((d) => ({ range: d.range, severity: SEVERITY[d.severity ?? 1], code: String(d.code ?? ''), message: typeof d.message === 'string' ? d.message : d.message.value })),
-      estimate: null,
+      estimate: opts.estimate ? (estimateReport(a.context) ?? null) : null,
     };
     if (status === 0 && report.diagnostics.some((d) => d.severity === 'error')) status = 1;
     reports.push(report);
-    if (opts.format === 'text') for (const line of formatText(report, color)) write(`${line}\n`);
+    if (opts.format === 'text') {
+      for (const line of formatText(report, color)) write(`${line}\n`);
+      if (opts.estimate) write(estimateText(file, a.context));
+    }
   }
   if (opts.format === 'json') write(`${JSON.stringify(reports, null, 2)}\n`);
   return status;

@@ -1,6 +1,7 @@
 // Custom LSP messages, typed once here and imported by both the client and the
 // server (other editors can send the same method names).
 import { RequestType } from 'vscode-languageserver-protocol';
+import type { EstimateReport, WhatFitsRow } from './service/memory/report';
 
 export interface DocumentStatusParams {
   uri: string;
@@ -17,3 +18,20 @@ export const DocumentStatusRequest = new RequestType<DocumentStatusParams, Docum
 
 /** The section of the editor settings the server reads. */
 export const SETTINGS_SECTION = 'llamafactory';
+
+export interface EstimateMemoryParams {
+  uri: string;
+}
+
+export interface EstimateMemoryResult {
+  report: EstimateReport;
+  /** One line, as the code lens shows it. */
+  summary: string;
+  /** The breakdown as Markdown (for copying). */
+  markdown: string;
+  /** The same config on common GPUs and GPU counts. */
+  whatFits: WhatFitsRow[];
+}
+
+/** The memory estimate of one open document; null when it is not a training config the estimator can size. */
+export const EstimateMemoryRequest = new RequestType<EstimateMemoryParams, EstimateMemoryResult | null, void>('llamafactory/estimateMemory');

@@ -6,9 +6,12 @@ import { CodeActionKind, createConnection, DidChangeConfigurationNotification, P
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
-import { DocumentStatusRequest, SETTINGS_SECTION } from './protocol';
+import { detectGpu } from './detectGpu';
+import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from './protocol';
 import { createLanguageService } from './service';
-import type { Analysis, ConfigDocument } from './service';
+import type { Analysis, ConfigDocument, DetectedGpu } from './service';
+import { COMMON_COUNTS, COMMON_GPUS } from './service/memory/common-gpus';
+import { breakdownMarkdown, estimateReport, summaryLine, whatFits } from './service/memory/report';
 import { normalizeSettings } from './settings';
 import type { ServerSettings } from './settings';
 import { version } from './version';
@@ -58,6 +61,8 @@ export function startServer(connection: Connection): void {
   const timers = new Map<string, NodeJS.Timeout>();
   let hasConfiguration = false;
   let pullDiagnostics = false;
+  // VS Code tells us whether the workspace is trusted; other editors have no such notion.
+  let trusted = true;
 
   const settingsFor = (uri: string): Promise<ServerSettings> => {
     if (!hasConfiguration) return Promise.resolve(normalizeSettings({}));
@@ -69,9 +74,13 @@ export function startServer(connection: Connection): void {
     return s;
   };
 
+  const detected = async (settings: ServerSettings): Promise<DetectedGpu | undefined> =>
+    settings.detectGpu && trusted && !settings.gpu ? detectGpu() : undefined;
+
   const analyse = async (td: TextDocument): Promise<Analysis & { doc: ConfigDocument }> => {
     const settings = await settingsFor(td.uri);
-    return service.analyze({ uri: td.uri, text: td.getText(), version: td.version, configPath: pathOf(td.uri) }, settings);
+    const gpu = await detected(settings);
+    return service.analyze({ uri: td.uri, text: td.getText(), version: td.version, configPath: pathOf(td.uri) }, settings, gpu ? { detected: gpu } : undefined);
   };
 
   const parsed = (uri: string): { doc: ConfigDocument; configPath: string } | undefined => {
@@ -101,6 +110,7 @@ export function startServer(connection: Connection): void {
     const caps = params.capabilities;
     hasConfiguration = Boolean(caps.workspace?.configuration);
     pullDiagnostics = Boolean(caps.textDocument?.diagnostic);
+    trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
     if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [pathOf(params.rootUri)];
     return {
@@ -111,6 +121,8 @@ export function startServer(connection: Connection): void {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
         diagnosticProvider: pullDiagnostics ? { interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -169,6 +181,22 @@ export function startServer(connection: Connection): void {
     const a = await analyse(td);
     // Act on the current diagnostics (with their data), not the client's possibly stale copies.
     return service.codeActions(a.context, p.range, a.diagnostics, p.context.only);
+  });
+  connection.onCodeLens(async (p) => {
+    const td = documents.get(p.textDocument.uri);
+    return td ? service.codeLenses((await analyse(td)).context) : [];
+  });
+  connection.languages.inlayHint.on(async (p) => {
+    const td = documents.get(p.textDocument.uri);
+    return td ? service.inlayHints((await analyse(td)).context) : [];
+  });
+  connection.onRequest(EstimateMemoryRequest, async (p) => {
+    const td = documents.get(p.uri);
+    if (!td) return null;
+    const ctx = (await analyse(td)).context;
+    const report = estimateReport(ctx);
+    if (!report) return null;
+    return { report, summary: summaryLine(report), markdown: breakdownMarkdown(report), whatFits: whatFits(ctx, COMMON_GPUS, COMMON_COUNTS) };
   });
   connection.onRequest(DocumentStatusRequest, async (p) => {
     const td = documents.get(p.uri);

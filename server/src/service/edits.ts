@@ -68,25 +68,49 @@ export function removeEntry(doc: ConfigDocument, entry: ConfigEntry): TextEdit {
   return { range: { start: doc.positionAt(start), end: doc.positionAt(end) }, newText: '' };
 }
 
+type Scalar = string | number | boolean | null;
+
 /**
  * Inserts `key: value` on its own line after the entry `after` (or at the end of
  * the file), with the indentation of the top-level keys.
  */
-export function insertKey(doc: ConfigDocument, key: string, value: string | number | boolean | null, after?: string): TextEdit {
-  const line = `${key}: ${formatScalar(value)}`;
-  const anchor = after ? doc.byKey.get(after) : undefined;
+export function insertKey(doc: ConfigDocument, key: string, value: Scalar, after?: string): TextEdit {
+  return insertKeys(doc, [[key, value]], after);
+}
+
+/** Inserts several `key: value` lines at one place, in the given order, as one edit. */
+export function insertKeys(doc: ConfigDocument, pairs: readonly (readonly [string, Scalar])[], after?: string): TextEdit {
   const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = pairs.map(([k, v]) => `${k}: ${formatScalar(v)}`).join(eol);
+  const anchor = after ? doc.byKey.get(after) : undefined;
   if (anchor) {
     const { keyStart, valueEnd } = entryOffsets(anchor);
     const endLine = doc.positionAt(Math.max(valueEnd - 1, keyStart)).line;
     const at = doc.offsetAt({ line: endLine + 1, character: 0 });
     const atEnd = at >= doc.text.length && !doc.text.endsWith('\n');
     const pos = doc.positionAt(at);
-    return { range: { start: pos, end: pos }, newText: atEnd ? `${eol}${line}` : `${line}${eol}` };
+    return { range: { start: pos, end: pos }, newText: atEnd ? `${eol}${lines}` : `${lines}${eol}` };
   }
   const end = doc.positionAt(doc.text.length);
   const needsBreak = doc.text.length > 0 && !doc.text.endsWith('\n');
-  return { range: { start: end, end }, newText: `${needsBreak ? eol : ''}${line}${eol}` };
+  return { range: { start: end, end }, newText: `${needsBreak ? eol : ''}${lines}${eol}` };
+}
+
+/**
+ * Edits that give the config these values: existing keys are set in place
+ * (null removes them), new keys are added together after `anchor`.
+ */
+export function applyChanges(doc: ConfigDocument, changes: Readonly<Record<string, Scalar>>, anchor?: string): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const added: [string, Scalar][] = [];
+  for (const [key, value] of Object.entries(changes)) {
+    if (doc.byKey.has(key)) {
+      const e = value === null ? removeKey(doc, key) : setValue(doc, key, value);
+      if (e) edits.push(e);
+    } else if (value !== null) added.push([key, value]);
+  }
+  if (added.length) edits.push(insertKeys(doc, added, anchor && doc.byKey.has(anchor) ? anchor : undefined));
+  return edits;
 }
 
 /** Renames a key in place, keeping its value and comments. */

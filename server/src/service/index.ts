@@ -1,6 +1,6 @@
 // The language service's public face: the server, the CLI and the tests all
 // go through `createLanguageService`. Parsing is cached per document version.
-import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, Position, Range } from 'vscode-languageserver-types';
+import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, InlayHint, Position, Range } from 'vscode-languageserver-types';
 import { analyze, effectiveKind } from './analyze';
 import type { Analysis } from './analyze';
 import { parseConfig } from './document';
@@ -8,6 +8,7 @@ import type { ConfigDocument, ParseLimits } from './document';
 import { codeActions } from './features/actions';
 import { complete } from './features/completion';
 import { hover } from './features/hover';
+import { codeLenses, inlayHints } from './features/lenses';
 import { links } from './features/links';
 import { symbols } from './features/symbols';
 import type { DetectedGpu } from './hardware/target';
@@ -40,12 +41,19 @@ export interface LanguageService {
   symbols(doc: ConfigDocument): DocumentSymbol[];
   links(doc: ConfigDocument, configPath: string): DocumentLink[];
   codeActions(context: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
+  /** The memory estimate on the first line, and the model's size and estimate after its name. */
+  codeLenses(context: RuleContext): CodeLens[];
+  inlayHints(context: RuleContext): InlayHint[];
   /** Forgets a closed document. */
   forget(uri: string): void;
 }
 
+type Analyzed = Analysis & { doc: ConfigDocument };
+
 export function createLanguageService(host: ServiceHost, limits?: ParseLimits): LanguageService {
   const cache = new Map<string, { version: number; text: string; doc: ConfigDocument }>();
+  // The last analysis per document: hover, lenses and actions of one version reuse it.
+  const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; result: Analyzed }>();
   const parse = (input: DocumentInput): ConfigDocument => {
     const hit = cache.get(input.uri);
     if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text) return hit.doc;
@@ -57,15 +65,28 @@ export function createLanguageService(host: ServiceHost, limits?: ParseLimits): 
     parse,
     analyze(input, settings, target) {
       const doc = parse(input);
+      const hit = analyses.get(input.uri);
+      if (hit && hit.doc === doc && hit.settings === settings && sameTarget(hit.target, target)) return hit.result;
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
-      return { ...analyze(host, { doc, configPath: input.configPath, settings, ...target }), doc };
+      const result = { ...analyze(host, { doc, configPath: input.configPath, settings, ...target }), doc };
+      if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, result });
+      return result;
     },
     hover: (doc, p) => hover(doc, p),
     complete: (doc, p, configPath) => complete(doc, p, configPath, host),
     symbols: (doc) => symbols(doc),
     links: (doc, configPath) => links(doc, configPath, host),
     codeActions: (ctx, range, diagnostics, only) => codeActions(ctx, range, diagnostics, only),
-    forget: (uri) => void cache.delete(uri),
+    codeLenses: (ctx) => codeLenses(ctx),
+    inlayHints: (ctx) => inlayHints(ctx),
+    forget: (uri) => {
+      cache.delete(uri);
+      analyses.delete(uri);
+    },
   };
+}
+
+function sameTarget(a: TargetOptions | undefined, b: TargetOptions | undefined): boolean {
+  return a?.gpuSource === b?.gpuSource && a?.detected?.name === b?.detected?.name && a?.detected?.count === b?.detected?.count;
 }

@@ -1,6 +1,6 @@
 // Decides the GPU a config is checked against. In order: a directive comment
 // among the file's leading comments, then the settings, then the GPU detected
-// on this machine. The directive reads
+// on this machine (an explicit --gpu on the command line comes first). The directive reads
 //
 //   # llamafactory-gpu: a100-80gb-sxm x4
 //
@@ -85,6 +85,11 @@ export function resolveTarget(
   settingsSource: 'setting' | 'cli' = 'setting',
 ): TargetResult {
   const problems: Diagnostic[] = [];
+  // An explicit --gpu on the command line asks about that GPU, whatever the file says.
+  if (settingsSource === 'cli') {
+    const asked = fromSettings(settings, settingsSource, problems);
+    if (asked) return asked;
+  }
   const directive = findGpuDirective(doc.text);
   if (directive) {
     if (OFF.has(directive.name.toLowerCase())) {
@@ -110,17 +115,8 @@ export function resolveTarget(
     return { target: undefined, problems, status: `No target GPU: "${directive.name}" in the file's llamafactory-gpu comment is not a known GPU.` };
   }
 
-  const fromSettings = settings.gpu.trim();
-  if (fromSettings) {
-    const match = resolveGpu(fromSettings);
-    const count = Number.isInteger(settings.gpuCount) && settings.gpuCount >= 1 ? settings.gpuCount : 1;
-    if (match) {
-      const target: TargetGpu = { gpu: match.gpu, count, source: settingsSource, ...(match.note ? { matchNote: match.note } : {}) };
-      const where = settingsSource === 'cli' ? 'from the command line' : 'from the GPU setting';
-      return { target, problems, status: `Target: ${label(match.gpu, count)} (${where})` };
-    }
-    return { target: undefined, problems, status: `No target GPU: "${fromSettings}" is not a known GPU. ${HOW_TO_SET}` };
-  }
+  const configured = fromSettings(settings, settingsSource, problems);
+  if (configured) return configured;
 
   if (detected && detected.count >= 1) {
     const match = resolveGpu(detected.name, { memoryMiB: detected.memoryMiB });
@@ -130,4 +126,18 @@ export function resolveTarget(
     }
   }
   return { target: undefined, problems, status: `No target GPU: hardware checks are off. ${HOW_TO_SET}` };
+}
+
+/** The target named by the settings (or the CLI's --gpu), when one is set. */
+function fromSettings(settings: ServiceSettings, settingsSource: 'setting' | 'cli', problems: Diagnostic[]): TargetResult | undefined {
+  const name = settings.gpu.trim();
+  if (!name) return undefined;
+  const match = resolveGpu(name);
+  const count = Number.isInteger(settings.gpuCount) && settings.gpuCount >= 1 ? settings.gpuCount : 1;
+  if (match) {
+    const target: TargetGpu = { gpu: match.gpu, count, source: settingsSource, ...(match.note ? { matchNote: match.note } : {}) };
+    const where = settingsSource === 'cli' ? 'from the command line' : 'from the GPU setting';
+    return { target, problems, status: `Target: ${label(match.gpu, count)} (${where})` };
+  }
+  return { target: undefined, problems, status: `No target GPU: "${name}" is not a known GPU. ${HOW_TO_SET}` };
 }

@@ -1,0 +1,171 @@
+// The estimate of one config as the editor, the CLI and the Estimate Memory
+// view show it: the config's values, its model, its DeepSpeed file and the
+// target GPU go in; a report (the CLI's JSON contract, plus additions) comes out.
+import * as path from 'node:path';
+import { usableMemoryGiB } from '../hardware/catalog';
+import type { GpuFacts } from '../hardware/types';
+import { resolveModel } from '../models/resolve';
+import { readDeepSpeed } from '../rules/train/deepspeed';
+import type { RuleContext } from '../rules/types';
+import { argValue, commandOf, isV0 } from '../values';
+import { estimateMemory } from './estimate';
+import type { EstimateInput, MemoryEstimate } from './estimate';
+import { fitToGpu } from './fit';
+import type { FitCandidate } from './fit';
+
+export interface GpuSummary {
+  id: string;
+  name: string;
+  memoryGiB: number;
+}
+
+export interface EstimateReport {
+  gpu: GpuSummary | null;
+  gpus: number;
+  allocatedGiB: number;
+  reservedGiB: number;
+  deviceGiB: number;
+  lowGiB: number;
+  highGiB: number;
+  fits: boolean | null;
+  breakdown: { name: string; GiB: number }[];
+  model: { source: 'local' | 'cache' | 'catalog' | 'name' | 'hub'; id: string; paramsB: number };
+  /** Memory PyTorch can use on the target GPU, or null without one. */
+  usableGiB: number | null;
+  /** usable minus reserved; negative when it does not fit. */
+  headroomGiB: number | null;
+  /** Where the architecture came from, and whether it is a generic stand-in. */
+  modelDetail: string;
+  approximate: boolean;
+  assumptions: string[];
+  /** The key that drives the largest component (where an out-of-memory warning goes). */
+  dominantKey: string;
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/** Whether a config describes a training run the estimator can size. */
+export function isEstimable(ctx: RuleContext): boolean {
+  return isV0(ctx.doc) && commandOf(ctx.doc) === 'train' && typeof argValue(ctx.doc, 'model_name_or_path') === 'string';
+}
+
+const inputs = new WeakMap<RuleContext, EstimateInput | null>();
+
+/** The estimator's input for this config (cached per analysis), or undefined when it cannot be sized. */
+export function estimateInput(ctx: RuleContext): EstimateInput | undefined {
+  const hit = inputs.get(ctx);
+  if (hit !== undefined) return hit ?? undefined;
+  let input: EstimateInput | null = null;
+  if (isEstimable(ctx)) {
+    const model = resolveModel(String(argValue(ctx.doc, 'model_name_or_path')), path.dirname(ctx.configPath), ctx.host);
+    if (model) {
+      const config: Record<string, unknown> = {};
+      for (const [k, e] of ctx.doc.byKey) if (e.value !== undefined) config[k] = e.value;
+      const gpu = ctx.target?.gpu;
+      input = {
+        config,
+        model,
+        gpuCount: ctx.target?.count ?? ctx.settings.gpuCount,
+        deepspeed: readDeepSpeed(ctx)?.config,
+        ...(gpu ? { gpuMemoryGiB: gpu.memoryGiB, gpuSupportsBf16: gpu.bf16 === 'native' } : {}),
+      };
+    }
+  }
+  inputs.set(ctx, input);
+  return input ?? undefined;
+}
+
+export function summarizeGpu(gpu: GpuFacts): GpuSummary {
+  return { id: gpu.id, name: gpu.name, memoryGiB: gpu.memoryGiB };
+}
+
+function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undefined): EstimateReport {
+  const usable = gpu ? usableMemoryGiB(gpu) : null;
+  return {
+    gpu: gpu ? summarizeGpu(gpu) : null,
+    gpus: input.gpuCount,
+    allocatedGiB: e.allocatedGiB,
+    reservedGiB: e.reservedGiB,
+    deviceGiB: e.deviceGiB,
+    lowGiB: e.lowGiB,
+    highGiB: e.highGiB,
+    fits: usable === null ? null : e.reservedGiB <= usable,
+    breakdown: e.breakdown,
+    model: { source: input.model.source, id: input.model.id, paramsB: Math.round(input.model.paramsB * 100) / 100 },
+    usableGiB: usable,
+    headroomGiB: usable === null ? null : round(usable - e.reservedGiB),
+    modelDetail: input.model.detail,
+    approximate: input.model.approximate,
+    assumptions: e.assumptions,
+    dominantKey: e.dominantKey,
+  };
+}
+
+const reports = new WeakMap<RuleContext, EstimateReport | null>();
+
+/** The estimate against the context's target GPU (cached per analysis). */
+export function estimateReport(ctx: RuleContext): EstimateReport | undefined {
+  const hit = reports.get(ctx);
+  if (hit !== undefined) return hit ?? undefined;
+  const input = estimateInput(ctx);
+  const report = input ? toReport(input, estimateMemory(input), ctx.target?.gpu) : null;
+  reports.set(ctx, report);
+  return report ?? undefined;
+}
+
+/** The smallest change sets that make the config fit the target GPU. */
+export function fitCandidates(ctx: RuleContext, max = 3): FitCandidate[] {
+  const input = estimateInput(ctx);
+  const gpu = ctx.target?.gpu;
+  return input && gpu ? fitToGpu(input, usableMemoryGiB(gpu), max) : [];
+}
+
+export interface WhatFitsRow {
+  gpu: GpuSummary;
+  counts: { gpus: number; reservedGiB: number; deviceGiB: number; fits: boolean }[];
+}
+
+/** The same config on other GPUs and GPU counts (sharding only helps with ZeRO/FSDP). */
+export function whatFits(ctx: RuleContext, gpus: readonly GpuFacts[], counts: readonly number[]): WhatFitsRow[] {
+  const base = estimateInput(ctx);
+  if (!base) return [];
+  return gpus.map((gpu) => ({
+    gpu: summarizeGpu(gpu),
+    counts: counts.map((n) => {
+      const e = estimateMemory({ ...base, gpuCount: n, gpuMemoryGiB: gpu.memoryGiB, gpuSupportsBf16: gpu.bf16 === 'native' });
+      return { gpus: n, reservedGiB: e.reservedGiB, deviceGiB: e.deviceGiB, fits: e.reservedGiB <= usableMemoryGiB(gpu) };
+    }),
+  }));
+}
+
+const fmt = (x: number) => x.toFixed(1);
+
+/** One line for the lens: `≈ 17.9 GiB / 24 GiB on NVIDIA GeForce RTX 4090 (5.6 GiB free)`. */
+export function summaryLine(r: EstimateReport): string {
+  const per = r.gpus > 1 ? ' per GPU' : '';
+  if (!r.gpu) return `≈ ${fmt(r.deviceGiB)} GiB${per} (no target GPU set)`;
+  const head = r.headroomGiB ?? 0;
+  const verdict = r.fits ? `${fmt(head)} GiB free` : `over by ${fmt(-head)} GiB`;
+  return `${r.fits ? '≈' : '⚠ ≈'} ${fmt(r.deviceGiB)} GiB / ${fmt(r.gpu.memoryGiB)} GiB on ${r.gpu.name}${r.gpus > 1 ? ` ×${r.gpus}` : ''} (${verdict})`;
+}
+
+/** The breakdown table and assumptions as Markdown (hover, webview copy, CLI). */
+export function breakdownMarkdown(r: EstimateReport): string {
+  const rows = r.breakdown.map((b) => `| ${b.name} | ${fmt(b.GiB)} |`);
+  const lines = [
+    `**Estimated GPU memory${r.gpus > 1 ? ' per GPU' : ''}**${r.gpu ? ` on ${r.gpu.name}` : ''}`,
+    '',
+    '| component | GiB |',
+    '|---|---:|',
+    ...rows,
+    `| **PyTorch allocated (peak)** | **${fmt(r.allocatedGiB)}** |`,
+    `| PyTorch reserved | ${fmt(r.reservedGiB)} |`,
+    `| nvidia-smi | ${fmt(r.deviceGiB)} |`,
+    '',
+    `Range ${fmt(r.lowGiB)}–${fmt(r.highGiB)} GiB.${r.usableGiB !== null ? ` Usable on this GPU: ${fmt(r.usableGiB)} GiB.` : ''}`,
+    '',
+    `Model: ${r.model.id}, ${r.model.paramsB} B parameters (${r.modelDetail}${r.approximate ? '; approximate' : ''}).`,
+  ];
+  if (r.assumptions.length) lines.push('', ...r.assumptions.map((a) => `- ${a}`));
+  return lines.join('\n');
+}
