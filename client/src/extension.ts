@@ -4,11 +4,14 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { DocumentStatusRequest, SETTINGS_SECTION } from '../../server/src/protocol';
+import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from '../../server/src/protocol';
+import { showEstimate } from './estimateView';
+import { pickGpu } from './gpuPicker';
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel;
 let status: vscode.LanguageStatusItem;
+let gpuStatus: vscode.LanguageStatusItem;
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('server/out/server.js');
@@ -23,6 +26,8 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     ],
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel: log,
+    // The server runs nvidia-smi only when the user allows it AND this is true.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
   };
   return new LanguageClient('llamafactory', 'LLaMA Factory Config', serverOptions, clientOptions);
 }
@@ -34,7 +39,8 @@ async function refreshStatus(): Promise<void> {
     const s = await client.sendRequest(DocumentStatusRequest, { uri: editor.document.uri.toString() });
     const recognised = s.kind !== 'other';
     status.text = recognised ? `LLaMA-Factory ${s.kind === 'llamafactory-v1' ? 'v1' : 'v0'} config` : 'Not a LLaMA-Factory config';
-    status.detail = recognised ? s.target : 'Add `# llamafactory: v0` on the first line to check it anyway';
+    status.detail = recognised ? '' : 'Add `# llamafactory: v0` on the first line to check it anyway';
+    gpuStatus.text = recognised ? s.target : '';
     status.severity = vscode.LanguageStatusSeverity.Information;
   } catch (e) {
     log.warn(`status request failed: ${String(e)}`);
@@ -46,7 +52,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status = vscode.languages.createLanguageStatusItem('llamafactory.status', { language: 'yaml' });
   status.name = 'LLaMA Factory Config';
   status.command = { title: 'Show Output', command: 'llamafactory.showOutput' };
-  context.subscriptions.push(log, status);
+  gpuStatus = vscode.languages.createLanguageStatusItem('llamafactory.gpu', { language: 'yaml' });
+  gpuStatus.name = 'LLaMA Factory target GPU';
+  gpuStatus.command = { title: 'Select GPU', command: 'llamafactory.selectGpu' };
+  context.subscriptions.push(log, status, gpuStatus);
 
   client = createClient(context);
   context.subscriptions.push(
@@ -56,6 +65,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await refreshStatus();
     }),
     vscode.commands.registerCommand('llamafactory.showOutput', () => log.show(true)),
+    vscode.commands.registerCommand('llamafactory.estimateMemory', async (uri?: string) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      if (!client || !target) return undefined;
+      const result = await client.sendRequest(EstimateMemoryRequest, { uri: target });
+      if (!result) {
+        void vscode.window.showWarningMessage('No memory estimate: open a LLaMA-Factory training config whose model is known.');
+        return undefined;
+      }
+      showEstimate(result);
+      return result;
+    }),
+    vscode.commands.registerCommand('llamafactory.selectGpu', async (uri?: string) => {
+      await pickGpu(uri ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri);
+      await refreshStatus();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      // Restart so the server learns the workspace is trusted now.
+      await client?.restart();
+      await refreshStatus();
+    }),
     vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document === vscode.window.activeTextEditor?.document) void refreshStatus();

@@ -1,0 +1,27 @@
+// "Select Target GPU": a QuickPick of the GPU catalog grouped by vendor, with
+// memory, that writes the `llamafactory.gpu` setting for the current folder.
+import * as vscode from 'vscode';
+import gpus from '../../server/src/service/facts/gpus.json';
+
+interface GpuItem extends vscode.QuickPickItem {
+  id?: string;
+}
+
+export async function pickGpu(resource: vscode.Uri | undefined): Promise<void> {
+  const config = vscode.workspace.getConfiguration('llamafactory', resource);
+  const current = config.get<string>('gpu', '');
+  const items: GpuItem[] = [{ label: 'None', description: 'hardware checks off', id: '' }];
+  let vendor = '';
+  for (const g of gpus) {
+    if (g.vendor !== vendor) {
+      vendor = g.vendor;
+      items.push({ label: vendor, kind: vscode.QuickPickItemKind.Separator });
+    }
+    items.push({ label: g.name, description: `${g.memoryGiB} GiB · ${g.architecture}`, detail: g.id === current ? 'current' : undefined, id: g.id });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Target GPU for LLaMA-Factory configs', placeHolder: current || 'Type to filter (e.g. 4090, A100, H100)', matchOnDescription: true });
+  if (!picked || picked.id === undefined) return;
+  const folder = resource && vscode.workspace.getWorkspaceFolder(resource);
+  const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('gpu', picked.id, target);
+}
