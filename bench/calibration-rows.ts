@@ -154,13 +154,15 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
   // Method
   if (method.startsWith('full')) c['finetuning_type'] = 'full';
   else c['finetuning_type'] = 'lora';
-  if (/badam/.test(method)) c['use_badam'] = true;
-  if (/galore/.test(method)) {
+  // Memory-saving optimizers are named in the method or the optimizer column.
+  const technique = `${method} ${r['optimizer'].toLowerCase()}`;
+  if (/badam/.test(technique)) c['use_badam'] = true;
+  if (/galore/.test(technique)) {
     c['use_galore'] = true;
     c['galore_rank'] = Number(/rank (\d+)/.exec(r['lora_target'])?.[1] ?? 128);
-    c['galore_layerwise'] = /per.layer/.test(method + r['optimizer']);
+    c['galore_layerwise'] = /per.layer/.test(technique);
   }
-  if (/apollo/.test(method)) { c['use_apollo'] = true; c['apollo_rank'] = 1; c['apollo_layerwise'] = true; }
+  if (/apollo/.test(technique)) { c['use_apollo'] = true; c['apollo_rank'] = 1; c['apollo_layerwise'] = true; }
   if (/lisa/.test(method)) { c['finetuning_type'] = 'freeze'; c['freeze_trainable_layers'] = 2; }
   // Quantization: bnb -> quantization_bit; GPTQ checkpoints are recognised by name.
   if (/gptq-int4/.test(quant)) modelId += '-GPTQ-Int4';

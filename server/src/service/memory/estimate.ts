@@ -228,18 +228,25 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   }
   const shardWeights = stage === 3 ? n : 1;
   const weightParts = sharding.offloadParams ? 0 : frozenBytes / shardWeights;
-  const opt = optimizer(c, useDs ? 4 : trainBytes);
+  // DeepSpeed keeps fp32 Adam states and masters beside half-precision modules;
+  // FSDP and plain PyTorch hold states in the trainable parameters' dtype.
+  const deepspeed = sharding.kind === 'deepspeed';
+  const opt = optimizer(c, deepspeed ? 4 : trainBytes);
   let trainW = tr.params * trainBytes;
-  let grads = tr.params * (useDs ? b : trainBytes);
+  let grads = tr.params * (deepspeed ? b : trainBytes);
   let states = tr.params * opt.state;
-  let masters = useDs && !p.pure ? tr.params * 4 : 0; // DeepSpeed's fp32 master copy
+  let masters = deepspeed && !p.pure ? tr.params * 4 : 0;
   if (flag(c, 'use_badam')) {
     // One layer at a time carries fp32 master, grad and Adam states.
     const block = counts.largestLayer;
     states = block * 16;
     grads = block * b;
   }
-  if (flag(c, 'use_galore') || flag(c, 'use_apollo')) {
+  // GaLore/APOLLO step parameter by parameter (no foreach temporary, ms-swift
+  // GaLore row m276); layer-wise they step during backward like optimizer-in-backward.
+  const projectedOptim = flag(c, 'use_galore') || flag(c, 'use_apollo');
+  const layerwise = (flag(c, 'use_galore') && flag(c, 'galore_layerwise')) || (flag(c, 'use_apollo') && flag(c, 'apollo_layerwise'));
+  if (projectedOptim) {
     const r = number(c, flag(c, 'use_galore') ? 'galore_rank' : 'apollo_rank', 16);
     const mats = counts.linears.filter((g) => !g.expert);
     // Per m x n matrix (m <= n): an m x r projector in the weight dtype and two
@@ -249,7 +256,7 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
     const projected = mats.reduce((s, g) => s + g.count * (r * Math.min(g.dIn, g.dOut) * b + 2 * r * Math.max(g.dIn, g.dOut) * momentBytes), 0);
     const rest = tr.params - mats.reduce((s, g) => s + g.count * g.dIn * g.dOut, 0);
     states = projected + Math.max(0, rest) * opt.state;
-    if (flag(c, 'galore_layerwise') || flag(c, 'apollo_layerwise')) grads = counts.largestLayer * trainBytes;
+    if (layerwise) grads = counts.largestLayer * trainBytes;
   }
   if (stage >= 1) { states /= n; masters /= n; }
   if (stage >= 2) grads /= n;
@@ -282,7 +289,7 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   const dora = flag(c, 'use_dora') ? counts.largestLayer / 4 * b : 0;
   const dequant = p.quantBits > 0 ? Math.max(...counts.linears.map((g) => g.dIn * g.dOut)) * b : 0;
   const gathered = stage === 3 ? Math.min(counts.largestLayer * 2, 1e9) * b : 0;
-  const bucket = stage === 3 ? Math.min((counts.total / n) * 4, 1e9 * 4) * (tr.params > counts.total / 2 ? 1 : 0) : 0;
+  const bucket = stage === 3 && deepspeed ? Math.min((counts.total / n) * 4, 1e9 * 4) * (tr.params > counts.total / 2 ? 1 : 0) : 0;
   const ddpBuckets = n > 1 && !useDs ? grads : 0;
   const accumulating = number(c, 'gradient_accumulation_steps', 1) > 1;
   const vocabGrad = tr.embeddingTrainable ? counts.embedding * trainBytes : 0;
@@ -303,7 +310,7 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
       ...persistent,
       gradients: grads + ddpBuckets,
       // DeepSpeed runs its own fused Adam; in-backward steps never hold all grads.
-      'optimizer temporaries': (sharding.kind === 'deepspeed' || input.optimizerInBackward ? 0 : (opt.temp * tr.params) / (stage >= 1 ? n : 1)) + bucket,
+      'optimizer temporaries': (deepspeed || input.optimizerInBackward || projectedOptim ? 0 : (opt.temp * tr.params) / (stage >= 1 ? n : 1)) + bucket,
     },
   };
   return { phases, transient: saved + loss + recompute };
