@@ -176,7 +176,8 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
   if (/fp32/.test(precision) && !/fp32 states|no fp32/.test(precision)) { /* no bf16 flag: fp32 everything */ }
   else if (/fp16 weights \+ fp32/.test(precision)) c['fp16'] = true;
   else if (stack === 'papers' && /bf16 compute/.test(precision)) c['pure_bf16'] = true;
-  else if (/^bf16$|fp16\/bf16/.test(precision) && stack !== 'torchtune' && stack !== 'ms-swift') c['bf16'] = true;
+  // axolotl's full fine-tuning is the HF Trainer on a bf16-loaded model: no upcast either.
+  else if (/^bf16$|fp16\/bf16/.test(precision) && stack !== 'torchtune' && stack !== 'ms-swift' && !(stack === 'axolotl' && c['finetuning_type'] === 'full')) c['bf16'] = true;
   else c['pure_bf16'] = true;
   c['optim'] = optimKey(r['optimizer'], stack);
   if (stack === 'torchtune' && c['optim'] === 'adamw_torch' && torchtuneFused(r['model'])) c['optim'] = 'adamw_torch_fused';
@@ -241,6 +242,8 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
       config: c, model: resolvedFrom(modelId, arch, approximate), gpuCount: splitOver > 1 ? 1 : n, deepspeed,
       transformersVersion: legacyTransformers(r['source'], stack) ? '4.40' : undefined,
       optimizerInBackward,
+      // axolotl's QLoRA recipes call prepare_model_for_kbit_training (README of the calibration data).
+      upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,
     },
     // README: "fits on" comments are bounds, like the largest-context rows.
     upperBound: /max context|fits on|fitting/i.test(r['what_measured']) || /fits-on statement/i.test(notes),

@@ -23,6 +23,12 @@ export interface EstimateInput {
    * such switch; the calibration rows from torchtune need it.
    */
   optimizerInBackward?: boolean;
+  /**
+   * PEFT's prepare_model_for_kbit_training (axolotl, TRL recipes) casts the
+   * non-quantized weights of a QLoRA model (embeddings, lm_head, norms) to fp32.
+   * LLaMA-Factory does not; the calibration rows from axolotl need it.
+   */
+  upcastNonQuantized?: boolean;
 }
 
 export interface MemoryEstimate {
@@ -224,7 +230,7 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   let frozenBytes = frozen * b;
   if (p.quantBits > 0) {
     const perParam = p.quantBits === 4 ? (flag(c, 'double_quantization', true) ? 0.516 : 0.5625) : p.quantBits === 8 ? 1.03 : p.quantBits / 8 + 0.07;
-    frozenBytes = counts.linearTotal * perParam + (frozen - counts.linearTotal) * b;
+    frozenBytes = counts.linearTotal * perParam + (frozen - counts.linearTotal) * (input.upcastNonQuantized ? 4 : b);
   }
   const shardWeights = stage === 3 ? n : 1;
   const weightParts = sharding.offloadParams ? 0 : frozenBytes / shardWeights;
