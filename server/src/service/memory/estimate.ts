@@ -120,7 +120,8 @@ function plan(input: EstimateInput): Plan {
     : 0;
   const preQuant = /gptq|awq|int4|4bit|bnb-4|int8|8bit/i.exec(input.model.id);
   if (!quantBits && preQuant) {
-    quantBits = /int8|8bit/i.test(preQuant[0]) ? 8 : 4;
+    // The bit width may follow the method name (`-GPTQ-Int8`).
+    quantBits = /int8|8bit/i.test(input.model.id) ? 8 : 4;
     assumptions.push(`pre-quantized checkpoint (${preQuant[0]}): ${quantBits}-bit weights`);
   }
   const sharding = shardingPlan(c, input.deepspeed);
