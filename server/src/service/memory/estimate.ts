@@ -284,7 +284,9 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   const perLogit = liger
     ? FUSED_LOSS_BYTES_PER_LOGIT
     : compiled ? COMPILED_LOSS_BYTES_PER_LOGIT : legacy ? LEGACY_LOSS_BYTES_PER_LOGIT : LOSS_BYTES_PER_LOGIT;
-  const loss = p.tokens * arch.vocab * perLogit * (b / 2);
+  // In fp32 the logits double but the fp32 upcast copy disappears: same bytes
+  // per logit (PEFT fp32 rows m236-m241, transformers BERT row m287).
+  const loss = p.tokens * arch.vocab * perLogit;
   let layersSaving = arch.layers;
   if (p.method === 'freeze') layersSaving = Math.min(arch.layers, Math.abs(number(c, 'freeze_trainable_layers', 2)) || 2);
   const offloadGc = flag(c, 'use_unsloth_gc') || flag(c, 'use_unsloth');
