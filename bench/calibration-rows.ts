@@ -70,11 +70,33 @@ function archFromNotes(notes: string, paramsB: number): { arch: Architecture; ap
   return { arch, approximate: false };
 }
 
+/** The kind of figure; when a row names several, its value is the first one named. */
 function figureOf(what: string): Figure {
-  if (/reserved/i.test(what)) return 'reserved';
-  if (/allocated|active|torchtune peak|torch peak/i.test(what)) return 'allocated';
+  const reserved = what.search(/reserved/i);
+  const allocated = what.search(/allocated|active|torchtune peak|torch peak/i);
+  if (reserved >= 0 && (allocated < 0 || reserved < allocated)) return 'reserved';
+  if (allocated >= 0) return 'allocated';
   return 'device'; // unstated, comments, nvidia-smi, "fits in card"
 }
+
+/** transformers >= 4.46 (late 2024) stopped upcasting logits in the forward: date the row by its source. */
+function legacyTransformers(source: string, stack: string): boolean {
+  const date = /\b(20\d\d)-(\d\d)\b/.exec(source);
+  if (date) return Number(date[1]) * 12 + Number(date[2]) < 2024 * 12 + 10;
+  return ['ms-swift', 'axolotl', 'peft', 'transformers'].includes(stack);
+}
+
+/**
+ * torchtune README table for Llama-3.2-3B (rows m001-m008): "Techniques are
+ * cumulative top-to-bottom", so each row keeps the switches of the rows above.
+ * compile enters at m003, chunked cross-entropy at m004.
+ */
+const TORCHTUNE_LADDER: Record<string, { compile: boolean; chunked: boolean }> = {
+  m003: { compile: true, chunked: false },
+  ...Object.fromEntries(['m004', 'm005', 'm006', 'm007', 'm008'].map((id) => [id, { compile: true, chunked: true }])),
+};
+/** torchtune Llama-3.1 README table (m011-m018): chunked CE is the recipes' default loss (m011 notes). */
+const TORCHTUNE_CHUNKED_DEFAULT = new Set(['m011', 'm012', 'm013', 'm014', 'm015', 'm016', 'm017', 'm018']);
 
 /** Longest sample actually seen. Unpacked instruction data (alpaca, self-cognition,
  * SlimOrca) rarely reaches its cap: use the cap up to 1024 tokens. */
@@ -89,13 +111,19 @@ function sequence(raw: string): { seq: number; packed: boolean } {
 
 function optimKey(raw: string, source: string): string {
   const o = raw.toLowerCase();
-  if (/galore|apollo|badam/.test(o)) return 'adamw_torch';
+  // LLaMA-Factory's GaLore/APOLLO take their 8-bit variant from an 8-bit optim.
+  if (/galore|apollo|badam/.test(o)) return /8bit/.test(o) ? 'adamw_8bit' : 'adamw_torch';
   if (/paged/.test(o)) return /8bit/.test(o) ? 'paged_adamw_8bit' : 'paged_adamw_32bit';
   if (/8bit|8-bit/.test(o)) return 'adamw_bnb_8bit';
   if (/unstated/.test(o)) return source === 'unsloth' ? 'adamw_8bit' : 'adamw_torch';
   // torchtune's optimizer-in-backward and foreach=False avoid the foreach temporaries.
   if (/fused|in-backward|foreach=false/.test(o)) return 'adamw_torch_fused';
   return 'adamw_torch';
+}
+
+/** torchtune's Llama-3.x recipes set `fused: True` on torch.optim.AdamW; the Llama-2 era ones did not. */
+function torchtuneFused(model: string): boolean {
+  return /Llama-3/i.test(model);
 }
 
 function stackOf(source: string): string {
@@ -126,13 +154,15 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
   // Method
   if (method.startsWith('full')) c['finetuning_type'] = 'full';
   else c['finetuning_type'] = 'lora';
-  if (/badam/.test(method)) c['use_badam'] = true;
-  if (/galore/.test(method)) {
+  // Memory-saving optimizers are named in the method or the optimizer column.
+  const technique = `${method} ${r['optimizer'].toLowerCase()}`;
+  if (/badam/.test(technique)) c['use_badam'] = true;
+  if (/galore/.test(technique)) {
     c['use_galore'] = true;
     c['galore_rank'] = Number(/rank (\d+)/.exec(r['lora_target'])?.[1] ?? 128);
-    c['galore_layerwise'] = /per-layer/.test(method + r['optimizer']);
+    c['galore_layerwise'] = /per.layer/.test(technique);
   }
-  if (/apollo/.test(method)) { c['use_apollo'] = true; c['apollo_rank'] = 1; c['apollo_layerwise'] = true; }
+  if (/apollo/.test(technique)) { c['use_apollo'] = true; c['apollo_rank'] = 1; c['apollo_layerwise'] = true; }
   if (/lisa/.test(method)) { c['finetuning_type'] = 'freeze'; c['freeze_trainable_layers'] = 2; }
   // Quantization: bnb -> quantization_bit; GPTQ checkpoints are recognised by name.
   if (/gptq-int4/.test(quant)) modelId += '-GPTQ-Int4';
@@ -143,12 +173,26 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
   // Precision. ms-swift, axolotl, torchtune, PEFT and unsloth load bf16 weights and
   // never upcast trainable params (HF Trainer / torchtune: bf16 AdamW states):
   // LLaMA-Factory's pure_bf16. Only rows stating fp32 masters are mapped to bf16.
-  if (/fp32/.test(precision) && !/fp32 states/.test(precision)) { /* no bf16 flag: fp32 everything */ }
+  if (/fp32/.test(precision) && !/fp32 states|no fp32/.test(precision)) { /* no bf16 flag: fp32 everything */ }
   else if (/fp16 weights \+ fp32/.test(precision)) c['fp16'] = true;
   else if (stack === 'papers' && /bf16 compute/.test(precision)) c['pure_bf16'] = true;
-  else if (/^bf16$|fp16\/bf16/.test(precision) && stack !== 'torchtune' && stack !== 'ms-swift') c['bf16'] = true;
+  // axolotl's full fine-tuning is the HF Trainer on a bf16-loaded model: no upcast either.
+  else if (/^bf16$|fp16\/bf16/.test(precision) && stack !== 'torchtune' && stack !== 'ms-swift' && !(stack === 'axolotl' && c['finetuning_type'] === 'full')) c['bf16'] = true;
   else c['pure_bf16'] = true;
   c['optim'] = optimKey(r['optimizer'], stack);
+  if (stack === 'torchtune' && c['optim'] === 'adamw_torch' && torchtuneFused(r['model'])) c['optim'] = 'adamw_torch_fused';
+  let optimizerInBackward = /in-backward|in_bwd/.test(r['optimizer']);
+  // torchtune Llama-3.1 table, A6000 column (m012): settings unstated; its notes read it as the
+  // recipe without activation checkpointing, and only the recipe's default optimizer
+  // (PagedAdamW8bit in backward, m011 notes) fits 8B full fine-tuning in 48 GB.
+  if (r['id'] === 'm012') {
+    c['optim'] = 'paged_adamw_8bit';
+    optimizerInBackward = true;
+    c['disable_gradient_checkpointing'] = true;
+  }
+  // ms-swift's benchmark accumulates 16 micro-batches, so gradients stay resident through each forward.
+  const accumulation = /gradient_accumulation (\d+)/.exec(notes);
+  if (accumulation) c['gradient_accumulation_steps'] = Number(accumulation[1]);
   const batch = Number(r['batch_size']);
   c['per_device_train_batch_size'] = Number.isFinite(batch) && batch > 0 ? batch : 1;
   const { seq, packed } = sequence(r['seq_len']);
@@ -157,13 +201,20 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
   const gc = r['grad_ckpt'].toLowerCase();
   if (/^false|probably false/.test(gc)) c['disable_gradient_checkpointing'] = true;
   if (/act-offload/.test(gc)) c['use_unsloth_gc'] = true;
-  if (/unsloth/.test(gc) || stack === 'unsloth') c['use_unsloth'] = true;
+  // Only the Unsloth column runs unsloth's kernels; its HF columns are plain transformers.
+  if (/unsloth/.test(gc)) c['use_unsloth'] = true;
   const fa = r['flash_attn'].toLowerCase();
   c['flash_attn'] = /eager/.test(fa) ? 'disabled' : /fa2|unsloth/.test(fa) ? 'fa2' : 'sdpa';
   // Fused / chunked losses: torchtune chunked CE, Liger, Cut-Cross-Entropy.
-  if (/chunked|liger|cut.cross|cce/i.test(notes) && !/no chunked|standard CE/i.test(notes.split('Row:').pop() ?? '')) {
-    c['enable_liger_kernel'] = true;
-  }
+  const own = notes.split('Row:').pop() ?? '';
+  const ladder = TORCHTUNE_LADDER[r['id']];
+  const chunked = ladder
+    ? ladder.chunked
+    : TORCHTUNE_CHUNKED_DEFAULT.has(r['id']) ||
+      (/chunked|liger|cut.cross|cce/i.test(notes) && !/no chunked|standard CE|no CCE|w\/o CCE/i.test(own));
+  if (chunked) c['enable_liger_kernel'] = true;
+  // torch.compile where the row (or its ladder) says so.
+  if (ladder ? ladder.compile : /compile/i.test(notes) && !/no compile/i.test(own)) c['torch_compile'] = true;
   const lora = r['lora_target'].toLowerCase();
   if (c['finetuning_type'] === 'lora') {
     c['lora_rank'] = Number(r['lora_rank']) || 8;
@@ -197,10 +248,13 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
     figure,
     input: {
       config: c, model: resolvedFrom(modelId, arch, approximate), gpuCount: splitOver > 1 ? 1 : n, deepspeed,
-      // ms-swift's, axolotl's and PEFT's published tables date from 2023-2024 (transformers < 4.46).
-      transformersVersion: ['ms-swift', 'axolotl', 'peft', 'transformers'].includes(stack) ? '4.40' : undefined,
+      transformersVersion: legacyTransformers(r['source'], stack) ? '4.40' : undefined,
+      optimizerInBackward,
+      // axolotl's QLoRA recipes call prepare_model_for_kbit_training (README of the calibration data).
+      upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,
     },
-    upperBound: /max context|fits on|fitting/i.test(r['what_measured']),
+    // README: "fits on" comments are bounds, like the largest-context rows.
+    upperBound: /max context|fits on|fitting/i.test(r['what_measured']) || /fits-on statement/i.test(notes),
     splitOver,
     paramsB,
     ruleMethod,

@@ -17,6 +17,18 @@ export interface EstimateInput {
   gpuSupportsBf16?: boolean;
   /** transformers version when known; before 4.46 the logits were upcast to fp32 in every forward. */
   transformersVersion?: string;
+  /**
+   * Optimizer step fused into the backward pass (torchtune's optimizer_in_bwd):
+   * each gradient is applied and freed as soon as it exists. LLaMA-Factory has no
+   * such switch; the calibration rows from torchtune need it.
+   */
+  optimizerInBackward?: boolean;
+  /**
+   * PEFT's prepare_model_for_kbit_training (axolotl, TRL recipes) casts the
+   * non-quantized weights of a QLoRA model (embeddings, lm_head, norms) to fp32.
+   * LLaMA-Factory does not; the calibration rows from axolotl need it.
+   */
+  upcastNonQuantized?: boolean;
 }
 
 export interface MemoryEstimate {
@@ -52,6 +64,15 @@ const FUSED_LOSS_BYTES_PER_LOGIT = 1;
  * 2024, reserved memory), which formulas.md §6.3 puts at ~24 with their loss.
  */
 const LEGACY_LOSS_BYTES_PER_LOGIT = 22;
+/**
+ * torch_compile fuses the fp32 upcast and log-softmax of the loss, and the
+ * norm / SwiGLU intermediates of each layer. torchtune Llama-3.2-3B full FT,
+ * 2x4096 tokens, no checkpointing: 60 GiB -> 51 GiB with compile (rows m002,
+ * m003), then 42.9 GiB with chunked cross-entropy on top (m004). That splits as
+ * ~9 bytes per logit left after compile and ~15 % fewer layer activations.
+ */
+const COMPILED_LOSS_BYTES_PER_LOGIT = 9;
+const COMPILED_ACTIVATION_FACTOR = 0.85;
 /**
  * Allocator slack: reserved minus allocated grows with the short-lived
  * tensors (activations, logits). H200 rows: 5 % with checkpointing, 10-20 %
@@ -99,7 +120,8 @@ function plan(input: EstimateInput): Plan {
     : 0;
   const preQuant = /gptq|awq|int4|4bit|bnb-4|int8|8bit/i.exec(input.model.id);
   if (!quantBits && preQuant) {
-    quantBits = /int8|8bit/i.test(preQuant[0]) ? 8 : 4;
+    // The bit width may follow the method name (`-GPTQ-Int8`).
+    quantBits = /int8|8bit/i.test(input.model.id) ? 8 : 4;
     assumptions.push(`pre-quantized checkpoint (${preQuant[0]}): ${quantBits}-bit weights`);
   }
   const sharding = shardingPlan(c, input.deepspeed);
@@ -167,9 +189,13 @@ function optimizer(c: Record<string, unknown>, trainBytes: number): { state: num
   if (/sgd/.test(optim)) return { state: 0, temp: 0, label: optim };
   if (/lion/.test(optim)) return { state: trainBytes, temp: 0, label: optim };
   if (/adagrad|rmsprop/.test(optim)) return { state: trainBytes, temp: 0, label: optim };
-  // foreach AdamW works in chunks; torchtune's full-FT rows (m005-m008) show
-  // no param-sized temporary on top of weights + grads + states.
-  return { state: 2 * trainBytes, temp: 0, label: optim };
+  // The fused kernel updates in place. The foreach path (`adamw_torch`, the HF
+  // default before adamw_torch_fused) builds a param-sized sqrt(v) buffer in
+  // the step: ms-swift full FT of Qwen-7B/14B with bf16 AdamW (rows m170-m179,
+  // m269) sits ~1x the bf16 weights above weights + grads + states, and the
+  // torchtune PR behind m284 measured the same gap for foreach=True.
+  const foreach = /^adamw_(torch|hf)$|^adamw$/.test(optim);
+  return { state: 2 * trainBytes, temp: foreach ? trainBytes : 0, label: optim };
 }
 
 /** Saved activation bytes per token for one decoder layer, without checkpointing. */
@@ -205,43 +231,62 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   let frozenBytes = frozen * b;
   if (p.quantBits > 0) {
     const perParam = p.quantBits === 4 ? (flag(c, 'double_quantization', true) ? 0.516 : 0.5625) : p.quantBits === 8 ? 1.03 : p.quantBits / 8 + 0.07;
-    frozenBytes = counts.linearTotal * perParam + (frozen - counts.linearTotal) * b;
+    frozenBytes = counts.linearTotal * perParam + (frozen - counts.linearTotal) * (input.upcastNonQuantized ? 4 : b);
   }
   const shardWeights = stage === 3 ? n : 1;
   const weightParts = sharding.offloadParams ? 0 : frozenBytes / shardWeights;
-  const opt = optimizer(c, useDs ? 4 : trainBytes);
+  // DeepSpeed keeps fp32 Adam states and masters beside half-precision modules;
+  // FSDP and plain PyTorch hold states in the trainable parameters' dtype.
+  const deepspeed = sharding.kind === 'deepspeed';
+  const opt = optimizer(c, deepspeed ? 4 : trainBytes);
   let trainW = tr.params * trainBytes;
-  let grads = tr.params * (useDs ? b : trainBytes);
+  let grads = tr.params * (deepspeed ? b : trainBytes);
   let states = tr.params * opt.state;
-  let masters = useDs && !p.pure ? tr.params * 4 : 0; // DeepSpeed's fp32 master copy
+  let masters = deepspeed && !p.pure ? tr.params * 4 : 0;
   if (flag(c, 'use_badam')) {
     // One layer at a time carries fp32 master, grad and Adam states.
     const block = counts.largestLayer;
     states = block * 16;
     grads = block * b;
   }
-  if (flag(c, 'use_galore') || flag(c, 'use_apollo')) {
+  // GaLore/APOLLO step parameter by parameter (no foreach temporary, ms-swift
+  // GaLore row m276); layer-wise they step during backward like optimizer-in-backward.
+  const projectedOptim = flag(c, 'use_galore') || flag(c, 'use_apollo');
+  const layerwise = (flag(c, 'use_galore') && flag(c, 'galore_layerwise')) || (flag(c, 'use_apollo') && flag(c, 'apollo_layerwise'));
+  if (projectedOptim) {
     const r = number(c, flag(c, 'use_galore') ? 'galore_rank' : 'apollo_rank', 16);
     const mats = counts.linears.filter((g) => !g.expert);
-    const projected = mats.reduce((s, g) => s + g.count * (r * Math.min(g.dIn, g.dOut) + 2 * r * Math.max(g.dIn, g.dOut)), 0);
+    // Per m x n matrix (m <= n): an m x r projector in the weight dtype and two
+    // r x n Adam moments, fp32 or 8-bit (LLaMA-Factory picks GaLoreAdamW8bit for
+    // the 8-bit optims). GaLore/Q-GaLore 7B pre-training rows m242, m247.
+    const momentBytes = opt.state === 2 ? 1 : 4;
+    const projected = mats.reduce((s, g) => s + g.count * (r * Math.min(g.dIn, g.dOut) * b + 2 * r * Math.max(g.dIn, g.dOut) * momentBytes), 0);
     const rest = tr.params - mats.reduce((s, g) => s + g.count * g.dIn * g.dOut, 0);
-    states = projected * 4 + Math.max(0, rest) * opt.state;
-    if (flag(c, 'galore_layerwise') || flag(c, 'apollo_layerwise')) grads = counts.largestLayer * trainBytes;
+    states = projected + Math.max(0, rest) * opt.state;
+    if (layerwise) grads = counts.largestLayer * trainBytes;
   }
   if (stage >= 1) { states /= n; masters /= n; }
   if (stage >= 2) grads /= n;
   if (stage >= 3) trainW /= n;
+  if (input.optimizerInBackward) grads = counts.largestLayer * trainBytes;
   if (sharding.offloadOptimizer) { states = 0; masters = 0; }
   if (sharding.offloadParams) trainW = 0;
+  // FSDP's CPU offload moves the sharded gradients to the host as well.
+  if (sharding.offloadParams && sharding.kind === 'fsdp') grads = 0;
   const weights = weightParts + trainW;
 
   // Activations
   const attn = attentionKernel(c);
-  const perLayer = layerActivationBytes(arch, p.seqLen, attn, b);
+  const compiled = flag(c, 'torch_compile');
+  const perLayer = layerActivationBytes(arch, p.seqLen, attn, b) * (compiled ? COMPILED_ACTIVATION_FACTOR : 1);
   const liger = flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth');
   const legacy = /^4\.([0-3]\d|4[0-5])\b/.test(input.transformersVersion ?? '');
-  const perLogit = liger ? FUSED_LOSS_BYTES_PER_LOGIT : legacy ? LEGACY_LOSS_BYTES_PER_LOGIT : LOSS_BYTES_PER_LOGIT;
-  const loss = p.tokens * arch.vocab * perLogit * (b / 2);
+  const perLogit = liger
+    ? FUSED_LOSS_BYTES_PER_LOGIT
+    : compiled ? COMPILED_LOSS_BYTES_PER_LOGIT : legacy ? LEGACY_LOSS_BYTES_PER_LOGIT : LOSS_BYTES_PER_LOGIT;
+  // In fp32 the logits double but the fp32 upcast copy disappears: same bytes
+  // per logit (PEFT fp32 rows m236-m241, transformers BERT row m287).
+  const loss = p.tokens * arch.vocab * perLogit;
   let layersSaving = arch.layers;
   if (p.method === 'freeze') layersSaving = Math.min(arch.layers, Math.abs(number(c, 'freeze_trainable_layers', 2)) || 2);
   const offloadGc = flag(c, 'use_unsloth_gc') || flag(c, 'use_unsloth');
@@ -253,7 +298,7 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   const dora = flag(c, 'use_dora') ? counts.largestLayer / 4 * b : 0;
   const dequant = p.quantBits > 0 ? Math.max(...counts.linears.map((g) => g.dIn * g.dOut)) * b : 0;
   const gathered = stage === 3 ? Math.min(counts.largestLayer * 2, 1e9) * b : 0;
-  const bucket = stage === 3 ? Math.min((counts.total / n) * 4, 1e9 * 4) * (tr.params > counts.total / 2 ? 1 : 0) : 0;
+  const bucket = stage === 3 && deepspeed ? Math.min((counts.total / n) * 4, 1e9 * 4) * (tr.params > counts.total / 2 ? 1 : 0) : 0;
   const ddpBuckets = n > 1 && !useDs ? grads : 0;
   const accumulating = number(c, 'gradient_accumulation_steps', 1) > 1;
   const vocabGrad = tr.embeddingTrainable ? counts.embedding * trainBytes : 0;
@@ -273,7 +318,8 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
     'optimizer step': {
       ...persistent,
       gradients: grads + ddpBuckets,
-      'optimizer temporaries': (opt.temp * tr.params) / (stage >= 1 ? n : 1) + bucket,
+      // DeepSpeed runs its own fused Adam; in-backward steps never hold all grads.
+      'optimizer temporaries': (deepspeed || input.optimizerInBackward || projectedOptim ? 0 : (opt.temp * tr.params) / (stage >= 1 ? n : 1)) + bucket,
     },
   };
   return { phases, transient: saved + loss + recompute };
