@@ -89,8 +89,8 @@ export function insertKey(doc: ConfigDocument, key: string, value: string | numb
   return { range: { start: end, end }, newText: `${needsBreak ? eol : ''}${line}${eol}` };
 }
 
-/** Renames a key in place, keeping its value and comments. */
-export function renameKey(entry: ConfigEntry, newKey: string): TextEdit {
+/** Renames a key (top-level or nested) in place, keeping its value and comments. */
+export function renameKey(entry: Pick<ConfigEntry, 'keyRange'>, newKey: string): TextEdit {
   return { range: entry.keyRange, newText: newKey };
 }
 

@@ -2,5 +2,12 @@
 import { argsRules } from './args';
 import { hardwareRules } from './hardware';
 import type { Rule } from './types';
+import { v1Rules } from './v1';
+import type { ConfigKind } from '../types';
 
-export const rules: readonly Rule[] = [...argsRules, ...hardwareRules];
+export const rules: readonly Rule[] = [...argsRules, ...hardwareRules, ...v1Rules];
+
+/** Whether `rule` checks configs of this kind (rules without `kinds` are v0 rules). */
+export function ruleApplies(rule: Rule, kind: ConfigKind): boolean {
+  return (rule.kinds ?? ['llamafactory-v0']).includes(kind);
+}
