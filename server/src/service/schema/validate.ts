@@ -130,7 +130,7 @@ function patternError(key: string, range: Range, value: unknown, failing: KeySch
   const choices = failing?.['x-llamafactory']?.choices;
   if (choices && typeof value === 'string') {
     const unknown = value.split(',').map((s) => s.trim()).filter((s) => !choices.includes(s));
-    const suggestion = unknown.length === 1 ? closest(unknown[0], choices, 3) : undefined;
+    const suggestion = unknown.length === 1 ? (choices.find((c) => unknown[0] !== '' && c.startsWith(unknown[0])) ?? closest(unknown[0], choices, 3)) : undefined;
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-choice',
       `\`${key}\` names ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty item'}, which LLaMA-Factory does not have. Allowed (comma-separated): ${choices.join(', ')}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`);
   }

@@ -34,7 +34,7 @@ export function v0KeyInV1(key: string): CrossFormatHint | undefined {
   const pair = pairs.find((p) => p.v0 === key);
   const stops = 'The v1 parser stops on keys it does not know.';
   if (pair?.v1) {
-    return { code: 'v0-key-in-v1', message: `\`${key}\` is the v0 spelling; a v1 config sets this with ${spellV1(pair.v1)}${withNote(pair)}. ${stops}`, rename: pair.rename ? pair.v1 : undefined };
+    return { code: 'v0-key-in-v1', message: `\`${key}\` is a v0 setting; in a v1 config it is ${spellV1(pair.v1)}${withNote(pair)}. ${stops}`, rename: pair.rename ? pair.v1 : undefined };
   }
   if (pair) return { code: 'v0-key-in-v1', message: `\`${key}\` is a v0 key with no v1 counterpart: ${pair.note}. ${stops} Remove it.` };
   if (keySchema(key, v0Schema)) return { code: 'v0-key-in-v1', message: `\`${key}\` belongs to the v0 format; v1 has no such setting. ${stops} Remove it.` };
@@ -47,7 +47,7 @@ export function v1KeyInV0(key: string): CrossFormatHint | undefined {
   const nested = pairs.filter((p) => p.v1?.startsWith(`${key}.`));
   const stops = 'The v0 parser stops on it (v1 configs only run with USE_V1=1).';
   if (exact) {
-    return { code: 'v1-key-in-v0', message: `\`${key}\` is the v1 spelling; v0 configs call it \`${exact.v0}\`${withNote(exact)}. ${stops}`, rename: exact.rename ? exact.v0 : undefined };
+    return { code: 'v1-key-in-v0', message: `\`${key}\` is a v1 setting; v0 configs call it \`${exact.v0}\`${withNote(exact)}. ${stops}`, rename: exact.rename ? exact.v0 : undefined };
   }
   if (nested.length > 0) {
     const flat = nested.map((p) => `\`${p.v0}\``).join(', ');
