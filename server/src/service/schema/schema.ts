@@ -85,9 +85,3 @@ export function pluginSubKeys(plugin: KeySchema, name: unknown): Record<string, 
   }
   return out;
 }
-
-/** True when a plugin block refuses sub-keys it does not know for this name. */
-export function pluginIsStrict(plugin: KeySchema, name: unknown): boolean {
-  const branch = plugin.allOf?.find((b) => b.if.properties.name.const === name);
-  return branch ? branch.then.additionalProperties === false : plugin.additionalProperties === false;
-}

@@ -62,8 +62,3 @@ export function v1SubKeyFor(plugin: string, v0Key: string): string | undefined {
   const target = pairs.find((p) => p.v0 === v0Key)?.v1;
   return target?.startsWith(`${plugin}.`) ? target.slice(plugin.length + 1) : undefined;
 }
-
-/** The v0 ↔ v1 pairs, for the estimator mapping and tests. */
-export function keyPairs(): readonly KeyPair[] {
-  return pairs;
-}
