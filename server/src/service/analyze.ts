@@ -7,9 +7,9 @@ import type { ConfigDocument } from './document';
 import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
-import { rules } from './rules';
+import { ruleApplies, rules } from './rules';
 import type { RuleContext } from './rules/types';
-import { validateV0 } from './schema/validate';
+import { validateConfig } from './schema/validate';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
 
@@ -48,10 +48,10 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   if (kind === 'other') return { kind, diagnostics: [], context, targetStatus: resolved.status };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
-  if (kind === 'llamafactory-v0' && doc.yaml) {
-    found.push(...validateV0(doc));
+  if (doc.yaml) {
+    found.push(...validateConfig(doc, kind));
     if (parsedCleanly) {
-      for (const rule of rules) {
+      for (const rule of rules.filter((r) => ruleApplies(r, kind))) {
         try {
           found.push(...rule.check(context));
         } catch (e) {

@@ -113,8 +113,8 @@ export function applyChanges(doc: ConfigDocument, changes: Readonly<Record<strin
   return edits;
 }
 
-/** Renames a key in place, keeping its value and comments. */
-export function renameKey(entry: ConfigEntry, newKey: string): TextEdit {
+/** Renames a key (top-level or nested) in place, keeping its value and comments. */
+export function renameKey(entry: Pick<ConfigEntry, 'keyRange'>, newKey: string): TextEdit {
   return { range: entry.keyRange, newText: newKey };
 }
 

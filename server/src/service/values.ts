@@ -6,11 +6,12 @@
 // schema check already reports, so rules stay silent on it). Every rule reads
 // values through here.
 import type { ConfigDocument } from './document';
-import { keySchema } from './schema/schema';
+import { keySchema, v0Schema, v1Schema } from './schema/schema';
+import type { ConfigKind } from './types';
 
 /** The default LLaMA-Factory uses for `key` when the YAML does not set it (undefined for unknown keys). */
-export function defaultOf(key: string): unknown {
-  return keySchema(key)?.default;
+export function defaultOf(key: string, kind: ConfigKind = 'llamafactory-v0'): unknown {
+  return keySchema(key, kind === 'llamafactory-v1' ? v1Schema : v0Schema)?.default;
 }
 
 /** True when the YAML writes `key` (whatever the value, null included). */
@@ -21,7 +22,7 @@ export function has(doc: ConfigDocument, key: string): boolean {
 /** The value LLaMA-Factory receives for `key`: the YAML value, else the default. */
 export function argValue(doc: ConfigDocument, key: string): unknown {
   const entry = doc.byKey.get(key);
-  return entry ? entry.value : defaultOf(key);
+  return entry ? entry.value : defaultOf(key, doc.kind);
 }
 
 /** Python's `is not None` on the effective value. */

@@ -16,11 +16,14 @@ export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
   const doc = ctx.doc;
   const code = String(d.code ?? '');
   switch (code) {
-    case 'unknown-key': {
+    case 'unknown-key':
+    case 'v0-key-in-v1':
+    case 'v1-key-in-v0': {
+      // Top-level or plugin sub-key: the diagnostic sits on the key itself.
       const data = d.data as RenameData | undefined;
-      const entry = data && doc.entries.find((e) => e.key === data.key && sameStart(e.keyRange, d.range));
-      if (!entry) return [];
-      return data.candidates.map((c, i) => ({ title: `Change to \`${c}\``, edits: [renameKey(entry, c)], isPreferred: i === 0 }));
+      const written = doc.text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end)).replace(/^["']|["']$/g, '');
+      if (!data || written !== data.key) return [];
+      return data.candidates.map((c, i) => ({ title: `Change to \`${c}\``, edits: [renameKey({ keyRange: d.range }, c)], isPreferred: i === 0 }));
     }
     case 'string-boolean':
     case 'string-number':

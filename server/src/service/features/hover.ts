@@ -1,10 +1,12 @@
-// Hover: what a key means (our description, type, default, choices), and
-// what a template or dataset name refers to.
+// Hover: what a key means (our description, type, default, choices) in the
+// schema of the document's format, v1 plugin sub-keys included, and what a
+// template or dataset name refers to.
 import type { Hover } from 'vscode-languageserver-types';
 import type { Position } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
 import lists from '../facts/lists.json';
-import { keySchema } from '../schema/schema';
+import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
+import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
 
 const GROUP_LABEL: Record<string, string> = {
@@ -16,17 +18,28 @@ const GROUP_LABEL: Record<string, string> = {
   training: 'LLaMA-Factory training argument',
   megatron_bridge: 'Megatron Bridge argument',
   transformers: 'transformers TrainingArguments field',
+  sampling: 'sampling argument',
 };
 
-export function keyHoverMarkdown(key: string): string | undefined {
-  const schema = keySchema(key);
-  if (!schema) return undefined;
-  const meta = schema['x-llamafactory'];
-  const lines = [`**${key}** — ${GROUP_LABEL[meta.group] ?? meta.group}`, '', schema.markdownDescription];
+export function keyHoverMarkdown(key: string, config: ConfigSchema = v0Schema): string | undefined {
+  const schema = keySchema(key, config);
+  const meta = schema?.['x-llamafactory'];
+  if (!schema || !meta) return undefined;
+  const format = config.kind === 'llamafactory-v1' ? 'v1 ' : '';
+  const lines = [`**${key}** — ${format}${GROUP_LABEL[meta.group] ?? meta.group}${meta.plugin ? ' (plugin block)' : ''}`, '', schema.markdownDescription];
   if (meta.commaSeparated) lines.push('', 'Several values may be given separated by commas.');
   if (schema.deprecationMessage) lines.push('', `⚠ ${schema.deprecationMessage}`);
-  lines.push('', `Used by: ${meta.commands.map((c) => `\`${c}\``).join(', ')}`);
+  if (meta.commands) lines.push('', `Used by: ${meta.commands.map((c) => `\`${c}\``).join(', ')}`);
   return lines.join('\n');
+}
+
+/** A sub-key of a v1 plugin block, as it applies to the block's current `name`. */
+export function subKeyHoverMarkdown(plugin: string, name: unknown, sub: string, config: ConfigSchema): string | undefined {
+  const block = keySchema(plugin, config);
+  const schema = block && pluginSubKeys(block, name)[sub];
+  if (!schema) return undefined;
+  const scope = sub !== 'name' && typeof name === 'string' ? ` (\`name: ${name}\`)` : '';
+  return [`**${plugin}.${sub}** — setting of the \`${plugin}\` block${scope}`, '', schema.markdownDescription].join('\n');
 }
 
 function valueHoverMarkdown(key: string, value: unknown): string | undefined {
@@ -46,10 +59,18 @@ function valueHoverMarkdown(key: string, value: unknown): string | undefined {
 }
 
 export function hover(doc: ConfigDocument, p: Position): Hover | null {
-  if (doc.kind !== 'llamafactory-v0') return null;
+  const config = schemaFor(doc.kind);
+  if (!config) return null;
   const spot = spotAt(doc, p);
   if (spot.at === 'none') return null;
-  const md = spot.at === 'key' ? keyHoverMarkdown(spot.entry.key) : (valueHoverMarkdown(spot.entry.key, spot.entry.value) ?? keyHoverMarkdown(spot.entry.key));
+  const { entry, sub } = spot;
+  if (sub) {
+    const name = (entry.value as Record<string, unknown>).name;
+    const md = subKeyHoverMarkdown(entry.key, name, sub.key, config);
+    return md ? { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? sub.keyRange : sub.valueRange } : null;
+  }
+  const valueMd = spot.at === 'value' && config.kind === 'llamafactory-v0' ? valueHoverMarkdown(entry.key, entry.value) : undefined;
+  const md = valueMd ?? keyHoverMarkdown(entry.key, config);
   if (!md) return null;
-  return { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? spot.entry.keyRange : spot.entry.valueRange };
+  return { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? entry.keyRange : entry.valueRange };
 }

@@ -4,7 +4,7 @@
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
 import type { TargetGpu } from '../hardware/types';
-import type { ServiceHost, ServiceSettings } from '../types';
+import type { ConfigKind, ServiceHost, ServiceSettings } from '../types';
 
 export interface RuleContext {
   doc: ConfigDocument;
@@ -28,6 +28,8 @@ export interface Rule {
   codes: readonly string[];
   /** The rows of ../shared/facts/rules.md this rule implements (e.g. ["R140"]), for the coverage table. */
   covers: readonly string[];
+  /** The config formats the rule checks; v0 only when absent. */
+  kinds?: readonly ConfigKind[];
   check(ctx: RuleContext): Diagnostic[];
   /** Fixes for one of this rule's diagnostics. */
   fixes?(ctx: RuleContext, diagnostic: Diagnostic): Fix[];

@@ -1,11 +1,12 @@
-// Schema validation of a v0 config: ajv checks every value against the
-// generated schema (compiled once), and each error is mapped back to the YAML
-// node it is about. Unknown keys get their own handling for did-you-mean and
-// the keys that only exist under an environment variable or one transformers major.
+// Schema validation of a config, one mechanism for both formats: ajv checks
+// every value against the generated schema of the document's kind (compiled
+// once per schema), and each error is mapped back to the YAML node it is
+// about, nested plugin sub-keys included. Unknown top-level keys are explained
+// by unknown-keys.ts (did-you-mean, internal keys, the other format's spelling).
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isSeq } from 'yaml';
-import type { Node } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ConfigDocument, ConfigEntry } from '../document';
@@ -13,18 +14,23 @@ import lists from '../facts/lists.json';
 import { looksLikeBoolean } from '../scalars';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
-import { keySchema, v0Keys, v0Schema } from './schema';
+import { v1SubKeyFor } from '../v1/cross-format';
+import { keySchema, pluginSubKeys, schemaFor } from './schema';
+import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
+import { unknownKey } from './unknown-keys';
 
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    compiled = ajv.compile(v0Schema);
+const compiled = new Map<SchemaKind, ValidateFunction>();
+function validator(schema: ConfigSchema): ValidateFunction {
+  let v = compiled.get(schema.kind);
+  if (!v) {
+    // verbose: errors carry the failing sub-schema, whose facts word the message.
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    v = ajv.compile(schema.json);
+    compiled.set(schema.kind, v);
   }
-  return compiled;
+  return v;
 }
 
-const internalKeys = new Set(v0Schema['x-llamafactory-internal']);
 const mcaKeys = new Set(lists.mcaKeys);
 
 /** Data attached to diagnostics so code actions can act without re-deriving. */
@@ -37,7 +43,9 @@ export interface RenameData {
   candidates: string[];
 }
 
-export function validateV0(doc: ConfigDocument): Diagnostic[] {
+/** Checks every top-level entry of a v0 or v1 document against its format's schema. */
+export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnostic[] {
+  const schema = schemaFor(kind) as ConfigSchema;
   const out: Diagnostic[] = [];
   const values: Record<string, unknown> = {};
   for (const entry of doc.entries) {
@@ -46,17 +54,17 @@ export function validateV0(doc: ConfigDocument): Diagnostic[] {
       out.push(duplicateKey(doc, entry));
       continue;
     }
-    if (!keySchema(entry.key)) {
-      out.push(unknownKey(entry));
+    if (!keySchema(entry.key, schema)) {
+      out.push(unknownKey(doc, entry, schema));
       continue;
     }
     if (entry.value !== undefined) values[entry.key] = entry.value;
-    out.push(...keyNotes(entry));
+    out.push(...keyNotes(entry, schema));
   }
-  const validate = validator();
+  const validate = validator(schema);
   if (!validate(values)) {
     for (const err of validate.errors ?? []) {
-      const d = mapError(doc, err);
+      const d = mapError(doc, err, schema);
       if (d) out.push(d);
     }
   }
@@ -71,30 +79,11 @@ function duplicateKey(doc: ConfigDocument, entry: ConfigEntry): Diagnostic {
   return d;
 }
 
-function unknownKey(entry: ConfigEntry): Diagnostic {
-  const key = entry.key;
-  if (internalKeys.has(key)) {
-    return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'internal-key',
-      `\`${key}\` is computed by LLaMA-Factory itself and cannot be set in a config; remove it.`);
-  }
-  if (mcaKeys.has(key)) {
-    return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, 'requires-env',
-      `\`${key}\` is a Megatron-Core setting: it is accepted only when the job is launched with USE_MCA=1; without it LLaMA-Factory stops with an unknown-key error.`);
-  }
-  const suggestion = closest(key, v0Keys);
-  const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
-  const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };
-  return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key',
-    `LLaMA-Factory does not know the key \`${key}\` and will stop before training.${hint}`, data);
-}
-
 /** Warnings that belong to a known key itself: it needs an environment variable. (Deprecations are a rule.) */
-function keyNotes(entry: ConfigEntry): Diagnostic[] {
-  const schema = keySchema(entry.key);
-  if (!schema) return [];
-  const meta = schema['x-llamafactory'];
+function keyNotes(entry: ConfigEntry, schema: ConfigSchema): Diagnostic[] {
+  const meta = keySchema(entry.key, schema)?.['x-llamafactory'];
   const out: Diagnostic[] = [];
-  if (meta.requiresEnv) {
+  if (meta?.requiresEnv) {
     const env = mcaKeys.has(entry.key) ? `USE_MCA=1 or ${meta.requiresEnv}` : meta.requiresEnv;
     out.push(makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, 'requires-env',
       `\`${entry.key}\` is accepted only when the job is launched with ${env}; otherwise it is an unknown key.`));
@@ -102,37 +91,95 @@ function keyNotes(entry: ConfigEntry): Diagnostic[] {
   return out;
 }
 
-function mapError(doc: ConfigDocument, err: ErrorObject): Diagnostic | undefined {
+function mapError(doc: ConfigDocument, err: ErrorObject, schema: ConfigSchema): Diagnostic | undefined {
   const path = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (path.length === 0) return undefined; // additionalProperties is reported by unknownKey
+  if (path.length === 0) return undefined; // top-level additionalProperties is reported by unknownKey
   const entry = doc.byKey.get(path[0]);
   if (!entry) return undefined;
   const range = rangeAt(doc, entry, path.slice(1));
   const value = valueAt(entry.value, path.slice(1));
-  const key = path[0];
+  // Messages name nested keys with dots (`peft_config.r`); list indexes are left out.
+  const key = path.filter((p) => !/^\d+$/.test(p)).join('.');
+  const topLevel = path.length === 1;
   switch (err.keyword) {
     case 'type':
-      return typeError(entry, key, range, value, String(err.params.type));
+      return typeError(entry, key, range, value, String(err.params.type), topLevel);
     case 'enum':
-      return choiceError(key, range, value, err.params.allowedValues as unknown[]);
+      return choiceError(key, range, value, err.params.allowedValues as unknown[], topLevel);
+    case 'pattern':
+      return patternError(key, range, value, err.parentSchema as KeySchema | undefined);
+    case 'additionalProperties':
+      return unknownSubKey(doc, entry, path, String(err.params.additionalProperty), schema);
+    case 'required':
+      return makeDiagnostic(topLevel ? entry.keyRange : range, DiagnosticSeverity.Error, 'plugin-missing-key', missingMessage(key, String(err.params.missingProperty), value));
+    case 'if':
+      return undefined; // the failing `then` branch is reported on its own
     default:
       return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-value', `\`${key}\`: ${err.message ?? 'invalid value'}.`);
   }
 }
 
-function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown, expected: string): Diagnostic {
+function missingMessage(key: string, missing: string, value: unknown): string {
+  if (missing === 'name') return `\`${key}\` has no \`name\`, so LLaMA-Factory cannot tell which plugin to load and stops. Add \`name:\`.`;
+  const name = (value as Record<string, unknown> | undefined)?.name;
+  return `\`${key}\` with \`name: ${String(name)}\` needs \`${missing}\`; LLaMA-Factory stops without it.`;
+}
+
+/** A pattern failure: a plugin block given as a string that is not JSON, or a comma list with an unknown item. */
+function patternError(key: string, range: Range, value: unknown, failing: KeySchema | undefined): Diagnostic {
+  const choices = failing?.['x-llamafactory']?.choices;
+  if (choices && typeof value === 'string') {
+    const unknown = value.split(',').map((s) => s.trim()).filter((s) => !choices.includes(s));
+    const suggestion = unknown.length === 1 ? (choices.find((c) => unknown[0] !== '' && c.startsWith(unknown[0])) ?? closest(unknown[0], choices, 3)) : undefined;
+    return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-choice',
+      `\`${key}\` names ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty item'}, which LLaMA-Factory does not have. Allowed (comma-separated): ${choices.join(', ')}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`);
+  }
+  return makeDiagnostic(range, DiagnosticSeverity.Error, 'type-mismatch',
+    `\`${key}\` is text, but a plugin block must be a mapping (or a JSON object string starting with \`{\`).`);
+}
+
+/** A sub-key a strict plugin block does not accept; the v0 spelling of a v1 sub-key gets the v1 name. */
+function unknownSubKey(doc: ConfigDocument, entry: ConfigEntry, path: string[], sub: string, schema: ConfigSchema): Diagnostic | undefined {
+  const pair = nestedPair(entry, path, sub);
+  if (!pair || path.length !== 1) return undefined;
+  const plugin = keySchema(entry.key, schema) as KeySchema;
+  const name = (entry.value as Record<string, unknown>).name;
+  const known = Object.keys(pluginSubKeys(plugin, name));
+  const suggestion = v1SubKeyFor(entry.key, sub) ?? closest(sub, known);
+  const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : ` It accepts: ${known.join(', ')}.`;
+  const data: RenameData = { key: sub, candidates: suggestion ? [suggestion] : [] };
+  return makeDiagnostic(keyRangeOf(doc, pair), DiagnosticSeverity.Error, 'unknown-key',
+    `\`${entry.key}\` with \`name: ${String(name)}\` has no \`${sub}\` setting; LLaMA-Factory refuses unknown plugin parameters.${hint}`, data);
+}
+
+function nestedPair(entry: ConfigEntry, path: string[], sub: string): Pair | undefined {
+  let node = entry.pair.value as Node | null;
+  for (const p of path.slice(1)) node = isMap(node) ? (node.items.find((i) => scalarKey(i) === p)?.value as Node | null) : null;
+  return isMap(node) ? node.items.find((i) => scalarKey(i) === sub) : undefined;
+}
+
+function scalarKey(pair: Pair): string {
+  return String((pair.key as { value?: unknown } | null)?.value);
+}
+
+function keyRangeOf(doc: ConfigDocument, pair: Pair): Range {
+  const [s, e] = (pair.key as Node | null)?.range ?? [0, 0];
+  return { start: doc.positionAt(s), end: doc.positionAt(e) };
+}
+
+function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown, expected: string, topLevel: boolean): Diagnostic {
   const wanted = expected.split(',');
   if (typeof value === 'string' && wanted.includes('boolean') && looksLikeBoolean(value)) {
     const truthy = value.length > 0;
     const meant = /^(true|yes|on)$/i.test(value);
-    const data: ReplaceData = { key, replacement: meant };
+    const data: ReplaceData | undefined = topLevel ? { key, replacement: meant } : undefined;
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-boolean',
       `\`${key}\` is the quoted string "${value}", not a boolean. LLaMA-Factory does not convert it, and Python treats any non-empty string as ${truthy ? 'true' : 'false'}${meant ? '' : ', so this switches it ON'}. Write ${meant} without quotes.`, data);
   }
-  if (typeof value === 'string' && (wanted.includes('number') || wanted.includes('integer')) && entry.quoted && value.trim() !== '' && !Number.isNaN(Number(value))) {
+  if (typeof value === 'string' && (wanted.includes('number') || wanted.includes('integer')) && (entry.quoted || !topLevel) && value.trim() !== '' && !Number.isNaN(Number(value))) {
     const n = Number(value);
     if (!wanted.includes('integer') || Number.isInteger(n)) {
-      const data: ReplaceData = { key, replacement: n };
+      const data: ReplaceData | undefined = topLevel ? { key, replacement: n } : undefined;
       return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-number',
         `\`${key}\` is the quoted string "${value}"; LLaMA-Factory passes it on as text and arithmetic on it fails. Remove the quotes.`, data);
     }
@@ -145,11 +192,11 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
     `\`${key}\` expects ${describeTypes(wanted)} but got ${describeValue(value)}. LLaMA-Factory does not convert values, so this fails or misbehaves at launch.`);
 }
 
-function choiceError(key: string, range: Range, value: unknown, allowed: unknown[]): Diagnostic {
+function choiceError(key: string, range: Range, value: unknown, allowed: unknown[], topLevel: boolean): Diagnostic {
   const names = allowed.filter((a): a is string => typeof a === 'string');
   const suggestion = typeof value === 'string' ? closest(value, names, 3) : undefined;
   const listed = allowed.map((a) => (a === null ? 'null' : String(a))).join(', ');
-  const data: ReplaceData | undefined = suggestion !== undefined ? { key, replacement: suggestion } : undefined;
+  const data: ReplaceData | undefined = suggestion !== undefined && topLevel ? { key, replacement: suggestion } : undefined;
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-choice',
     `${capitalize(describeValue(value))} is not a valid \`${key}\`. Allowed: ${listed}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, data);
 }

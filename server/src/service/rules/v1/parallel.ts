@@ -1,0 +1,43 @@
+// v1 context and expert parallelism: Ulysses context parallelism (cp_size > 1)
+// needs FlashAttention-2, does not run under DeepSpeed and not with Qwen3.5
+// models; fsdpturbo's expert-parallel size must divide the data-parallel size.
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { makeDiagnostic } from '../../types';
+import { argValue, numberArg, stringArg } from '../../values';
+import { pluginBlock, pluginName, subKeyRange } from '../../v1/plugins';
+import { defineRule, report } from '../args/report';
+
+const FA2 = 'flash_attention_2';
+
+export const contextParallel = defineRule(['v1-context-parallel'], [], (ctx) => {
+  const cp = numberArg(ctx.doc, 'cp_size');
+  if (cp === undefined || cp <= 1) return [];
+  const out = [];
+  if (pluginName(ctx.doc, 'dist_config') === 'deepspeed') {
+    out.push(report(ctx, 'cp_size', DiagnosticSeverity.Error, 'v1-context-parallel',
+      `Context parallelism (\`cp_size: ${cp}\`) is implemented for FSDP only; with \`dist_config.name: deepspeed\` the trainer stops. Use \`fsdp2\` or set \`cp_size: 1\`.`,
+      { related: [{ key: 'dist_config', message: 'DeepSpeed' }] }));
+  }
+  if (argValue(ctx.doc, 'flash_attn') !== FA2) {
+    out.push(report(ctx, 'cp_size', DiagnosticSeverity.Error, 'v1-context-parallel',
+      `Splitting sequences across GPUs (\`cp_size: ${cp}\`) needs \`flash_attn: ${FA2}\`; the trainer stops with any other attention kernel.`,
+      { related: [{ key: 'flash_attn', message: 'attention kernel' }], fixes: [{ title: `Set flash_attn: ${FA2}`, ops: [{ set: 'flash_attn', value: FA2 }], preferred: true }] }));
+  }
+  if (/qwen3[._-]?5/i.test(stringArg(ctx.doc, 'model') ?? '')) {
+    out.push(report(ctx, 'cp_size', DiagnosticSeverity.Warning, 'v1-context-parallel',
+      'This looks like a Qwen3.5 model, whose architecture LLaMA-Factory\'s context parallelism does not support yet: training would stop with an error. Set `cp_size: 1`.',
+      { related: [{ key: 'model', message: 'Qwen3.5 model' }] }));
+  }
+  return out;
+});
+
+export const expertParallel = defineRule(['v1-ep-size'], [], (ctx) => {
+  const ep = pluginBlock(ctx.doc, 'dist_config')?.ep_size;
+  const dp = numberArg(ctx.doc, 'dp_size');
+  if (pluginName(ctx.doc, 'dist_config') !== 'fsdpturbo' || typeof ep !== 'number' || ep < 1 || dp === undefined || dp % ep === 0) return [];
+  const range = subKeyRange(ctx.doc, 'dist_config', 'ep_size')!;
+  return [makeDiagnostic(range, DiagnosticSeverity.Error, 'v1-ep-size',
+    `Experts are spread over groups of \`ep_size: ${ep}\` ranks taken from the ${dp} data-parallel ranks, so ep_size must divide \`dp_size\`; LLaMA-Factory stops otherwise.`)];
+});
+
+export const parallelRules = [contextParallel, expertParallel];

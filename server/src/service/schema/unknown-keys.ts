@@ -1,0 +1,49 @@
+// What a top-level key the schema does not know probably is: a key LLaMA-Factory
+// computes itself, a Megatron-Core key behind USE_MCA, the other format's
+// spelling of a setting, or a typo (did-you-mean).
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { ConfigDocument, ConfigEntry } from '../document';
+import lists from '../facts/lists.json';
+import { closest } from '../text/similar';
+import { makeDiagnostic } from '../types';
+import { v0KeyInV1, v1KeyInV0 } from '../v1/cross-format';
+import type { CrossFormatHint } from '../v1/cross-format';
+import { v0InternalKeys } from './schema';
+import type { ConfigSchema } from './schema';
+import type { RenameData } from './validate';
+
+const internalKeys = new Set(v0InternalKeys);
+const mcaKeys = new Set(lists.mcaKeys);
+
+export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema): Diagnostic {
+  const key = entry.key;
+  if (schema.kind === 'llamafactory-v0') {
+    if (internalKeys.has(key)) {
+      return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'internal-key',
+        `\`${key}\` is computed by LLaMA-Factory itself and cannot be set in a config; remove it.`);
+    }
+    if (mcaKeys.has(key) && !v1KeyInV0(key)) {
+      return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, 'requires-env',
+        `\`${key}\` is a Megatron-Core setting: it is accepted only when the job is launched with USE_MCA=1; without it LLaMA-Factory stops with an unknown-key error.`);
+    }
+  }
+  const cross = schema.kind === 'llamafactory-v0' ? v1KeyInV0(key) : v0KeyInV1(key);
+  if (cross) {
+    // micro_batch_size is also a Megatron-Core key: still the v1 spelling, unless the job runs with USE_MCA=1.
+    const mca = schema.kind === 'llamafactory-v0' && mcaKeys.has(key) ? ' (Megatron-Core runs launched with USE_MCA=1 do accept it.)' : '';
+    return crossFormat(doc, entry, { ...cross, message: cross.message + mca });
+  }
+  const suggestion = closest(key, schema.keys);
+  const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
+  const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };
+  return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key',
+    `LLaMA-Factory does not know the key \`${key}\` and will stop before training.${hint}`, data);
+}
+
+function crossFormat(doc: ConfigDocument, entry: ConfigEntry, hint: CrossFormatHint): Diagnostic {
+  // Renaming onto a key the file already has would only trade this error for a duplicate.
+  const rename = hint.rename && !doc.byKey.has(hint.rename) ? [hint.rename] : [];
+  const data: RenameData = { key: entry.key, candidates: rename };
+  return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, hint.code, hint.message, data);
+}
