@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { sideFiles, v0Examples, v1Examples } from '../corpus';
+import { estimateReport } from '../../server/src/service/memory/report';
 import { analyzeText, corpusDir, fsHost } from '../helpers';
 
 const host = fsHost([corpusDir]);
@@ -31,6 +32,15 @@ test('every v1 example is recognised as v1 with no error', () => {
     assert.equal(a.kind, 'llamafactory-v1', f);
     assert.deepEqual(errors(f), []);
   }
+});
+
+test('every v1 example and every v0 training example gets a memory estimate', () => {
+  for (const f of v1Examples()) assert.ok(estimateReport(run(f).context), f);
+  const training = v0Examples().filter((f) => /train_(lora|full|qlora)/.test(f));
+  const unknown = training.filter((f) => !estimateReport(run(f).context)).map((f) => path.basename(f));
+  // MOSS-VL is in no catalog and its name carries no size; KTransformers runs keep experts on the CPU.
+  assert.deepEqual(unknown.sort(), ['deepseek_v2_lora_sft_kt.yaml', 'deepseek_v3_int8_lora_sft_kt.yaml', 'deepseek_v3_lora_sft_kt.yaml', 'mossvl_full_sft.yaml', 'mossvl_lora_sft.yaml', 'qwen3_5moe_lora_sft_kt.yaml', 'qwen3moe_lora_sft_kt.yaml', 'qwen3vlmoe_lora_sft_kt.yaml']);
+  assert.ok(training.length - unknown.length >= 17);
 });
 
 test('Accelerate configs and side files stay silent', () => {

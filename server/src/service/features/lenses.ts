@@ -2,7 +2,7 @@
 // Memory view, or pick a GPU) and an inlay hint after the model name whose
 // tooltip is the breakdown table.
 import type { CodeLens, InlayHint } from 'vscode-languageserver-types';
-import { breakdownMarkdown, estimateReport, summaryLine } from '../memory/report';
+import { breakdownMarkdown, estimateReport, summaryLine, whyNoEstimate } from '../memory/report';
 import type { RuleContext } from '../rules/types';
 
 /** Commands the lenses run; the VS Code client registers both. */
@@ -11,8 +11,11 @@ export const SELECT_GPU_COMMAND = 'llamafactory.selectGpu';
 
 export function codeLenses(ctx: RuleContext): CodeLens[] {
   const r = estimateReport(ctx);
-  if (!r) return [];
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  if (!r) {
+    const why = whyNoEstimate(ctx);
+    return why ? [{ range, command: { title: `No memory estimate: ${why}`, command: '' } }] : [];
+  }
   return [
     { range, command: { title: summaryLine(r), command: ESTIMATE_COMMAND, arguments: [ctx.doc.uri] } },
     { range, command: { title: r.gpu ? 'Change GPU…' : 'Select GPU…', command: SELECT_GPU_COMMAND, arguments: [ctx.doc.uri] } },
@@ -21,7 +24,7 @@ export function codeLenses(ctx: RuleContext): CodeLens[] {
 
 export function inlayHints(ctx: RuleContext): InlayHint[] {
   const r = estimateReport(ctx);
-  const entry = ctx.doc.byKey.get('model_name_or_path');
+  const entry = ctx.doc.byKey.get(ctx.doc.kind === 'llamafactory-v1' ? 'model' : 'model_name_or_path');
   if (!r || !entry) return [];
   return [
     {

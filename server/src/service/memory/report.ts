@@ -7,7 +7,9 @@ import type { GpuFacts } from '../hardware/types';
 import { resolveModel } from '../models/resolve';
 import { readDeepSpeed } from '../rules/train/deepspeed';
 import type { RuleContext } from '../rules/types';
-import { argValue, commandOf, isV0 } from '../values';
+import { readJson, resolveReference } from '../files';
+import { v1ToEstimatorConfig } from '../v1/estimator-config';
+import { argValue, commandOf, isV0, truthy } from '../values';
 import { estimateMemory } from './estimate';
 import type { EstimateInput, MemoryEstimate } from './estimate';
 import { fitToGpu } from './fit';
@@ -44,9 +46,30 @@ export interface EstimateReport {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-/** Whether a config describes a training run the estimator can size. */
+/** Whether a config describes a training run the estimator can size (v1 files are always training runs). */
 export function isEstimable(ctx: RuleContext): boolean {
-  return isV0(ctx.doc) && commandOf(ctx.doc) === 'train' && typeof argValue(ctx.doc, 'model_name_or_path') === 'string';
+  if (ctx.doc.kind === 'llamafactory-v1') return typeof argValue(ctx.doc, 'model') === 'string';
+  return isV0(ctx.doc) && commandOf(ctx.doc) === 'train' && typeof argValue(ctx.doc, 'model_name_or_path') === 'string' && !truthy(ctx.doc, 'use_kt');
+}
+
+/** Why a training config has no estimate, for the lens; undefined when it has one or is not a training config. */
+export function whyNoEstimate(ctx: RuleContext): string | undefined {
+  if (!isV0(ctx.doc) || commandOf(ctx.doc) !== 'train') return undefined;
+  if (truthy(ctx.doc, 'use_kt')) return 'KTransformers keeps the MoE experts on the CPU, which the estimator does not model';
+  if (!estimateInput(ctx)) return `the architecture of ${String(argValue(ctx.doc, 'model_name_or_path'))} is unknown (no local config.json, cache entry, catalog entry or size in the name)`;
+  return undefined;
+}
+
+/** The config in v0 keys, as the estimator reads it, and the DeepSpeed JSON it names. */
+function estimatorConfig(ctx: RuleContext): { config: Record<string, unknown>; deepspeed: unknown } {
+  if (ctx.doc.kind === 'llamafactory-v1') {
+    const config = v1ToEstimatorConfig(ctx.doc);
+    const file = typeof config.deepspeed === 'string' ? resolveReference(config.deepspeed, ctx.configPath, ctx.host) : undefined;
+    return { config, deepspeed: file ? readJson(ctx.host, file.path) : undefined };
+  }
+  const config: Record<string, unknown> = {};
+  for (const [k, e] of ctx.doc.byKey) if (e.value !== undefined) config[k] = e.value;
+  return { config, deepspeed: readDeepSpeed(ctx)?.config };
 }
 
 const inputs = new WeakMap<RuleContext, EstimateInput | null>();
@@ -57,16 +80,15 @@ export function estimateInput(ctx: RuleContext): EstimateInput | undefined {
   if (hit !== undefined) return hit ?? undefined;
   let input: EstimateInput | null = null;
   if (isEstimable(ctx)) {
-    const model = resolveModel(String(argValue(ctx.doc, 'model_name_or_path')), path.dirname(ctx.configPath), ctx.host);
+    const { config, deepspeed } = estimatorConfig(ctx);
+    const model = resolveModel(String(config.model_name_or_path), path.dirname(ctx.configPath), ctx.host);
     if (model) {
-      const config: Record<string, unknown> = {};
-      for (const [k, e] of ctx.doc.byKey) if (e.value !== undefined) config[k] = e.value;
       const gpu = ctx.target?.gpu;
       input = {
         config,
         model,
         gpuCount: ctx.target?.count ?? ctx.settings.gpuCount,
-        deepspeed: readDeepSpeed(ctx)?.config,
+        deepspeed,
         ...(gpu ? { gpuMemoryGiB: gpu.memoryGiB, gpuSupportsBf16: gpu.bf16 === 'native' } : {}),
       };
     }

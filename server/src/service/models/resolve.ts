@@ -107,10 +107,28 @@ function index(): Map<string, CatalogEntry> {
 
 function fromCatalog(name: string): ResolvedModel | undefined {
   const key = name.trim().replace(/[\\/]+$/, '').toLowerCase();
-  const entry = index().get(key) ?? index().get(key.slice(key.lastIndexOf('/') + 1));
+  const bare = key.slice(Math.max(key.lastIndexOf('/'), key.lastIndexOf('\\')) + 1);
+  const exact = index().get(key) ?? index().get(bare);
+  const entry = exact ?? longestPrefix(bare);
   if (!entry) return undefined;
   const arch = architectureFromConfig(entry);
-  return arch ? resolved('catalog', entry.id, arch, `built-in catalog (${entry.id})`) : undefined;
+  if (!arch) return undefined;
+  const detail = exact ? `built-in catalog (${entry.id})` : `built-in catalog, closest entry ${entry.id} (by name prefix)`;
+  return resolved('catalog', entry.id, arch, detail);
+}
+
+/**
+ * A variant of a catalog model (`DeepSeek-V3-0324-BF16`, a local `.../Qwen2.5-7B-Instruct-sft`
+ * folder without its files) shares the architecture of the longest catalog name
+ * it starts with, when that name ends at a separator.
+ */
+function longestPrefix(bare: string): CatalogEntry | undefined {
+  let best: [string, CatalogEntry] | undefined;
+  for (const [k, entry] of index()) {
+    if (k.includes('/') || k.length < 4 || !bare.startsWith(k) || !/^[-_.]/.test(bare.slice(k.length))) continue;
+    if (!best || k.length > best[0].length) best = [k, entry];
+  }
+  return best?.[1];
 }
 
 /** The size written in a name: "-7B", "1.5b", "8x7B" (experts x size), "A3B" is skipped. */
