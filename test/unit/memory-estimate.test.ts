@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { estimateMemory, usableMemoryGiB, type EstimateInput } from '../../server/src/service/memory/estimate';
+import { gpuById, usableMemoryGiB } from '../../server/src/service/hardware/catalog';
+import { estimateMemory, type EstimateInput } from '../../server/src/service/memory/estimate';
 import { fitToGpu } from '../../server/src/service/memory/fit';
 import { architectureFromConfig } from '../../server/src/service/models/architecture';
 import { countParams } from '../../server/src/service/models/params';
@@ -55,7 +56,7 @@ test('bad values fall back to defaults instead of crashing', () => {
 
 test('fitToGpu returns fitting change sets that keep the effective batch', () => {
   const input: EstimateInput = { config: { ...base, gradient_accumulation_steps: 2 }, model, gpuCount: 1, gpuSupportsBf16: true };
-  const usable = usableMemoryGiB(24);
+  const usable = usableMemoryGiB(gpuById('rtx-4090')!);
   assert.ok(estimateMemory(input).reservedGiB > usable);
   const fits = fitToGpu(input, usable);
   assert.ok(fits.length > 0 && fits.length <= 3);

@@ -327,11 +327,6 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-/** Usable memory of a GPU for PyTorch: total minus CUDA context and a 3 % safety margin. */
-export function usableMemoryGiB(memoryGiB: number): number {
-  return Math.max(0, memoryGiB * 0.97 - CUDA_CONTEXT_GIB);
-}
-
 const KEY_FOR: Record<string, string> = {
   weights: 'model_name_or_path',
   'optimizer states': 'optim',
