@@ -80,3 +80,22 @@ test('hundreds of files in one call', () => {
   assert.equal(r.status, 0, r.stdout.slice(0, 2000));
   assert.equal(JSON.parse(r.stdout).length, files.length);
 });
+
+test('--estimate fills the estimate object of the contract', () => {
+  const r = lint('--estimate', '--gpu', 'a100-80gb', '--format', 'json', good, 'test/fixtures/core/duplicates.yaml');
+  const [first] = JSON.parse(r.stdout);
+  const e = first.estimate;
+  for (const k of ['gpu', 'gpus', 'allocatedGiB', 'reservedGiB', 'deviceGiB', 'lowGiB', 'highGiB', 'fits', 'breakdown', 'model']) assert.ok(k in e, k);
+  assert.deepEqual(e.gpu, { id: 'a100-80gb-sxm', name: 'NVIDIA A100 80GB SXM4', memoryGiB: 80 });
+  assert.equal(e.gpus, 1);
+  assert.equal(e.fits, true);
+  assert.ok(e.lowGiB <= e.allocatedGiB && e.allocatedGiB <= e.reservedGiB && e.reservedGiB <= e.deviceGiB && e.deviceGiB <= e.highGiB);
+  for (const b of e.breakdown) assert.ok(typeof b.name === 'string' && typeof b.GiB === 'number');
+  assert.deepEqual(Object.keys(e.model).sort(), ['id', 'paramsB', 'source']);
+  assert.equal(e.model.source, 'catalog');
+  assert.ok(Math.abs(e.model.paramsB - 7.6) < 0.1);
+  const text = lint('--estimate', good).stdout;
+  assert.match(text, /examples\/qwen2\.5-7b-lora-sft\.yaml: ≈ \d+\.\d GiB \/ 24\.0 GiB on GeForce RTX 4090 \(\d+\.\d GiB free\)/);
+  assert.match(text, /logits and loss/);
+  assert.equal(lint(good).stdout.includes('GiB'), false, 'no estimate without --estimate');
+});

@@ -2,6 +2,7 @@
 // completion, code action, pull diagnostics, settings, shutdown.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -101,4 +102,30 @@ test('pull diagnostics and per-document settings', async () => {
   } finally {
     await pull.close();
   }
+});
+
+test('code lens, inlay hint and the estimateMemory request', async () => {
+  const oomUri = pathToFileURL(path.join(fixturesDir, 'memory', 'llama3-8b-lora-4090.yaml')).toString();
+  const text = readFileSync(new URL(oomUri), 'utf8');
+  const published = client.nextDiagnostics(oomUri);
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: oomUri, languageId: 'yaml', version: 1, text } });
+  const { diagnostics } = await published;
+  assert.ok(diagnostics.some((d) => d.code === 'memory-exceeds-gpu'));
+  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: oomUri } })) as { command: { title: string } }[];
+  assert.match(lenses[0].command.title, /GiB \/ 24\.0 GiB on GeForce RTX 4090/);
+  const hints = (await client.connection.sendRequest('textDocument/inlayHint', {
+    textDocument: { uri: oomUri },
+    range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+  })) as { label: string; tooltip: MarkupContent }[];
+  assert.match(hints[0].label, /GiB/);
+  assert.match(hints[0].tooltip.value, /logits and loss/);
+  const result = (await client.connection.sendRequest('llamafactory/estimateMemory', { uri: oomUri })) as {
+    report: { fits: boolean; gpu: { id: string }; breakdown: unknown[] };
+    whatFits: { gpu: { id: string }; counts: { gpus: number; fits: boolean }[] }[];
+  };
+  assert.equal(result.report.fits, false);
+  assert.equal(result.report.gpu.id, 'rtx-4090');
+  assert.ok(result.report.breakdown.length >= 4);
+  const h200 = result.whatFits.find((r) => r.gpu.id === 'h200-sxm-141gb')!;
+  assert.equal(h200.counts[0].fits, true);
 });
