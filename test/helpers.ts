@@ -27,8 +27,12 @@ export function memoryHost(files: Record<string, string> = {}, roots: string[] =
   };
 }
 
-export function fsHost(roots: string[] = []): ServiceHost {
-  return createNodeHost(() => roots);
+/**
+ * A host over the real file system with a fixed environment and no home
+ * folder, so a developer's Hugging Face cache or HF_HOME cannot change results.
+ */
+export function fsHost(roots: string[] = [], env: Record<string, string> = {}): ServiceHost {
+  return { ...createNodeHost(() => roots), env: (name) => env[name], homeDir: () => '/nonexistent-home' };
 }
 
 export const CARET = '‸';

@@ -1,7 +1,6 @@
 // Shared by the argument-rule tests: a ServiceHost over the real file system,
 // a rule runner and the fixture locations.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { parseConfig } from '../../server/src/service/document';
@@ -10,44 +9,16 @@ import { argsRules } from '../../server/src/service/rules/args';
 import type { Fix, RuleContext } from '../../server/src/service/rules/types';
 import { defaultSettings } from '../../server/src/service/types';
 import type { ServiceHost } from '../../server/src/service/types';
+import { corpusDir, fsHost, repoRoot } from '../helpers';
 
-/** The repository root (tests compile into out/test/unit). */
-export const repoRoot = path.resolve(__dirname, '../../..');
-/** ../shared next to the main checkout; a worktree under wt/ sits one folder deeper. */
-const sharedDir = ['../shared', '../../shared'].map((p) => path.resolve(repoRoot, p)).find((p) => fs.existsSync(p)) ?? path.resolve(repoRoot, '../shared');
-export const corpusRoot = path.join(sharedDir, 'corpus/llamafactory');
+export { repoRoot };
+export const corpusRoot = corpusDir;
 export const fixturesDir = path.join(repoRoot, 'test/fixtures/args-rules');
-
-export const fsHost: ServiceHost = {
-  readFile: (p) => {
-    try {
-      return fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-  isDirectory: (p) => {
-    try {
-      return fs.statSync(p).isDirectory();
-    } catch {
-      return false;
-    }
-  },
-  listDir: (p) => {
-    try {
-      return fs.readdirSync(p);
-    } catch {
-      return [];
-    }
-  },
-  searchRoots: () => [corpusRoot],
-  env: () => undefined,
-  homeDir: () => os.homedir(),
-};
+const host: ServiceHost = fsHost([corpusRoot]);
 
 export function contextFor(configPath: string, text = fs.readFileSync(configPath, 'utf8')): RuleContext {
   const doc: ConfigDocument = parseConfig(`file://${configPath}`, text);
-  return { doc, configPath, host: fsHost, settings: defaultSettings, target: undefined };
+  return { doc, configPath, host, settings: defaultSettings, target: undefined };
 }
 
 export function runRules(ctx: RuleContext): Diagnostic[] {

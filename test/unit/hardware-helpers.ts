@@ -1,7 +1,6 @@
 // Shared setup for the hardware tests: a ServiceHost over node:fs, fixtures,
 // targets by catalog id, and running the hardware rules and their fixes.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { parseConfig } from '../../server/src/service/document';
@@ -12,36 +11,10 @@ import type { TargetGpu } from '../../server/src/service/hardware/types';
 import { hardwareRules } from '../../server/src/service/rules/hardware';
 import type { RuleContext } from '../../server/src/service/rules/types';
 import { defaultSettings } from '../../server/src/service/types';
-import type { ServiceHost } from '../../server/src/service/types';
+import { corpusDir, fsHost, repoRoot } from '../helpers';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
-export const corpusRoot = path.resolve(repoRoot, '../shared/corpus/llamafactory');
-const worktreeCorpus = path.resolve(repoRoot, '../../shared/corpus/llamafactory');
-/** The upstream corpus: next to the repository, or next to the worktrees folder. */
-export const corpus = fs.existsSync(corpusRoot) ? corpusRoot : worktreeCorpus;
-
-export function nodeHost(env: Record<string, string> = {}): ServiceHost {
-  return {
-    readFile: (p) => {
-      try {
-        return fs.readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    isDirectory: (p) => fs.existsSync(p) && fs.statSync(p).isDirectory(),
-    listDir: (p) => {
-      try {
-        return fs.readdirSync(p);
-      } catch {
-        return [];
-      }
-    },
-    searchRoots: () => [corpus],
-    env: (name) => env[name],
-    homeDir: () => os.homedir(),
-  };
-}
+export { repoRoot };
+export const corpus = corpusDir;
 
 export function fixture(name: string): { path: string; doc: ConfigDocument } {
   const p = path.join(repoRoot, 'test/fixtures/hardware', name);
@@ -55,7 +28,7 @@ export function target(id: string, count = 1, source: TargetGpu['source'] = 'set
 }
 
 export function context(doc: ConfigDocument, t: TargetGpu | undefined, configPath = '/tmp/config.yaml', env: Record<string, string> = {}): RuleContext {
-  return { doc, configPath, host: nodeHost(env), settings: defaultSettings, target: t };
+  return { doc, configPath, host: fsHost([corpus], env), settings: defaultSettings, target: t };
 }
 
 export function check(ctx: RuleContext): Diagnostic[] {

@@ -9,43 +9,12 @@ import { applyEdits } from '../../server/src/service/edits';
 import type { ConfigDocument } from '../../server/src/service/document';
 import { trainRules } from '../../server/src/service/rules/train';
 import type { Fix, RuleContext } from '../../server/src/service/rules/types';
-import { defaultSettings, ServiceHost } from '../../server/src/service/types';
+import { defaultSettings } from '../../server/src/service/types';
+import { corpusDir, fsHost, repoRoot } from '../helpers';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
+export { fsHost, repoRoot };
 export const fixtures = path.join(repoRoot, 'test/fixtures/train-rules');
-
-/** ../shared next to the checkout (the main checkout), or two levels up (a worktree under wt/). */
-export const corpusRoot = [path.resolve(repoRoot, '../shared/corpus/llamafactory'), path.resolve(repoRoot, '../../shared/corpus/llamafactory')]
-  .find((p) => fs.existsSync(p)) ?? path.resolve(repoRoot, '../shared/corpus/llamafactory');
-
-export function fsHost(searchRoots: string[] = [], env: Record<string, string> = {}): ServiceHost {
-  return {
-    readFile: (p) => {
-      try {
-        return fs.readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    isDirectory: (p) => {
-      try {
-        return fs.statSync(p).isDirectory();
-      } catch {
-        return false;
-      }
-    },
-    listDir: (p) => {
-      try {
-        return fs.readdirSync(p);
-      } catch {
-        return [];
-      }
-    },
-    searchRoots: () => searchRoots,
-    env: (n) => env[n],
-    homeDir: () => '/nonexistent-home',
-  };
-}
+export const corpusRoot = corpusDir;
 
 export function contextFor(configPath: string, text = fs.readFileSync(configPath, 'utf8'), host = fsHost()): RuleContext {
   const doc: ConfigDocument = parseConfig(`file://${configPath}`, text);
