@@ -23,7 +23,7 @@ function host(files: Record<string, string>, env: Record<string, string> = {}): 
 
 test('a local folder beside the config wins, then parents and search roots', () => {
   const h = host({ '/ws/proj/models/q/config.json': qwenConfig });
-  const r = resolveModel('models/q', '/ws/proj/configs', h, {});
+  const r = resolveModel('models/q', '/ws/proj/configs', h);
   assert.equal(r?.source, 'local');
   assert.ok(Math.abs(r!.paramsB - 0.494) < 0.001);
 });
@@ -47,4 +47,15 @@ test('unknown names fall back to the size in the name, flagged approximate', () 
   assert.equal(sizeFromName('x/tiny-1.5b'), 1.5);
   assert.ok(sizeFromName('Mixtral-8x7B')! > 40);
   assert.equal(resolveModel('no-size-here', '/ws', host({})), undefined);
+});
+
+test('a config.json the host fetched from the Hub comes after the caches and before the catalog', () => {
+  const asked: string[] = [];
+  const h = { ...host({}), hubConfig: (id: string) => (asked.push(id), id === 'acme/tiny-q' ? qwenConfig : undefined) };
+  const r = resolveModel('acme/tiny-q', '/ws', h);
+  assert.equal(r?.source, 'hub');
+  assert.ok(Math.abs(r!.paramsB - 0.494) < 0.001);
+  assert.equal(resolveModel('Qwen/Qwen2.5-7B', '/ws', h)?.source, 'catalog');
+  assert.equal(resolveModel('./local/path', '/ws', h)?.source, undefined);
+  assert.deepEqual(asked, ['acme/tiny-q', 'Qwen/Qwen2.5-7B']);
 });

@@ -22,6 +22,12 @@ export interface ServiceHost {
   env(name: string): string | undefined;
   /** The user's home folder, for default cache locations. */
   homeDir(): string;
+  /**
+   * A model's config.json fetched from the Hugging Face Hub, when the user
+   * allowed Hub lookups and it has already been fetched; undefined otherwise.
+   * Must not block: a host that fetches does so in the background.
+   */
+  hubConfig?(modelId: string): string | undefined;
 }
 
 /** Severity override for one rule code. */

@@ -9,7 +9,7 @@ import { type Architecture, architectureFromConfig, genericArchitecture } from '
 import { countParams } from './params';
 
 export interface ResolvedModel {
-  source: 'local' | 'cache' | 'catalog' | 'name';
+  source: 'local' | 'cache' | 'hub' | 'catalog' | 'name';
   id: string;
   arch: Architecture;
   paramsB: number;
@@ -19,10 +19,6 @@ export interface ResolvedModel {
   detail: string;
 }
 
-export interface ResolveOptions {
-  /** Fetching config.json from the Hub is not implemented here; the caller may add it. */
-  allowHub?: false;
-}
 
 type CatalogEntry = Record<string, unknown> & { id: string; aliases?: string[]; quantized?: string[] };
 
@@ -83,6 +79,19 @@ function fromCaches(name: string, host: ServiceHost): ResolvedModel | undefined 
     }
   }
   return undefined;
+}
+
+/** A config.json the host fetched from the Hub (only when the user turned Hub lookups on). */
+function fromHub(name: string, host: ServiceHost): ResolvedModel | undefined {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(name)) return undefined;
+  const text = host.hubConfig?.(name);
+  if (text === undefined) return undefined;
+  try {
+    const arch = architectureFromConfig(JSON.parse(text));
+    return arch ? resolved('hub', name, arch, `config.json from the Hugging Face Hub (${name})`) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 let catalogIndex: Map<string, CatalogEntry> | undefined;
@@ -164,15 +173,14 @@ function fromName(name: string): ResolvedModel | undefined {
 /**
  * Resolves a model in the documented order: local folder with config.json
  * (relative to the config's folder, its parents, then the host's search roots),
- * the Hugging Face and ModelScope caches, the catalog, the size in the name.
+ * the Hugging Face and ModelScope caches, the Hub (only when the host fetches), the catalog, the size in the name.
  */
 export function resolveModel(
   modelNameOrPath: string,
   configDir: string,
   host: ServiceHost,
-  _options: ResolveOptions = {},
 ): ResolvedModel | undefined {
   const name = modelNameOrPath.trim();
   if (!name) return undefined;
-  return fromLocalFolder(name, configDir, host) ?? fromCaches(name, host) ?? fromCatalog(name) ?? fromName(name);
+  return fromLocalFolder(name, configDir, host) ?? fromCaches(name, host) ?? fromHub(name, host) ?? fromCatalog(name) ?? fromName(name);
 }
