@@ -7,6 +7,7 @@ import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
+import { createHubConfigs } from './hubConfigs';
 import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from './protocol';
 import { createLanguageService } from './service';
 import type { Analysis, ConfigDocument, DetectedGpu } from './service';
@@ -55,7 +56,8 @@ export function startServer(connection: Connection): void {
 
   const documents = new TextDocuments(TextDocument);
   let workspaceRoots: string[] = [];
-  const host = createNodeHost(() => [...workspaceRoots, process.cwd()]);
+  const hub = createHubConfigs(() => revalidateAll());
+  const host = { ...createNodeHost(() => [...workspaceRoots, process.cwd()]), hubConfig: (id: string) => hub.get(id) };
   const service = createLanguageService(host);
   const settingsCache = new Map<string, Promise<ServerSettings>>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -63,12 +65,18 @@ export function startServer(connection: Connection): void {
   let pullDiagnostics = false;
   // VS Code tells us whether the workspace is trusted; other editors have no such notion.
   let trusted = true;
+  // Settings a client pushes with didChangeConfiguration when it cannot answer workspace/configuration.
+  let pushedSettings: unknown = {};
 
   const settingsFor = (uri: string): Promise<ServerSettings> => {
-    if (!hasConfiguration) return Promise.resolve(normalizeSettings({}));
     let s = settingsCache.get(uri);
     if (!s) {
-      s = connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).then(normalizeSettings, () => normalizeSettings({}));
+      const raw = hasConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).then((v) => v, () => ({})) : Promise.resolve(pushedSettings);
+      s = raw.then((v) => {
+        const settings = normalizeSettings(v);
+        hub.allowed = settings.hubLookup && trusted;
+        return settings;
+      });
       settingsCache.set(uri, s);
     }
     return s;
@@ -138,10 +146,16 @@ export function startServer(connection: Connection): void {
     });
   });
 
-  connection.onDidChangeConfiguration(() => {
-    settingsCache.clear();
+  function revalidateAll(): void {
     if (pullDiagnostics) connection.languages.diagnostics.refresh();
     else documents.all().forEach(schedule);
+  }
+
+  connection.onDidChangeConfiguration((change) => {
+    const pushed = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
+    if (pushed !== undefined) pushedSettings = pushed;
+    settingsCache.clear();
+    revalidateAll();
   });
 
   documents.onDidOpen((e) => schedule(e.document));

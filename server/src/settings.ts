@@ -8,6 +8,8 @@ const SEVERITIES = new Set<RuleSeverity>(['off', 'information', 'warning', 'erro
 export interface ServerSettings extends ServiceSettings {
   /** Run nvidia-smi / rocm-smi to find the GPU (only in trusted workspaces). */
   detectGpu: boolean;
+  /** Fetch config.json of unknown models from the Hugging Face Hub (only in trusted workspaces). */
+  hubLookup: boolean;
 }
 
 export function normalizeSettings(raw: unknown): ServerSettings {
@@ -24,5 +26,6 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     gpu: typeof r.gpu === 'string' ? r.gpu : defaultSettings.gpu,
     gpuCount: typeof r.gpuCount === 'number' && Number.isInteger(r.gpuCount) && r.gpuCount >= 1 ? r.gpuCount : defaultSettings.gpuCount,
     detectGpu: r.detectGpu === true,
+    hubLookup: r.hubLookup === true,
   };
 }

@@ -129,3 +129,16 @@ test('code lens, inlay hint and the estimateMemory request', async () => {
   const h200 = result.whatFits.find((r) => r.gpu.id === 'h200-sxm-141gb')!;
   assert.equal(h200.counts[0].fits, true);
 });
+
+test('a client without workspace/configuration can push settings', async () => {
+  const plain = await startServer({ capabilities: { textDocument: {} } });
+  try {
+    await plain.connection.sendNotification('workspace/didChangeConfiguration', { settings: { llamafactory: { gpu: 't4' } } });
+    const published = plain.nextDiagnostics(uri);
+    await plain.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: TEXT } });
+    const { diagnostics } = await published;
+    assert.ok(diagnostics.some((d) => d.code === 'hw-bf16-emulated'));
+  } finally {
+    await plain.close();
+  }
+});
