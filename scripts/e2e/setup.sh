@@ -24,4 +24,4 @@ if [ ! -f "$cs/lib/vscode/out/server-main.js" ] || ! grep -q "\"version\": \"$CO
     npm install --prefix "$tools/code-server" --no-audit --no-fund --no-save --foreground-scripts "code-server@$CODE_SERVER_VERSION"
 fi
 "$node24/bin/node" --version
-"$node24/bin/node" "$cs/out/node/entry.js" --version | head -1
+"$node24/bin/node" "$cs/out/node/entry.js" --config "$tools/code-server/config.yaml" --version

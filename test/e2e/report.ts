@@ -2,6 +2,7 @@
 export interface ScenarioResult {
   title: string;
   state: 'passed' | 'failed' | 'pending';
+  durationMs?: number;
   error?: string;
   skipReason?: string;
 }

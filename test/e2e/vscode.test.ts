@@ -29,17 +29,19 @@ e2eTest('VS Code extension host: every scenario passes', ['node24', 'vscodeServe
       extensionPath: repoRoot,
       testsPath: path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index.js'),
     });
+    const started = Date.now();
     await browser.page.goto(url);
     const timeout = new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no codeAutomationExit within 180 s')), 180_000).unref());
     const code = await Promise.race([exit, timeout]);
     assert.ok(fs.existsSync(report), `the suite wrote no report; browser console:\n${browserLog.join('\n')}\nserver:\n${server.output()}`);
     const results = JSON.parse(fs.readFileSync(report, 'utf8')) as ScenarioResult[];
-    for (const r of results) t.diagnostic(`${r.state}: ${r.title}${r.skipReason ? ` (${r.skipReason})` : ''}`);
+    t.diagnostic(`workbench start to codeAutomationExit: ${Date.now() - started} ms`);
+    for (const r of results) t.diagnostic(`${r.state}: ${r.title}${r.durationMs === undefined ? '' : ` [${r.durationMs} ms]`}${r.skipReason ? ` (${r.skipReason})` : ''}`);
     const failed = results.filter((r) => r.state === 'failed');
     assert.deepEqual(failed.map((r) => `${r.title}\n${r.error}`), []);
     assert.equal(code, 0);
     for (const s of EXPECTED) assert.ok(results.some((r) => r.title.startsWith(`${s} `)), `scenario suite "${s}" ran`);
-    assert.ok(results.filter((r) => r.state === 'passed').length >= 9);
+    assert.ok(results.filter((r) => r.state === 'passed').length >= 8, 'at least the eight scenarios that need no memory estimate passed');
   } finally {
     await browser.close();
     await server.stop();

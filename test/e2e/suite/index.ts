@@ -21,8 +21,8 @@ export function run(): Promise<void> {
       if (failures > 0) reject(new Error(`${failures} extension-host scenario(s) failed`));
       else resolve();
     });
-    runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed' }));
-    runner.on('fail', (t, err: Error) => results.push({ title: t.fullTitle(), state: 'failed', error: String(err?.stack ?? err) }));
+    runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
+    runner.on('fail', (t, err: Error) => results.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration, error: String(err?.stack ?? err) }));
     runner.on('pending', (t) => results.push({ title: t.fullTitle(), state: 'pending', skipReason: skipReasons.get(t.fullTitle()) }));
   });
 }
