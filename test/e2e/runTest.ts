@@ -4,13 +4,13 @@
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { fixturesDir, repoRoot } from '../helpers';
-import { workspaceFrom } from './vscodeServer';
+import { tempDir, workspaceFrom } from './vscodeServer';
 
 async function main(): Promise<void> {
   const code = await runTests({
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
-    launchArgs: [workspaceFrom(path.join(fixturesDir, 'e2e')), '--disable-extensions', '--disable-workspace-trust'],
+    launchArgs: [workspaceFrom(path.join(fixturesDir, 'e2e'), tempDir('ws')), '--disable-extensions', '--disable-workspace-trust'],
   });
   process.exit(code);
 }

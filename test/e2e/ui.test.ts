@@ -59,7 +59,7 @@ e2eTest('VS Code UI: the installed VSIX shows Problems and hovers', ['node24', '
     const browser = await launchBrowser();
     try {
       const { page } = browser;
-      await page.goto(workbenchUrl(server, workspaceFrom(path.join(fixturesDir, 'e2e'))));
+      await page.goto(workbenchUrl(server, workspaceFrom(path.join(fixturesDir, 'e2e'), path.join(work, 'workspace'))));
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.explorer-folders-view', { hasText: FILE }).waitFor({ timeout: 60_000 });
       mark('workbench shows the workspace');

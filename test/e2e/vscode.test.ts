@@ -25,7 +25,7 @@ e2eTest('VS Code extension host: every scenario passes', ['node24', 'vscodeServe
   try {
     browser.page.on('console', (m) => browserLog.push(m.text()));
     const exit = new Promise<number>((resolve) => void browser.page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
-    const url = workbenchUrl(server, workspaceFrom(path.join(fixturesDir, 'e2e')), {
+    const url = workbenchUrl(server, workspaceFrom(path.join(fixturesDir, 'e2e'), path.join(work, 'workspace')), {
       extensionPath: repoRoot,
       testsPath: path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index.js'),
     });

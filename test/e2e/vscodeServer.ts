@@ -43,11 +43,10 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `llamafactory-${prefix}-`));
 }
 
-/** Copies a folder of fixtures into a fresh workspace the editor may change. */
-export function workspaceFrom(fixtures: string): string {
-  const ws = tempDir('ws');
-  fs.cpSync(fixtures, ws, { recursive: true });
-  return ws;
+/** Copies a folder of fixtures to `dest`, a workspace the editor may change, and returns `dest`. */
+export function workspaceFrom(fixtures: string, dest: string): string {
+  fs.cpSync(fixtures, dest, { recursive: true });
+  return dest;
 }
 
 export async function startVsCodeServer(opts: { dataDir: string; extensionsDir: string; env?: NodeJS.ProcessEnv }): Promise<VsCodeServer> {
