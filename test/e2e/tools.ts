@@ -2,9 +2,9 @@
 // in CI (CI=true) the test fails and says how to install it; on a developer
 // machine it is skipped with the same message. scripts/e2e/setup.sh installs
 // Node 24 and code-server into .tools/; chromium and neovim come from apt.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { repoRoot } from '../helpers';

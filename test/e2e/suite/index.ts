@@ -1,5 +1,5 @@
 // The extension-host test entry in @vscode/test-electron's shape: a runner
-// (test-electron's runTests, or ../vscodeServer.ts here) starts VS Code with
+// (test-electron's runTests in ../runTest.ts, or ../vscode.test.ts here) starts VS Code with
 // this file as extensionTestsPath and calls run() inside the extension host.
 // Scenario files are *.scenario.js beside it, run in name order by mocha.
 // When LLAMAFACTORY_E2E_REPORT names a file, a JSON summary is written there
