@@ -10,6 +10,8 @@ const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', '.'], { stdio: 'inherit' });
 execFileSync(process.execPath, [tsc, '-p', 'client'], { stdio: 'inherit' });
+// The extension-host scenarios need the vscode and mocha types, so they have their own project.
+execFileSync(process.execPath, [tsc, '-p', 'test/e2e/suite'], { stdio: 'inherit' });
 
 const common = {
   bundle: true,
