@@ -60,10 +60,6 @@ export function keyRange(doc: vscode.TextDocument, key: string): vscode.Range {
   assert.fail(`no line starts with ${key}:`);
 }
 
-export async function hasCommand(id: string): Promise<boolean> {
-  return (await vscode.commands.getCommands(true)).includes(id);
-}
-
 export function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
 }
