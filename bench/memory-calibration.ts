@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateMemory } from '../server/src/service/memory/estimate';
-import { h200Cases, naiveRule, parseCsv, pick, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
+import { busiestGpu, h200Cases, naiveRule, parseCsv, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,7 +21,7 @@ export function loadCases(publicCsv = join(ROOT, '..', 'shared', 'calibration', 
 export function errorRows(cases: CalibrationCase[]): ErrorRow[] {
   return cases.map((k) => ({
     upperBound: k.upperBound, id: k.id, source: k.source, method: k.method, measured: k.measuredGiB,
-    ours: pick(estimateMemory(k.input), k.figure) / k.splitOver,
+    ours: busiestGpu(k, estimateMemory(k.input)),
     readme: readmeRule(k), naive: naiveRule(k),
   }));
 }
