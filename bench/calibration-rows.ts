@@ -140,6 +140,16 @@ function resolvedFrom(id: string, arch: Architecture, approximate: boolean): Res
   return { source: 'catalog', id, arch, paramsB: countParams(arch).total / 1e9, approximate, detail: 'calibration row' };
 }
 
+/**
+ * A script comment whose figure is exactly the card named in the gpu column
+ * (m275: "80GB" GPUs, 80 GiB) states the hardware the run needs, not a measured
+ * peak: a bound, like the README's "fits on" comments.
+ */
+function cardSizeComment(r: Record<string, string>): boolean {
+  const card = /(\d+)\s*GB/i.exec(r['gpu']);
+  return /comment/i.test(r['what_measured']) && !!card && Number(card[1]) === Number(r['reported_value']);
+}
+
 /** One public row of shared/calibration/measurements.csv. */
 export function publicCase(r: Record<string, string>): CalibrationCase {
   const stack = stackOf(r['source']);
@@ -254,7 +264,7 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
       upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,
     },
     // README: "fits on" comments are bounds, like the largest-context rows.
-    upperBound: /max context|fits on|fitting/i.test(r['what_measured']) || /fits-on statement/i.test(notes),
+    upperBound: /max context|fits on|fitting/i.test(r['what_measured']) || /fits-on statement/i.test(notes) || cardSizeComment(r),
     splitOver,
     paramsB,
     ruleMethod,
@@ -292,6 +302,20 @@ export function h200Cases(r: Record<string, string>): CalibrationCase[] {
 
 export function pick(e: MemoryEstimate, figure: Figure): number {
   return figure === 'allocated' ? e.allocatedGiB : figure === 'reserved' ? e.reservedGiB : e.deviceGiB;
+}
+
+/**
+ * The row's figure for the busiest GPU. device_map model parallel splits the
+ * layers evenly, but the last GPU also holds the whole logits and loss (ms-swift
+ * rows report the larger of the two GPUs: m174 "61.34+73.00; value=max"), and
+ * every GPU has its own CUDA context.
+ */
+export function busiestGpu(k: CalibrationCase, e: MemoryEstimate): number {
+  const total = pick(e, k.figure);
+  if (k.splitOver <= 1) return total;
+  const part = (name: string): number => e.breakdown.find((b) => b.name.startsWith(name))?.GiB ?? 0;
+  const perGpu = part('logits and loss') + (k.figure === 'device' ? part('CUDA context') : 0);
+  return (total - perGpu) / k.splitOver + perGpu;
 }
 
 const GB_TO_GIB = 1e9 / 2 ** 30;

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateMemory } from '../server/src/service/memory/estimate';
-import { h200Cases, naiveRule, parseCsv, pick, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
+import { busiestGpu, h200Cases, naiveRule, parseCsv, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,7 +21,7 @@ export function loadCases(publicCsv = join(ROOT, '..', 'shared', 'calibration', 
 export function errorRows(cases: CalibrationCase[]): ErrorRow[] {
   return cases.map((k) => ({
     upperBound: k.upperBound, id: k.id, source: k.source, method: k.method, measured: k.measuredGiB,
-    ours: pick(estimateMemory(k.input), k.figure) / k.splitOver,
+    ours: busiestGpu(k, estimateMemory(k.input)),
     readme: readmeRule(k), naive: naiveRule(k),
   }));
 }
@@ -73,7 +73,9 @@ export function report(rows: ErrorRow[]): string {
     'GB per billion parameters); naive = 16 B per trainable parameter + frozen weights at storage size.',
     'Rows that record the largest context fitting a card are upper bounds: they count as 0 % when an estimate stays',
     'below the card, as the calibration README prescribes, for all three columns alike; so are rows whose notes call',
-    'them a "fits-on statement" (m264-m266). No row is dropped or down-weighted otherwise.',
+    'them a "fits-on statement" (m264-m266) or whose comment figure is the card size itself (m275). No row is dropped',
+    'or down-weighted otherwise. device_map (model-parallel) rows compare with the busiest GPU: an even share of',
+    'the layers plus the whole logits and loss, which sit on the last GPU.',
     '',
     table(rows, (r) => (r.source === 'h200 (ours)' ? ['all'] : ['all', 'public only']), 'set'),
     '',
