@@ -56,13 +56,19 @@ export function startServer(connection: Connection): void {
 
   const documents = new TextDocuments(TextDocument);
   let workspaceRoots: string[] = [];
-  const hub = createHubConfigs(() => revalidateAll());
+  // A fetched config changes estimates: drop cached settings (and so cached analyses) and re-check.
+  const hub = createHubConfigs(() => {
+    settingsCache.clear();
+    revalidateAll();
+  });
   const host = { ...createNodeHost(() => [...workspaceRoots, process.cwd()]), hubConfig: (id: string) => hub.get(id) };
   const service = createLanguageService(host);
   const settingsCache = new Map<string, Promise<ServerSettings>>();
   const timers = new Map<string, NodeJS.Timeout>();
   let hasConfiguration = false;
   let pullDiagnostics = false;
+  let refreshLenses = false;
+  let refreshHints = false;
   // VS Code tells us whether the workspace is trusted; other editors have no such notion.
   let trusted = true;
   // Settings a client pushes with didChangeConfiguration when it cannot answer workspace/configuration.
@@ -118,6 +124,8 @@ export function startServer(connection: Connection): void {
     const caps = params.capabilities;
     hasConfiguration = Boolean(caps.workspace?.configuration);
     pullDiagnostics = Boolean(caps.textDocument?.diagnostic);
+    refreshLenses = Boolean(caps.workspace?.codeLens?.refreshSupport);
+    refreshHints = Boolean(caps.workspace?.inlayHint?.refreshSupport);
     trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
     if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [pathOf(params.rootUri)];
@@ -147,8 +155,11 @@ export function startServer(connection: Connection): void {
   });
 
   function revalidateAll(): void {
-    if (pullDiagnostics) connection.languages.diagnostics.refresh();
+    if (pullDiagnostics) void connection.languages.diagnostics.refresh();
     else documents.all().forEach(schedule);
+    // The estimate in lenses and hints depends on the settings (target GPU) too.
+    if (refreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (refreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
   connection.onDidChangeConfiguration((change) => {
