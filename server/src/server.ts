@@ -159,9 +159,10 @@ export function startServer(connection: Connection): void {
     return { kind: 'full', items: (await analyse(td)).diagnostics };
   });
 
-  connection.onHover((p) => {
-    const d = parsed(p.textDocument.uri);
-    return d ? service.hover(d.doc, p.position) : null;
+  connection.onHover(async (p) => {
+    const td = documents.get(p.textDocument.uri);
+    // The analysis is cached per version; the precision guide reads its target and estimate.
+    return td ? service.hover((await analyse(td)).context, p.position) : null;
   });
   connection.onCompletion((p) => {
     const d = parsed(p.textDocument.uri);

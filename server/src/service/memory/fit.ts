@@ -67,7 +67,8 @@ function deepspeedFor(path: string): unknown {
   return { zero_optimization: z };
 }
 
-function apply(input: EstimateInput, changes: Remedy['changes']): EstimateInput {
+/** The estimator's input with some keys changed (null removes a key); a `deepspeed` path brings its ZeRO stage. */
+export function withChanges(input: EstimateInput, changes: FitCandidate['changes']): EstimateInput {
   const config = { ...input.config };
   let deepspeed = input.deepspeed;
   for (const [k, v] of Object.entries(changes)) {
@@ -102,7 +103,7 @@ export function fitToGpu(input: EstimateInput, usableGiB: number, maxResults = 3
   const found: (FitCandidate & { cost: number })[] = [];
   for (const set of sets) {
     const changes = Object.assign({}, ...set.map((r) => r.changes)) as Remedy['changes'];
-    const estimate = estimateMemory(apply(input, changes));
+    const estimate = estimateMemory(withChanges(input, changes));
     if (estimate.reservedGiB > usableGiB) continue;
     const cost = set.reduce((s, r) => s + r.cost, 0) + set.length;
     found.push({ label: set.map((r) => r.label).join(' + '), changes, estimate, cost });
