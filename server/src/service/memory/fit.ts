@@ -59,8 +59,8 @@ function remedies(input: EstimateInput): Remedy[] {
   return out;
 }
 
-/** The DeepSpeed JSON a `deepspeed:` change points at (LLaMA-Factory's shipped examples). */
-function deepspeedFor(path: string): unknown {
+/** The DeepSpeed JSON a `deepspeed:` change points at (LLaMA-Factory's shipped examples), as far as the estimator reads it. */
+export function exampleDeepSpeed(path: string): unknown {
   const stage = /z3/.test(path) ? 3 : /z2/.test(path) ? 2 : 0;
   const z: Record<string, unknown> = { stage };
   if (/offload/.test(path)) { z['offload_optimizer'] = { device: 'cpu' }; if (stage === 3) z['offload_param'] = { device: 'cpu' }; }
@@ -74,7 +74,7 @@ export function withChanges(input: EstimateInput, changes: FitCandidate['changes
   for (const [k, v] of Object.entries(changes)) {
     if (v === null) delete config[k];
     else config[k] = v;
-    if (k === 'deepspeed' && typeof v === 'string') deepspeed = deepspeedFor(v);
+    if (k === 'deepspeed' && typeof v === 'string') deepspeed = exampleDeepSpeed(v);
   }
   return { ...input, config, deepspeed };
 }
