@@ -1,15 +1,17 @@
 // The LSP server: glue between the protocol and the language service. Every
 // feature lives in server/src/service; this file only routes messages, keeps
 // per-document settings and schedules validation.
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
-import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from './protocol';
+import { DocumentStatusRequest, EstimateMemoryRequest, NewConfigRequest, SETTINGS_SECTION } from './protocol';
 import { createLanguageService } from './service';
 import type { Analysis, ConfigDocument, DetectedGpu } from './service';
+import { newConfig } from './service/features/new-config';
 import { COMMON_COUNTS, COMMON_GPUS } from './service/memory/common-gpus';
 import { breakdownMarkdown, estimateReport, summaryLine, whatFits } from './service/memory/report';
 import { normalizeSettings } from './settings';
@@ -205,6 +207,9 @@ export function startServer(connection: Connection): void {
     const a = await analyse(td);
     return { kind: a.kind, target: a.targetStatus };
   });
+
+  // The new file is untitled; its references resolve as if it sat in the first workspace folder.
+  connection.onRequest(NewConfigRequest, (p) => newConfig(host, p, path.join(workspaceRoots[0] ?? process.cwd(), 'llamafactory-config.yaml')));
 
   documents.listen(connection);
   connection.listen();

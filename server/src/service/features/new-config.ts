@@ -13,9 +13,8 @@ import { estimateReport, fitCandidates } from '../memory/report';
 import { expandSnippet, presetByPrefix } from '../presets';
 import { defaultSettings } from '../types';
 import type { ServiceHost } from '../types';
-
-export type NewConfigMethod = 'lora' | 'qlora' | 'full' | 'freeze';
-export const NEW_CONFIG_METHODS: readonly NewConfigMethod[] = ['lora', 'qlora', 'full', 'freeze'];
+import { SUGGESTED_MODELS } from './new-config-choices';
+import type { NewConfigMethod } from './new-config-choices';
 
 export interface NewConfigParams {
   /** A Hugging Face / ModelScope id or a local path. */
@@ -38,20 +37,6 @@ export interface NewConfigResult {
   /** The catalog name of the GPU. */
   gpuName: string;
 }
-
-/** Models the command offers first (ids the model catalog knows), with their chat template. */
-export const SUGGESTED_MODELS: readonly { id: string; template: string }[] = [
-  { id: 'meta-llama/Meta-Llama-3-8B-Instruct', template: 'llama3' },
-  { id: 'meta-llama/Llama-3.1-8B-Instruct', template: 'llama3' },
-  { id: 'meta-llama/Llama-3.2-3B-Instruct', template: 'llama3' },
-  { id: 'Qwen/Qwen2.5-1.5B-Instruct', template: 'qwen' },
-  { id: 'Qwen/Qwen2.5-7B-Instruct', template: 'qwen' },
-  { id: 'Qwen/Qwen3-4B-Instruct-2507', template: 'qwen3_nothink' },
-  { id: 'Qwen/Qwen3-8B', template: 'qwen3' },
-  { id: 'google/gemma-2-9b-it', template: 'gemma2' },
-  { id: 'mistralai/Mistral-7B-Instruct-v0.3', template: 'mistral' },
-  { id: 'microsoft/phi-4', template: 'phi4' },
-];
 
 // For a model typed in: the template its family name suggests (most specific first).
 const FAMILY_TEMPLATES: readonly [RegExp, string][] = [
