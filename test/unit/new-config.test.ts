@@ -47,6 +47,7 @@ for (const [name, params] of cases) {
 test('the config names the model, template, method and precision the GPU supports', () => {
   const lora = compose(cases[0][1]).result.text;
   assert.match(lora, /^# llamafactory-gpu: rtx-4090\n/);
+  assert.match(lora, /[^\n]\n$/, 'one newline at the end');
   assert.match(lora, /^model_name_or_path: meta-llama\/Meta-Llama-3-8B-Instruct$/m);
   assert.match(lora, /^template: llama3$/m);
   assert.match(lora, /^finetuning_type: lora$/m);

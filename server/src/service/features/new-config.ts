@@ -117,7 +117,8 @@ export function newConfig(host: ServiceHost, params: NewConfigParams, configPath
     const doc = parseConfig('untitled:new-config', text);
     return applyEdits(doc, applyChanges(doc, changes, 'gradient_accumulation_steps'));
   };
-  let text = change(directive + expandSnippet(preset.body), presetChanges(params, precision, gpus));
+  // The snippet's final tab stop leaves an empty last line; a file ends with one newline.
+  let text = change(directive + expandSnippet(preset.body).replace(/\n+$/, '\n'), presetChanges(params, precision, gpus));
   const ctx = analyze(withExampleDeepSpeed(host), { doc: parseConfig('untitled:new-config', text), configPath, settings: defaultSettings }).context;
   const report = estimateReport(ctx);
   const usableGiB = usableMemoryGiB(gpu);
