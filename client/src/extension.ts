@@ -7,6 +7,7 @@ import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient
 import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from '../../server/src/protocol';
 import { showEstimate } from './estimateView';
 import { pickGpu } from './gpuPicker';
+import { newConfig } from './newConfig';
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel;
@@ -76,6 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       showEstimate(result);
       return result;
     }),
+    vscode.commands.registerCommand('llamafactory.newConfig', () => (client ? newConfig(client) : undefined)),
     vscode.commands.registerCommand('llamafactory.selectGpu', async (uri?: string) => {
       await pickGpu(uri ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri);
       await refreshStatus();

@@ -1,5 +1,6 @@
 // "Select Target GPU": a QuickPick of the GPU catalog grouped by vendor, with
-// memory, that writes the `llamafactory.gpu` setting for the current folder.
+// memory, that writes the `llamafactory.gpu` setting for the current folder
+// (the same QuickPick also serves "New LLaMA-Factory Config").
 import * as vscode from 'vscode';
 import gpus from '../../server/src/service/facts/gpus.json';
 
@@ -7,10 +8,9 @@ interface GpuItem extends vscode.QuickPickItem {
   id?: string;
 }
 
-export async function pickGpu(resource: vscode.Uri | undefined): Promise<void> {
-  const config = vscode.workspace.getConfiguration('llamafactory', resource);
-  const current = config.get<string>('gpu', '');
-  const items: GpuItem[] = [{ label: 'None', description: 'hardware checks off', id: '' }];
+/** Asks for a GPU of the catalog; resolves to its id ('' for "None" when `allowNone`), or undefined when dismissed. */
+export async function chooseGpu(title: string, current: string, allowNone: boolean): Promise<string | undefined> {
+  const items: GpuItem[] = allowNone ? [{ label: 'None', description: 'hardware checks off', id: '' }] : [];
   let vendor = '';
   for (const g of gpus) {
     if (g.vendor !== vendor) {
@@ -19,9 +19,15 @@ export async function pickGpu(resource: vscode.Uri | undefined): Promise<void> {
     }
     items.push({ label: g.name, description: `${g.memoryGiB} GiB · ${g.architecture}`, detail: g.id === current ? 'current' : undefined, id: g.id });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'Target GPU for LLaMA-Factory configs', placeHolder: current || 'Type to filter (e.g. 4090, A100, H100)', matchOnDescription: true });
-  if (!picked || picked.id === undefined) return;
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: current || 'Type to filter (e.g. 4090, A100, H100)', matchOnDescription: true });
+  return picked?.id;
+}
+
+export async function pickGpu(resource: vscode.Uri | undefined): Promise<void> {
+  const config = vscode.workspace.getConfiguration('llamafactory', resource);
+  const id = await chooseGpu('Target GPU for LLaMA-Factory configs', config.get<string>('gpu', ''), true);
+  if (id === undefined) return;
   const folder = resource && vscode.workspace.getWorkspaceFolder(resource);
   const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update('gpu', picked.id, target);
+  await config.update('gpu', id, target);
 }

@@ -1,6 +1,7 @@
 // Custom LSP messages, typed once here and imported by both the client and the
 // server (other editors can send the same method names).
 import { RequestType } from 'vscode-languageserver-protocol';
+import type { NewConfigParams, NewConfigResult } from './service/features/new-config';
 import type { EstimateReport, WhatFitsRow } from './service/memory/report';
 
 export interface DocumentStatusParams {
@@ -35,3 +36,8 @@ export interface EstimateMemoryResult {
 
 /** The memory estimate of one open document; null when it is not a training config the estimator can size. */
 export const EstimateMemoryRequest = new RequestType<EstimateMemoryParams, EstimateMemoryResult | null, void>('llamafactory/estimateMemory');
+
+export type { NewConfigParams, NewConfigResult };
+
+/** A new training config for a model, method and GPU that fits that GPU (the "New LLaMA-Factory Config" command). */
+export const NewConfigRequest = new RequestType<NewConfigParams, NewConfigResult, void>('llamafactory/newConfig');

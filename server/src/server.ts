@@ -1,6 +1,7 @@
 // The LSP server: glue between the protocol and the language service. Every
 // feature lives in server/src/service; this file only routes messages, keeps
 // per-document settings and schedules validation.
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
@@ -8,9 +9,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
 import { createHubConfigs } from './hubConfigs';
-import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from './protocol';
+import { DocumentStatusRequest, EstimateMemoryRequest, NewConfigRequest, SETTINGS_SECTION } from './protocol';
 import { createLanguageService } from './service';
 import type { Analysis, ConfigDocument, DetectedGpu } from './service';
+import { newConfig } from './service/features/new-config';
 import { COMMON_COUNTS, COMMON_GPUS } from './service/memory/common-gpus';
 import { breakdownMarkdown, estimateReport, summaryLine, whatFits } from './service/memory/report';
 import { normalizeSettings } from './settings';
@@ -184,9 +186,10 @@ export function startServer(connection: Connection): void {
     return { kind: 'full', items: (await analyse(td)).diagnostics };
   });
 
-  connection.onHover((p) => {
-    const d = parsed(p.textDocument.uri);
-    return d ? service.hover(d.doc, p.position) : null;
+  connection.onHover(async (p) => {
+    const td = documents.get(p.textDocument.uri);
+    // The analysis is cached per version; the precision guide reads its target and estimate.
+    return td ? service.hover((await analyse(td)).context, p.position) : null;
   });
   connection.onCompletion((p) => {
     const d = parsed(p.textDocument.uri);
@@ -229,6 +232,9 @@ export function startServer(connection: Connection): void {
     const a = await analyse(td);
     return { kind: a.kind, target: a.targetStatus };
   });
+
+  // The new file is untitled; its references resolve as if it sat in the first workspace folder.
+  connection.onRequest(NewConfigRequest, (p) => newConfig(host, p, path.join(workspaceRoots[0] ?? process.cwd(), 'llamafactory-config.yaml')));
 
   documents.listen(connection);
   connection.listen();

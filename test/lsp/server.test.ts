@@ -1,5 +1,6 @@
 // The built server over real LSP stdio: initialize, open, diagnostics, hover,
-// completion, code action, pull diagnostics, settings, shutdown.
+// precision guide, completion, code action, new config, pull diagnostics,
+// settings, shutdown.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -57,6 +58,20 @@ test('an edit re-validates', async () => {
 test('hover answers with markdown', async () => {
   const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 3 } })) as Hover;
   assert.match((h.contents as MarkupContent).value, /\*\*finetuning_type\*\*/);
+});
+
+test('hover on a precision key adds the precision guide', async () => {
+  const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 1 } })) as Hover;
+  const md = (h.contents as MarkupContent).value;
+  assert.match(md, /\*\*bf16\*\*/);
+  assert.match(md, /#### Precision guide/);
+});
+
+test('llamafactory/newConfig answers with a config for the GPU', async () => {
+  const r = (await client.connection.sendRequest('llamafactory/newConfig', { model: 'Qwen/Qwen2.5-7B-Instruct', method: 'qlora', gpu: 'rtx-4090', gpus: 1 })) as { text: string; fits: boolean };
+  assert.match(r.text, /^# llamafactory-gpu: rtx-4090\n/);
+  assert.match(r.text, /^quantization_bit: 4$/m);
+  assert.equal(r.fits, true);
 });
 
 test('completion offers templates after `template:`', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver-types';
-import { createLanguageService } from '../../server/src/service';
+import { createLanguageService, defaultSettings } from '../../server/src/service';
 import { caret, fixturesDir, fsHost, memoryHost } from '../helpers';
 
 const workspace = path.join(fixturesDir, 'workspace');
@@ -12,15 +12,15 @@ const teamConfig = path.join(workspace, 'configs/team/lora.yaml');
 function at(textWithCaret: string, configPath = '/w/config.yaml', host = memoryHost()) {
   const { text, position } = caret(textWithCaret);
   const service = createLanguageService(host);
-  const doc = service.parse({ uri: `file://${configPath}`, text, configPath });
-  return { service, doc, position, configPath };
+  const { doc, context } = service.analyze({ uri: `file://${configPath}`, text, configPath }, defaultSettings);
+  return { service, doc, context, position, configPath };
 }
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);
 const BASE = 'model_name_or_path: Qwen/Qwen2.5-7B\nstage: sft\n';
 
 test('hover on a key explains it with type and default', () => {
-  const { service, doc, position } = at(`${BASE}lora_r‸ank: 8\n`);
-  const h = service.hover(doc, position)!;
+  const { service, context, position } = at(`${BASE}lora_r‸ank: 8\n`);
+  const h = service.hover(context, position)!;
   const md = (h.contents as MarkupContent).value;
   assert.match(md, /^\*\*lora_rank\*\*/);
   assert.match(md, /Default: `8`/);
@@ -29,14 +29,14 @@ test('hover on a key explains it with type and default', () => {
 
 test('hover on a template or dataset value describes it', () => {
   const t = at(`${BASE}template: qw‸en3\n`);
-  assert.match((t.service.hover(t.doc, t.position)!.contents as MarkupContent).value, /template `qwen3`/);
+  assert.match((t.service.hover(t.context, t.position)!.contents as MarkupContent).value, /template `qwen3`/);
   const d = at(`${BASE}dataset: alpaca_en‸_demo\n`);
-  assert.match((d.service.hover(d.doc, d.position)!.contents as MarkupContent).value, /built-in dataset/);
+  assert.match((d.service.hover(d.context, d.position)!.contents as MarkupContent).value, /built-in dataset/);
 });
 
 test('hover is silent outside LLaMA-Factory configs', () => {
-  const { service, doc, position } = at('name: ci\nste‸ps: []\n');
-  assert.equal(service.hover(doc, position), null);
+  const { service, context, position } = at('name: ci\nste‸ps: []\n');
+  assert.equal(service.hover(context, position), null);
 });
 
 test('key completion offers keys not yet present, with their default', () => {

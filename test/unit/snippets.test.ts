@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { expandSnippet as expand, PRESETS } from '../../server/src/service/presets';
 import { analyzeText, memoryHost, repoRoot } from '../helpers';
 
 interface Snippet {
@@ -15,14 +16,6 @@ interface Snippet {
 }
 
 const snippets = JSON.parse(readFileSync(path.join(repoRoot, 'snippets/llamafactory.code-snippets'), 'utf8')) as Record<string, Snippet>;
-
-/** What VS Code inserts when every placeholder keeps its default: `${1:x}` → x, `${1|a,b|}` → a, `$1` → nothing. */
-function expand(body: string[]): string {
-  return `${body.join('\n')}\n`
-    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
-    .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
-    .replace(/\$\d+/g, '');
-}
 
 const configPath = '/work/project/config.yaml';
 // The ZeRO-3 snippet names DeepSpeed's JSON from LLaMA-Factory's examples folder; give it one.
@@ -51,6 +44,11 @@ test('the snippets cover the common jobs and the four presets', () => {
     assert.ok(s.description.length > 20);
   }
   assert.equal(new Set(Object.values(snippets).map((s) => s.prefix)).size, names.length);
+});
+
+test('the snippets file is the presets module with the yaml scope', () => {
+  assert.deepEqual(Object.keys(snippets), Object.keys(PRESETS));
+  for (const [name, p] of Object.entries(PRESETS)) assert.deepEqual(snippets[name], { scope: 'yaml', ...p });
 });
 
 test('placeholder expansion keeps defaults and drops bare tab stops', () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CompletionItem, Diagnostic, MarkupContent } from 'vscode-languageserver-types';
-import { createLanguageService } from '../../server/src/service';
+import { createLanguageService, defaultSettings } from '../../server/src/service';
 import { parseConfig } from '../../server/src/service/document';
 import { applyEdits } from '../../server/src/service/edits';
 import { ruleApplies, rules } from '../../server/src/service/rules';
@@ -111,10 +111,10 @@ test('rules declare their formats: v0 rules skip v1 files and v1 rules skip v0 f
 function at(textWithCaret: string) {
   const { text, position } = caret(textWithCaret);
   const service = createLanguageService(memoryHost());
-  const doc = service.parse({ uri: 'file:///w/c.yaml', text, configPath: '/w/c.yaml' });
-  return { service, doc, position };
+  const { doc, context } = service.analyze({ uri: 'file:///w/c.yaml', text, configPath: '/w/c.yaml' }, defaultSettings);
+  return { service, doc, context, position };
 }
-const hoverText = (s: string) => { const x = at(s); return (x.service.hover(x.doc, x.position)?.contents as MarkupContent | undefined)?.value; };
+const hoverText = (s: string) => { const x = at(s); return (x.service.hover(x.context, x.position)?.contents as MarkupContent | undefined)?.value; };
 const labels = (s: string) => { const x = at(s); return x.service.complete(x.doc, x.position, '/w/c.yaml').map((i: CompletionItem) => i.label); };
 const V1 = 'model: Qwen/Qwen3-4B\nmodel_class: llm\n';
 

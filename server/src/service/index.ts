@@ -36,7 +36,8 @@ export interface DocumentInput {
 export interface LanguageService {
   parse(input: DocumentInput): ConfigDocument;
   analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
-  hover(doc: ConfigDocument, position: Position): Hover | null;
+  /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates) in `locale` (default English). */
+  hover(context: RuleContext, position: Position, locale?: string): Hover | null;
   complete(doc: ConfigDocument, position: Position, configPath: string): CompletionItem[];
   symbols(doc: ConfigDocument): DocumentSymbol[];
   links(doc: ConfigDocument, configPath: string): DocumentLink[];
@@ -73,7 +74,7 @@ export function createLanguageService(host: ServiceHost, limits?: ParseLimits): 
       if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, result });
       return result;
     },
-    hover: (doc, p) => hover(doc, p),
+    hover: (ctx, p, locale) => hover(ctx, p, locale),
     complete: (doc, p, configPath) => complete(doc, p, configPath, host),
     symbols: (doc) => symbols(doc),
     links: (doc, configPath) => links(doc, configPath, host),

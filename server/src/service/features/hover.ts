@@ -1,10 +1,12 @@
 // Hover: what a key means (our description, type, default, choices) in the
 // schema of the document's format, v1 plugin sub-keys included, and what a
-// template or dataset name refers to.
+// template or dataset name refers to. The precision keys of v0 configs add the
+// precision guide, which needs the analysis (target GPU, memory estimate).
 import type { Hover } from 'vscode-languageserver-types';
 import type { Position } from 'vscode-languageserver-types';
-import type { ConfigDocument } from '../document';
 import lists from '../facts/lists.json';
+import { precisionGuideMarkdown } from '../guide/precision';
+import type { RuleContext } from '../rules/types';
 import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
@@ -58,7 +60,9 @@ function valueHoverMarkdown(key: string, value: unknown): string | undefined {
   return undefined;
 }
 
-export function hover(doc: ConfigDocument, p: Position): Hover | null {
+/** The hover at `p` in the analysed document; `locale` picks the language of the precision guide. */
+export function hover(ctx: RuleContext, p: Position, locale = 'en'): Hover | null {
+  const doc = ctx.doc;
   const config = schemaFor(doc.kind);
   if (!config) return null;
   const spot = spotAt(doc, p);
@@ -70,7 +74,9 @@ export function hover(doc: ConfigDocument, p: Position): Hover | null {
     return md ? { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? sub.keyRange : sub.valueRange } : null;
   }
   const valueMd = spot.at === 'value' && config.kind === 'llamafactory-v0' ? valueHoverMarkdown(entry.key, entry.value) : undefined;
-  const md = valueMd ?? keyHoverMarkdown(entry.key, config);
+  const keyMd = valueMd ? undefined : keyHoverMarkdown(entry.key, config);
+  const guide = keyMd && config.kind === 'llamafactory-v0' ? precisionGuideMarkdown(ctx, entry.key, locale) : undefined;
+  const md = valueMd ?? (guide ? `${keyMd}\n\n---\n\n${guide}` : keyMd);
   if (!md) return null;
   return { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? entry.keyRange : entry.valueRange };
 }

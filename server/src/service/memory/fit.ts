@@ -59,21 +59,22 @@ function remedies(input: EstimateInput): Remedy[] {
   return out;
 }
 
-/** The DeepSpeed JSON a `deepspeed:` change points at (LLaMA-Factory's shipped examples). */
-function deepspeedFor(path: string): unknown {
+/** The DeepSpeed JSON a `deepspeed:` change points at (LLaMA-Factory's shipped examples), as far as the estimator reads it. */
+export function exampleDeepSpeed(path: string): unknown {
   const stage = /z3/.test(path) ? 3 : /z2/.test(path) ? 2 : 0;
   const z: Record<string, unknown> = { stage };
   if (/offload/.test(path)) { z['offload_optimizer'] = { device: 'cpu' }; if (stage === 3) z['offload_param'] = { device: 'cpu' }; }
   return { zero_optimization: z };
 }
 
-function apply(input: EstimateInput, changes: Remedy['changes']): EstimateInput {
+/** The estimator's input with some keys changed (null removes a key); a `deepspeed` path brings its ZeRO stage. */
+export function withChanges(input: EstimateInput, changes: FitCandidate['changes']): EstimateInput {
   const config = { ...input.config };
   let deepspeed = input.deepspeed;
   for (const [k, v] of Object.entries(changes)) {
     if (v === null) delete config[k];
     else config[k] = v;
-    if (k === 'deepspeed' && typeof v === 'string') deepspeed = deepspeedFor(v);
+    if (k === 'deepspeed' && typeof v === 'string') deepspeed = exampleDeepSpeed(v);
   }
   return { ...input, config, deepspeed };
 }
@@ -102,7 +103,7 @@ export function fitToGpu(input: EstimateInput, usableGiB: number, maxResults = 3
   const found: (FitCandidate & { cost: number })[] = [];
   for (const set of sets) {
     const changes = Object.assign({}, ...set.map((r) => r.changes)) as Remedy['changes'];
-    const estimate = estimateMemory(apply(input, changes));
+    const estimate = estimateMemory(withChanges(input, changes));
     if (estimate.reservedGiB > usableGiB) continue;
     const cost = set.reduce((s, r) => s + r.cost, 0) + set.length;
     found.push({ label: set.map((r) => r.label).join(' + '), changes, estimate, cost });

@@ -12,7 +12,7 @@ import { v1ToEstimatorConfig } from '../v1/estimator-config';
 import { argValue, commandOf, isV0, truthy } from '../values';
 import { estimateMemory } from './estimate';
 import type { EstimateInput, MemoryEstimate } from './estimate';
-import { fitToGpu } from './fit';
+import { fitToGpu, withChanges } from './fit';
 import type { FitCandidate } from './fit';
 
 export interface GpuSummary {
@@ -140,6 +140,12 @@ export function fitCandidates(ctx: RuleContext, max = 3): FitCandidate[] {
   const input = estimateInput(ctx);
   const gpu = ctx.target?.gpu;
   return input && gpu ? fitToGpu(input, usableMemoryGiB(gpu), max) : [];
+}
+
+/** The estimate of this config with some keys changed (null removes a key), on the same target; undefined when it cannot be sized. */
+export function estimateWith(ctx: RuleContext, changes: FitCandidate['changes']): MemoryEstimate | undefined {
+  const input = estimateInput(ctx);
+  return input ? estimateMemory(withChanges(input, changes)) : undefined;
 }
 
 export interface WhatFitsRow {

@@ -1,0 +1,62 @@
+// "New LLaMA-Factory Config": asks for the model, the method, the GPU and the
+// GPU count, lets the server compose a config that fits, and opens it as a new
+// untitled YAML document.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { NewConfigRequest } from '../../server/src/protocol';
+import type { NewConfigResult } from '../../server/src/protocol';
+import { SUGGESTED_MODELS } from '../../server/src/service/features/new-config-choices';
+import type { NewConfigMethod } from '../../server/src/service/features/new-config-choices';
+import { chooseGpu } from './gpuPicker';
+
+const TITLE = 'New LLaMA-Factory Config';
+
+const METHODS: (vscode.QuickPickItem & { method: NewConfigMethod })[] = [
+  { label: 'LoRA', description: 'low-rank adapters on a 16-bit model', method: 'lora' },
+  { label: 'QLoRA 4-bit', description: 'LoRA on a 4-bit quantized model: the least memory', method: 'qlora' },
+  { label: 'Full', description: 'every weight trained (DeepSpeed ZeRO-3 across several GPUs)', method: 'full' },
+  { label: 'Freeze', description: 'only the last layers trained', method: 'freeze' },
+];
+
+async function chooseModel(): Promise<string | undefined> {
+  const other = 'Other model…';
+  const items: vscode.QuickPickItem[] = [...SUGGESTED_MODELS.map((m) => ({ label: m.id, description: `template ${m.template}` })), { label: other, description: 'a Hub id or a local folder' }];
+  const picked = await vscode.window.showQuickPick(items, { title: `${TITLE}: model`, placeHolder: 'The model to fine-tune' });
+  if (picked?.label !== other) return picked?.label;
+  const typed = await vscode.window.showInputBox({ title: `${TITLE}: model`, prompt: 'Hugging Face / ModelScope id or local path', placeHolder: 'Qwen/Qwen2.5-7B-Instruct' });
+  return typed?.trim() || undefined;
+}
+
+async function chooseCount(): Promise<number | undefined> {
+  const picked = await vscode.window.showQuickPick(['1', '2', '4', '8'], { title: `${TITLE}: number of GPUs` });
+  return picked ? Number(picked) : undefined;
+}
+
+function report(r: NewConfigResult): void {
+  const applied = r.applied ? ` Changed from the preset to fit: ${r.applied}.` : '';
+  if (r.fits === null) {
+    void vscode.window.showInformationMessage(`New config for ${r.gpuName}. The model's size is unknown, so it was not sized against the GPU.`);
+  } else if (r.fits) {
+    void vscode.window.showInformationMessage(`New config for ${r.gpuName}: ≈ ${r.deviceGiB?.toFixed(1)} GiB of ${r.usableGiB.toFixed(1)} GiB usable.${applied}`);
+  } else {
+    void vscode.window.showWarningMessage(`No setting found that fits ${r.gpuName}: ≈ ${r.deviceGiB?.toFixed(1)} GiB of ${r.usableGiB.toFixed(1)} GiB usable. Try QLoRA, more GPUs or a smaller model.${applied}`);
+  }
+}
+
+/** Runs the command; resolves to the new document, or undefined when a question was dismissed. */
+export async function newConfig(client: LanguageClient): Promise<vscode.TextDocument | undefined> {
+  const model = await chooseModel();
+  if (!model) return undefined;
+  const method = (await vscode.window.showQuickPick(METHODS, { title: `${TITLE}: method` }))?.method;
+  if (!method) return undefined;
+  const current = vscode.workspace.getConfiguration('llamafactory').get<string>('gpu', '');
+  const gpu = await chooseGpu(`${TITLE}: GPU`, current, false);
+  if (!gpu) return undefined;
+  const gpus = await chooseCount();
+  if (!gpus) return undefined;
+  const result = await client.sendRequest(NewConfigRequest, { model, method, gpu, gpus });
+  const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: result.text });
+  await vscode.window.showTextDocument(doc);
+  report(result);
+  return doc;
+}
