@@ -92,7 +92,10 @@ e2eTest('VS Code UI: the installed VSIX shows Problems and hovers', ['node24', '
       assert.ok(estimate, 'the manifest contributes Estimate Memory');
       await page.keyboard.press('Escape');
       await runCommand(page, estimate.title);
-      await page.locator('iframe.webview').first().waitFor({ timeout: 30_000 });
+      // The view renders inside two nested frames; wait for its table, not just the frame.
+      const view = page.frameLocator('iframe.webview').first().frameLocator('iframe').first();
+      await view.locator('#whatfits').waitFor({ timeout: 30_000 });
+      assert.match(await view.locator('#summary').innerText(), /GiB/);
       await page.screenshot({ path: path.join(artifactsDir, 'estimate-memory.png') });
       mark('Estimate Memory view open');
     } finally {
