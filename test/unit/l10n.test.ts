@@ -1,0 +1,79 @@
+// Message catalogs: the English bundle matches the t('...') calls in the code,
+// every translation has exactly its keys and placeholders, and the locale
+// switch reaches diagnostics.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { getLocale, normalizeLocale, setLocale, t } from '../../server/src/service/l10n';
+import { analyzeText, repoRoot } from '../helpers';
+
+interface Extraction {
+  keys: string[];
+  content: string;
+  errors: string[];
+}
+
+const bundle = (name: string): Record<string, string> => JSON.parse(readFileSync(path.join(repoRoot, 'l10n', name), 'utf8'));
+const placeholders = (s: string): string[] => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();
+
+test('the English bundle lists exactly the t() keys in the code', async () => {
+  // Loaded at run time: the extractor is a plain ES module outside the TypeScript build.
+  const load = new Function('u', 'return import(u)') as (u: string) => Promise<{ extract(repo: string): Extraction }>;
+  const { extract } = await load(pathToFileURL(path.join(repoRoot, 'scripts/l10n-extract.mjs')).href);
+  const r = extract(repoRoot);
+  assert.deepEqual(r.errors, []);
+  assert.ok(r.keys.length > 100, `only ${r.keys.length} messages`);
+  assert.equal(readFileSync(path.join(repoRoot, 'l10n/bundle.l10n.json'), 'utf8'), r.content, 'run node scripts/l10n-extract.mjs');
+});
+
+for (const lang of ['ko', 'zh-cn']) {
+  test(`the ${lang} catalog translates every English message, and nothing else`, () => {
+    const english = Object.keys(bundle('bundle.l10n.json'));
+    const table = bundle(`bundle.l10n.${lang}.json`);
+    assert.deepEqual(english.filter((k) => !(k in table)), [], 'missing');
+    assert.deepEqual(Object.keys(table).filter((k) => !english.includes(k)), [], 'stale');
+    for (const [k, v] of Object.entries(table)) {
+      assert.ok(typeof v === 'string' && v.trim().length > 0, `${k}: empty`);
+      assert.deepEqual(placeholders(v), placeholders(k), `${k}: placeholders differ`);
+    }
+  });
+}
+
+test('locale tags normalise to the supported languages', () => {
+  assert.equal(normalizeLocale('ko-KR'), 'ko');
+  assert.equal(normalizeLocale('ko_KR.UTF-8'), 'ko');
+  assert.equal(normalizeLocale('zh-CN'), 'zh-cn');
+  assert.equal(normalizeLocale('zh-Hans'), 'zh-cn');
+  assert.equal(normalizeLocale('zh_CN.UTF-8'), 'zh-cn');
+  assert.equal(normalizeLocale('zh-TW'), 'en');
+  assert.equal(normalizeLocale('de'), 'en');
+  assert.equal(normalizeLocale(undefined), 'en');
+});
+
+test('t substitutes placeholders and falls back to English', () => {
+  try {
+    setLocale('ko');
+    assert.equal(getLocale(), 'ko');
+    assert.equal(t('no such message {0} {1}', 'a', 2), 'no such message a 2');
+  } finally {
+    setLocale('en');
+  }
+});
+
+test('with the Korean locale a diagnostic comes out in Korean', () => {
+  const text = 'model_name_or_path: Qwen/Qwen2.5-0.5B\nstage: sft\ndo_train: true\nlearning_rat: 1.0e-4\n';
+  const english = analyzeText(text).diagnostics.find((d) => d.code === 'unknown-key');
+  assert.ok(english, 'unknown-key in English');
+  try {
+    setLocale('ko');
+    const korean = analyzeText(text).diagnostics.find((d) => d.code === 'unknown-key');
+    assert.ok(korean);
+    assert.notEqual(korean.message, english.message);
+    assert.match(String(korean.message), /[\uac00-\ud7a3]/);
+    assert.match(String(korean.message), /learning_rat/);
+  } finally {
+    setLocale('en');
+  }
+});
