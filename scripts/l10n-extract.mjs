@@ -3,6 +3,8 @@
 // string without `${}`), so the key is known without running the code; anything
 // else is reported as an error. Writes l10n/bundle.l10n.json (sorted keys,
 // English text as value) unless `--check` is given, which only compares.
+// A t() call outside any function is an error too: it would be translated once,
+// at import time, before the server or CLI has chosen the locale.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -21,6 +23,11 @@ function sources(dir) {
   });
 }
 
+function insideFunction(node) {
+  for (let p = node.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return true;
+  return false;
+}
+
 /** Keys and errors (`file:line: ...`) found in one TypeScript source text. */
 export function keysOf(file, text) {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
@@ -29,8 +36,11 @@ export function keysOf(file, text) {
   const visit = (node) => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't') {
       const arg = node.arguments[0];
+      const where = `${file}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
       if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) keys.push(arg.text);
-      else errors.push(`${file}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}: t() needs a plain string as its first argument`);
+      else errors.push(`${where}: t() needs a plain string as its first argument`);
+      // At module level it would run once, at import, before any locale is set.
+      if (!insideFunction(node)) errors.push(`${where}: t() outside a function runs before the locale is set; make the text lazy`);
     }
     ts.forEachChild(node, visit);
   };
