@@ -2,6 +2,7 @@
 // memory, that writes the `llamafactory.gpu` setting for the current folder.
 import * as vscode from 'vscode';
 import gpus from '../../server/src/service/facts/gpus.json';
+import { t } from '../../server/src/service/l10n';
 
 interface GpuItem extends vscode.QuickPickItem {
   id?: string;
@@ -10,16 +11,16 @@ interface GpuItem extends vscode.QuickPickItem {
 export async function pickGpu(resource: vscode.Uri | undefined): Promise<void> {
   const config = vscode.workspace.getConfiguration('llamafactory', resource);
   const current = config.get<string>('gpu', '');
-  const items: GpuItem[] = [{ label: 'None', description: 'hardware checks off', id: '' }];
+  const items: GpuItem[] = [{ label: t('None'), description: t('hardware checks off'), id: '' }];
   let vendor = '';
   for (const g of gpus) {
     if (g.vendor !== vendor) {
       vendor = g.vendor;
       items.push({ label: vendor, kind: vscode.QuickPickItemKind.Separator });
     }
-    items.push({ label: g.name, description: `${g.memoryGiB} GiB · ${g.architecture}`, detail: g.id === current ? 'current' : undefined, id: g.id });
+    items.push({ label: g.name, description: `${g.memoryGiB} GiB · ${g.architecture}`, detail: g.id === current ? t('current') : undefined, id: g.id });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'Target GPU for LLaMA-Factory configs', placeHolder: current || 'Type to filter (e.g. 4090, A100, H100)', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { title: t('Target GPU for LLaMA-Factory configs'), placeHolder: current || t('Type to filter (e.g. 4090, A100, H100)'), matchOnDescription: true });
   if (!picked || picked.id === undefined) return;
   const folder = resource && vscode.workspace.getWorkspaceFolder(resource);
   const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;

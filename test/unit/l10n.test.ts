@@ -77,3 +77,15 @@ test('with the Korean locale a diagnostic comes out in Korean', () => {
     setLocale('en');
   }
 });
+
+test('the manifest takes every %key% from package.nls.json, and ko and zh-cn translate exactly those keys', () => {
+  const read = (name: string): Record<string, string> => JSON.parse(readFileSync(path.join(repoRoot, name), 'utf8'));
+  const english = read('package.nls.json');
+  const used = [...readFileSync(path.join(repoRoot, 'package.json'), 'utf8').matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(used)].sort(), Object.keys(english).sort());
+  for (const lang of ['ko', 'zh-cn']) {
+    const table = read(`package.nls.${lang}.json`);
+    assert.deepEqual(Object.keys(table).sort(), Object.keys(english).sort(), lang);
+    for (const v of Object.values(table)) assert.ok(v.trim().length > 0);
+  }
+});
