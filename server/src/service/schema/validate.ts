@@ -210,7 +210,7 @@ function capitalize(s: string): string {
 
 function describeTypes(types: string[]): string {
   const words: Record<string, string> = { boolean: 'true/false', integer: t('a whole number'), number: t('a number'), string: t('text'), null: 'null', array: t('a list'), object: t('a mapping') };
-  return types.map((w) => words[w] ?? w).join(t(' or '));
+  return types.map((w) => words[w] ?? w).join(` ${t('or')} `);
 }
 
 function describeValue(v: unknown): string {

@@ -20,7 +20,7 @@ function why(gpu: GpuFacts): string {
   if (gpu.vendor === 'AMD') {
     return t('transformers only turns TF32 on for CUDA builds of PyTorch, so `tf32: true` stops the run at start-up on ROCm, {0} included.', gpu.name);
   }
-  const npu = gpu.torchDevice === 'npu' ? t(' (Ascend\'s own HF32 mode is a different setting of torch_npu)') : '';
+  const npu = gpu.torchDevice === 'npu' ? ` ${t("(Ascend's own HF32 mode is a different setting of torch_npu)")}` : '';
   return t('TF32 is an NVIDIA mode that transformers only enables on CUDA, so `tf32: true` stops the run at start-up on {0}{1}.', gpu.name, npu);
 }
 

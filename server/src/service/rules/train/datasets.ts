@@ -6,14 +6,14 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigEntry } from '../../document';
 import { setValue } from '../../edits';
-import { readJson, resolveReference } from '../../files';
+import { readJson, resolveReference, viaText } from '../../files';
 import { closest } from '../../text/similar';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { ERROR, WARNING } from './declare';
 import { argValue, commandOf, isV0, names } from '../../values';
 import lists from '../../facts/lists.json';
-import { t } from '../../l10n';
+import { didYouMeanText, t } from '../../l10n';
 
 interface Registry {
   /** Dataset name → whether it holds preference (ranking) pairs. */
@@ -67,8 +67,8 @@ function lookup(ctx: RuleContext): Lookup {
   }
   const ranking = new Map<string, boolean>();
   for (const [name, attrs] of Object.entries(info)) ranking.set(name, isObject(attrs) && attrs.ranking === true);
-  const where = found.via === 'absolute' ? `\`${found.path}\`` : t('`{0}` (resolved from the {1} {2})', found.path, found.via, found.base);
-  return { kind: 'ok', registry: { ranking, file: found.path, authoritative: found.via !== t('search root'), where } };
+  const where = found.via === 'absolute' ? `\`${found.path}\`` : t('`{0}` (resolved from the {1} {2})', found.path, viaText(found.via), found.base);
+  return { kind: 'ok', registry: { ranking, file: found.path, authoritative: found.via !== 'search root', where } };
 }
 
 /**
@@ -80,10 +80,10 @@ function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnosti
   const suggestion = closest(name, [...reg.ranking.keys()]);
   const severity = reg.authoritative && suggestion ? ERROR : WARNING;
   const advice = suggestion
-    ? t(' Did you mean `{0}`?', suggestion)
+    ? didYouMeanText(suggestion)
     : reg.file
-      ? t(' LLaMA-Factory stops at launch unless it is registered there.')
-      : t(' Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.');
+      ? ` ${t('LLaMA-Factory stops at launch unless it is registered there.')}`
+      : ` ${t('Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.')}`;
   return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown', t('Dataset `{0}` is not defined in {1}.{2}', name, reg.where, advice), { name, suggestion, key: entry.key });
 }
 

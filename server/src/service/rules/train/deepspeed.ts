@@ -3,7 +3,7 @@
 // while parsing the arguments: a missing or broken file stops the launch, and
 // its explicit (non-"auto") values must agree with the YAML.
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { resolveReference, ResolvedFile } from '../../files';
+import { resolveReference, ResolvedFile, viaText } from '../../files';
 import { makeDiagnostic } from '../../types';
 import type { Rule, RuleContext } from '../types';
 import { ERROR, relatedAt } from './declare';
@@ -140,7 +140,7 @@ function comparable(v: unknown): boolean {
 
 function where(file: ResolvedFile | undefined): string {
   if (!file) return t('the inline DeepSpeed config');
-  return file.via === 'absolute' ? `\`${file.path}\`` : t('`{0}` (found from the {1} {2})', file.path, file.via, file.base);
+  return file.via === 'absolute' ? `\`${file.path}\`` : t('`{0}` (found from the {1} {2})', file.path, viaText(file.via), file.base);
 }
 
 function mismatches(ctx: RuleContext, file: ResolvedFile | undefined, ds: DeepSpeedConfig): Diagnostic[] {
@@ -152,8 +152,8 @@ function mismatches(ctx: RuleContext, file: ResolvedFile | undefined, ds: DeepSp
     if (dsValue === 'auto' || !comparable(dsValue) || !comparable(yamlValue) || equal(dsValue, yamlValue)) continue;
     const field = p.path.join('.');
     const d = makeDiagnostic(entry.keyRange, ERROR, 'deepspeed-value-mismatch',
-      t('{0} sets `{1}` to {2} but the YAML gives {3} = {4}; ', where(file), field, JSON.stringify(dsValue), p.keys.join(' / '), JSON.stringify(yamlValue)) +
-      t('transformers refuses DeepSpeed values that disagree with the training arguments. Set `{0}` to "auto" in the JSON, or make the YAML match.', field),
+      t('{0} sets `{1}` to {2} but the YAML gives {3} = {4}; transformers refuses DeepSpeed values that disagree with the training arguments. Set `{1}` to "auto" in the JSON, or make the YAML match.',
+        where(file), field, JSON.stringify(dsValue), p.keys.join(' / '), JSON.stringify(yamlValue)),
       { field, dsValue, yamlValue });
     const related = relatedAt(ctx.doc, p.keys);
     if (related.length) d.relatedInformation = related;
@@ -174,8 +174,7 @@ export const deepspeedRule: Rule = {
         return [];
       case 'missing':
         return [makeDiagnostic(entry.valueRange, ERROR, 'deepspeed-file-missing',
-          t('DeepSpeed config `{0}` was not found next to this config, in any folder above it, or in the workspace roots. ', l.reference) +
-          t('LLaMA-Factory resolves it against the folder it is launched from; fix the path or create the file.'))];
+          t('DeepSpeed config `{0}` was not found next to this config, in any folder above it, or in the workspace roots. LLaMA-Factory resolves it against the folder it is launched from; fix the path or create the file.', l.reference))];
       case 'malformed':
         return [makeDiagnostic(entry.valueRange, ERROR, 'deepspeed-invalid-json',
           t('{0} cannot be read as a JSON object ({1}); transformers would stop while loading it.', l.path ? `\`${l.path}\`` : t('This DeepSpeed JSON'), l.reason))];
