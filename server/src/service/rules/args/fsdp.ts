@@ -32,7 +32,9 @@ export const fsdpOptionRules = defineRule(['fsdp-invalid-option', 'fsdp-offload-
     const unknown = typeof value === 'string' ? options.filter((o) => !traits.fsdpOptions.includes(o)) : [];
     if (unknown.length) {
       return [report(ctx, 'fsdp', DiagnosticSeverity.Error, 'fsdp-invalid-option',
-        t('`fsdp` holds unknown option{0} {1}; valid words are {2} (separated by spaces).', unknown.length > 1 ? 's' : '', unknown.map((o) => `\`${o}\``).join(', '), traits.fsdpOptions.join(', ')),
+        unknown.length > 1
+          ? t('`fsdp` holds unknown options {0}; valid words are {1} (separated by spaces).', unknown.map((o) => `\`${o}\``).join(', '), traits.fsdpOptions.join(', '))
+          : t('`fsdp` holds unknown option {0}; valid words are {1} (separated by spaces).', `\`${unknown[0]}\``, traits.fsdpOptions.join(', ')),
         { onValue: true })];
     }
     const out = [];

@@ -20,7 +20,7 @@ function optimRules(flag: 'use_galore' | 'use_apollo', covers: string): Rule[] {
       onValue: true,
       related: [flag],
       when: (ctx) => truthy(ctx.doc, flag) && ctx.doc.byKey.has('optim') && !allowed.includes(argValue(ctx.doc, 'optim') as string),
-      message: t('{0} builds its optimizer from `optim`, which must be {1}; other values stop training when the optimizer is created.', name, allowed.map((o) => `\`${o}\``).join(', ')),
+      message: () => t('{0} builds its optimizer from `optim`, which must be {1}; other values stop training when the optimizer is created.', name, allowed.map((o) => `\`${o}\``).join(', ')),
       fixes: [setFix('optim', 'adamw_torch')],
     }),
     checkRule({
@@ -29,7 +29,7 @@ function optimRules(flag: 'use_galore' | 'use_apollo', covers: string): Rule[] {
       severity: WARNING,
       at: [flag],
       when: (ctx) => truthy(ctx.doc, flag) && !ctx.doc.byKey.has('optim'),
-      message: t('Without `optim`, transformers picks `adamw_torch_fused` on PyTorch 2.8 or newer, which {0} rejects; set `optim: adamw_torch`.', name),
+      message: () => t('Without `optim`, transformers picks `adamw_torch_fused` on PyTorch 2.8 or newer, which {0} rejects; set `optim: adamw_torch`.', name),
       fixes: [setFix('optim', 'adamw_torch', flag)],
     }),
   ];
@@ -44,7 +44,7 @@ function layerwiseAccumulation(flag: 'galore_layerwise' | 'apollo_layerwise', me
     onValue: true,
     related: [flag],
     when: (ctx) => truthy(ctx.doc, flag) && truthy(ctx.doc, method) && argValue(ctx.doc, 'gradient_accumulation_steps') !== 1,
-    message: t('Layer-wise updates step each layer during the backward pass, so gradients cannot be accumulated: set `gradient_accumulation_steps: 1`.'),
+    message: () => t('Layer-wise updates step each layer during the backward pass, so gradients cannot be accumulated: set `gradient_accumulation_steps: 1`.'),
     fixes: [setFix('gradient_accumulation_steps', 1)],
   });
 }

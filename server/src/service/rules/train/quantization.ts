@@ -31,12 +31,12 @@ function bitsRule(m: string, covers: string): Rule {
     onValue: true,
     related: ['quantization_method'],
     when: (ctx) => method(ctx) === m && quantized(ctx) && !allowed.includes(bits(ctx) as number),
-    message: t('{0} quantisation accepts `quantization_bit` {1} only.', m, allowed.join(', ')),
+    message: () => t('{0} quantisation accepts `quantization_bit` {1} only.', m, allowed.join(', ')),
   });
 }
 
 /** Methods that cannot run with their weights sharded by ZeRO-3 or FSDP. */
-function shardedRule(m: string, covers: string, extra: (ctx: RuleContext) => boolean = () => true, note = ''): Rule {
+function shardedRule(m: string, covers: string, extra: (ctx: RuleContext) => boolean = () => true): Rule {
   return checkRule({
     code: `quant-${m}-sharded`,
     covers: [covers],
@@ -44,7 +44,9 @@ function shardedRule(m: string, covers: string, extra: (ctx: RuleContext) => boo
     at: ['quantization_bit'],
     related: ['deepspeed', 'fsdp', 'quantization_method', 'quantization_device_map'],
     when: (ctx) => method(ctx) === m && quantized(ctx) && extra(ctx) && (zero3(ctx) || fsdp(ctx) || (m === 'bnb' && argValue(ctx.doc, 'quantization_device_map') === 'auto')),
-    message: t('{0} quantisation{1} cannot be combined with DeepSpeed ZeRO-3, FSDP{2}.{3}', m, note, m === 'bnb' ? ' or `quantization_device_map: auto`' : '', m === 'bnb' ? ' Use `quantization_bit: 4` there.' : ''),
+    message: () => m === 'bnb'
+      ? t('{0} quantisation in 8 bit cannot be combined with DeepSpeed ZeRO-3, FSDP or `quantization_device_map: auto`. Use `quantization_bit: 4` there.', m)
+      : t('{0} quantisation cannot be combined with DeepSpeed ZeRO-3 or FSDP.', m),
     fixes: m === 'bnb' ? [setFix('quantization_bit', 4)] : [],
   });
 }
@@ -155,7 +157,7 @@ export const quantizationRules: Rule[] = [
   bitsRule('bnb', 'R234'),
   bitsRule('hqq', 'R236'),
   bitsRule('eetq', 'R237'),
-  shardedRule('bnb', 'R235', (ctx) => bits(ctx) === 8, ' in 8 bit'),
+  shardedRule('bnb', 'R235', (ctx) => bits(ctx) === 8),
   shardedRule('hqq', 'R236'),
   shardedRule('eetq', 'R237'),
   checkRule({

@@ -58,8 +58,8 @@ export const templateRules: Rule[] = [
     when: (ctx) => template(ctx.doc)?.reasoning === true,
     message: (ctx) => {
       const name = String(argValue(ctx.doc, 'template'));
-      const nothink = byName.has(`${name}_nothink`) ? ` \`${name}_nothink\`` : ' the `_nothink` variant';
-      return t('`{0}` is a reasoning template (thinking is controlled by `enable_thinking`); for a model that does not reason, use{1}.', name, nothink);
+      const nothink = byName.has(`${name}_nothink`) ? `\`${name}_nothink\`` : t('the `_nothink` variant');
+      return t('`{0}` is a reasoning template (thinking is controlled by `enable_thinking`); for a model that does not reason, use {1}.', name, nothink);
     },
   }),
 ];
