@@ -2,12 +2,12 @@
 // every translation has exactly its keys and placeholders, and the locale
 // switch reaches diagnostics.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { getLocale, normalizeLocale, setLocale, t } from '../../server/src/service/l10n';
-import { analyzeText, repoRoot } from '../helpers';
+import { analyzeText, fixturesDir, fsHost, repoRoot } from '../helpers';
 
 interface Extraction {
   keys: string[];
@@ -88,4 +88,35 @@ test('the manifest takes every %key% from package.nls.json, and ko and zh-cn tra
     assert.deepEqual(Object.keys(table).sort(), Object.keys(english).sort(), lang);
     for (const v of Object.values(table)) assert.ok(v.trim().length > 0);
   }
+});
+
+/** Every YAML fixture under test/fixtures. */
+function fixtureFiles(dir = fixturesDir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? fixtureFiles(p) : e.name.endsWith('.yaml') ? [p] : [];
+  });
+}
+
+test('under ko and zh-cn every fixture diagnostic, related note and fix title is translated', () => {
+  // Catches texts computed once at import (still English after setLocale) and texts that bypass t().
+  const scripts: Record<string, RegExp> = { ko: /[\uac00-\ud7a3]/, 'zh-cn': /[\u4e00-\u9fff]/ };
+  const host = fsHost([fixturesDir]);
+  const untranslated = new Set<string>();
+  try {
+    for (const [lang, script] of Object.entries(scripts)) {
+      setLocale(lang);
+      for (const file of fixtureFiles()) {
+        const a = analyzeText(readFileSync(file, 'utf8'), { host, configPath: file, settings: { gpu: 'v100-32gb-sxm2' } });
+        for (const d of a.diagnostics) {
+          const texts = [String(d.message), ...(d.relatedInformation ?? []).map((r) => r.message)];
+          const titles = a.service.codeActions(a.context, d.range, [d]).map((c) => c.title);
+          for (const text of [...texts, ...titles]) if (!script.test(text)) untranslated.add(`${lang} ${String(d.code)}: ${text}`);
+        }
+      }
+    }
+  } finally {
+    setLocale('en');
+  }
+  assert.deepEqual([...untranslated], []);
 });

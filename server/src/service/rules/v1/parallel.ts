@@ -17,7 +17,7 @@ export const contextParallel = defineRule(['v1-context-parallel'], [], (ctx) => 
   if (pluginName(ctx.doc, 'dist_config') === 'deepspeed') {
     out.push(report(ctx, 'cp_size', DiagnosticSeverity.Error, 'v1-context-parallel',
       t('Context parallelism (`cp_size: {0}`) is implemented for FSDP only; with `dist_config.name: deepspeed` the trainer stops. Use `fsdp2` or set `cp_size: 1`.', cp),
-      { related: [{ key: 'dist_config', message: t('DeepSpeed') }] }));
+      { related: [{ key: 'dist_config', message: t('the DeepSpeed backend') }] }));
   }
   if (argValue(ctx.doc, 'flash_attn') !== FA2) {
     out.push(report(ctx, 'cp_size', DiagnosticSeverity.Error, 'v1-context-parallel',
