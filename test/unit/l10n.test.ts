@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { getLocale, normalizeLocale, setLocale, t } from '../../server/src/service/l10n';
+import { keyHoverMarkdown, subKeyHoverMarkdown } from '../../server/src/service/features/hover';
+import { schemaFor } from '../../server/src/service/schema/schema';
 import { analyzeText, fixturesDir, fsHost, repoRoot } from '../helpers';
 
 interface Extraction {
@@ -119,4 +121,26 @@ test('under ko and zh-cn every fixture diagnostic, related note and fix title is
     setLocale('en');
   }
   assert.deepEqual([...untranslated], []);
+});
+
+test('v1 key descriptions exist in ko and zh-cn for exactly the English keys, and hover uses them', () => {
+  const read = (name: string): Record<string, string> => JSON.parse(readFileSync(path.join(repoRoot, 'schemas/src', name), 'utf8'));
+  const english = read('descriptions-v1.en.json');
+  for (const lang of ['ko', 'zh-cn']) {
+    const table = read(`descriptions-v1.${lang}.json`);
+    assert.deepEqual(Object.keys(table), Object.keys(english), lang);
+    for (const v of Object.values(table)) assert.ok(v.trim().length > 0 && v.length < 600);
+  }
+  try {
+    setLocale('ko');
+    const md = keyHoverMarkdown('micro_batch_size', schemaFor('llamafactory-v1'));
+    assert.ok(md);
+    assert.ok(md.includes(read('descriptions-v1.ko.json').micro_batch_size), md);
+    assert.match(md, /유형: /);
+    const sub = subKeyHoverMarkdown('peft_config', 'lora', 'r', schemaFor('llamafactory-v1')!);
+    assert.ok(sub?.includes(read('descriptions-v1.ko.json')['peft_config.r']), sub);
+  } finally {
+    setLocale('en');
+  }
+  assert.ok(keyHoverMarkdown('micro_batch_size', schemaFor('llamafactory-v1'))?.includes(english.micro_batch_size));
 });

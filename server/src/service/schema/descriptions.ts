@@ -28,6 +28,7 @@ export function localizedDescription(key: string, markdown: string, kind: Config
   const described = own !== undefined && local !== undefined && markdown.startsWith(own);
   const facts = described ? markdown.slice(own.length) : markdown;
   const labels: Record<string, string> = { Type: t('Type:'), Default: t('Default:'), Choices: t('Choices:') };
-  const localFacts = facts.replace(/(^|\n\n|· )(Type|Default|Choices): /g, (_m, lead: string, label: string) => `${lead}${labels[label]} `);
+  // Full-width colons (Chinese) carry their own spacing.
+  const localFacts = facts.replace(/(^|\n\n|· )(Type|Default|Choices): /g, (_m, lead: string, label: string) => `${lead}${labels[label]}${labels[label].endsWith('：') ? '' : ' '}`);
   return described ? local + localFacts : localFacts;
 }
