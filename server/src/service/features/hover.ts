@@ -9,7 +9,7 @@ import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema'
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
 import { t } from '../l10n';
-import { localizedDescription } from '../schema/descriptions';
+import { localizedDeprecation, localizedDescription } from '../schema/descriptions';
 
 function groupLabel(group: string): string {
   const labels: Record<string, string> = {
@@ -33,7 +33,7 @@ export function keyHoverMarkdown(key: string, config: ConfigSchema = v0Schema): 
   const label = `${config.kind === 'llamafactory-v1' ? 'v1 ' : ''}${groupLabel(meta.group)}`;
   const lines = [`**${key}** — ${meta.plugin ? t('{0} (plugin block)', label) : label}`, '', localizedDescription(key, schema.markdownDescription, config.kind)];
   if (meta.commaSeparated) lines.push('', t('Several values may be given separated by commas.'));
-  if (schema.deprecationMessage) lines.push('', `⚠ ${schema.deprecationMessage}`);
+  if (schema.deprecationMessage) lines.push('', `⚠ ${localizedDeprecation(key, schema.deprecationMessage)}`);
   if (meta.commands) lines.push('', t('Used by: {0}', meta.commands.map((c) => `\`${c}\``).join(', ')));
   return lines.join('\n');
 }

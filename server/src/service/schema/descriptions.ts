@@ -27,8 +27,20 @@ export function localizedDescription(key: string, markdown: string, kind: Config
   const local = table[locale][key];
   const described = own !== undefined && local !== undefined && markdown.startsWith(own);
   const facts = described ? markdown.slice(own.length) : markdown;
-  const labels: Record<string, string> = { Type: t('Type:'), Default: t('Default:'), Choices: t('Choices:') };
+  const labels: Record<string, string> = { Type: t('Type:'), Default: t('Default:'), Choices: t('Choices:'), Names: t('Names:') };
   // Full-width colons (Chinese) carry their own spacing.
-  const localFacts = facts.replace(/(^|\n\n|· )(Type|Default|Choices): /g, (_m, lead: string, label: string) => `${lead}${labels[label]}${labels[label].endsWith('：') ? '' : ' '}`);
+  const localFacts = facts
+    .replace('mapping with `name` (or a JSON string)', t('mapping with `name` (or a JSON string)'))
+    .replace(/(^|\n\n|· )(Type|Default|Choices|Names): /g, (_m, lead: string, label: string) => `${lead}${labels[label]}${labels[label].endsWith('：') ? '' : ' '}`);
   return described ? local + localFacts : localFacts;
+}
+
+/** A schema deprecationMessage (written by the schema generator, in English) in the active language. */
+export function localizedDeprecation(key: string, message: string): string {
+  const known: [english: string, local: () => string][] = [
+    [`Only transformers 4.x knows \`${key}\`; with transformers 5 it is an unknown key.`, () => t('Only transformers 4.x knows `{0}`; with transformers 5 it is an unknown key.', key)],
+    ['Deprecated in transformers 5: its value is copied into `warmup_steps`; write `warmup_steps` instead.', () => t('Deprecated in transformers 5: its value is copied into `{0}`; write `{0}` instead.', 'warmup_steps')],
+    ['Deprecated in transformers 5.', () => t('Deprecated in transformers 5.')],
+  ];
+  return known.find(([english]) => english === message)?.[1]() ?? message;
 }
