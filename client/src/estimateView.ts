@@ -3,6 +3,8 @@
 // what-fits table across common GPUs, and "Copy as Markdown".
 import * as vscode from 'vscode';
 import type { EstimateMemoryResult } from '../../server/src/protocol';
+import { t } from '../../server/src/service/l10n';
+import { memoryLabel } from '../../server/src/service/memory/labels';
 
 let panel: vscode.WebviewPanel | undefined;
 
@@ -17,10 +19,10 @@ function html(result: EstimateMemoryResult, nonce: string, cspSource: string): s
   const capacity = r.gpu ? r.gpu.memoryGiB : Math.max(r.deviceGiB, r.highGiB);
   const scale = Math.max(capacity, r.deviceGiB);
   const bar = r.breakdown
-    .map((b, i) => `<div class="seg" title="${esc(b.name)}: ${b.GiB.toFixed(1)} GiB" style="width:${((b.GiB / scale) * 100).toFixed(2)}%;background:${COLORS[i % COLORS.length]}"></div>`)
+    .map((b, i) => `<div class="seg" title="${esc(memoryLabel(b.name))}: ${b.GiB.toFixed(1)} GiB" style="width:${((b.GiB / scale) * 100).toFixed(2)}%;background:${COLORS[i % COLORS.length]}"></div>`)
     .join('');
   const legend = r.breakdown
-    .map((b, i) => `<tr><td><span class="dot" style="background:${COLORS[i % COLORS.length]}"></span>${esc(b.name)}</td><td class="n">${b.GiB.toFixed(1)}</td></tr>`)
+    .map((b, i) => `<tr><td><span class="dot" style="background:${COLORS[i % COLORS.length]}"></span>${esc(memoryLabel(b.name))}</td><td class="n">${b.GiB.toFixed(1)}</td></tr>`)
     .join('');
   const capMark = r.gpu ? `<div class="cap" style="left:${((capacity / scale) * 100).toFixed(2)}%" title="${esc(r.gpu.name)}: ${capacity} GiB"></div>` : '';
   const counts = result.whatFits[0]?.counts.map((c) => `<th>×${c.gpus}</th>`).join('') ?? '';
@@ -42,16 +44,16 @@ table{border-collapse:collapse;margin:8px 0 16px}td,th{padding:2px 10px;border-b
 </style></head><body>
 <div class="summary" id="summary">${esc(result.summary)}</div>
 <div class="bar" id="bar">${bar}${capMark}</div>
-<div class="muted">Range ${r.lowGiB.toFixed(1)}–${r.highGiB.toFixed(1)} GiB · model ${esc(r.model.id)} (${r.model.paramsB} B, ${esc(r.modelDetail)})</div>
-<h3>Breakdown (GiB${r.gpus > 1 ? ' per GPU' : ''})</h3>
+<div class="muted">${esc(t('Range {0}–{1} GiB · model {2} ({3} B, {4})', r.lowGiB.toFixed(1), r.highGiB.toFixed(1), r.model.id, r.model.paramsB, r.modelDetail))}</div>
+<h3>${esc(r.gpus > 1 ? t('Breakdown (GiB per GPU)') : t('Breakdown (GiB)'))}</h3>
 <table id="breakdown">${legend}
-<tr><td><b>PyTorch allocated (peak)</b></td><td class="n"><b>${r.allocatedGiB.toFixed(1)}</b></td></tr>
-<tr><td>PyTorch reserved</td><td class="n">${r.reservedGiB.toFixed(1)}</td></tr>
+<tr><td><b>${esc(t('PyTorch allocated (peak)'))}</b></td><td class="n"><b>${r.allocatedGiB.toFixed(1)}</b></td></tr>
+<tr><td>${esc(t('PyTorch reserved'))}</td><td class="n">${r.reservedGiB.toFixed(1)}</td></tr>
 <tr><td>nvidia-smi</td><td class="n">${r.deviceGiB.toFixed(1)}</td></tr></table>
-<h3>What fits (nvidia-smi GiB per GPU)</h3>
+<h3>${esc(t('What fits (nvidia-smi GiB per GPU)'))}</h3>
 <table id="whatfits"><tr><th>GPU</th><th>GiB</th>${counts}</tr>${fits}</table>
 <ul class="muted">${r.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>
-<button id="copy">Copy as Markdown</button>
+<button id="copy">${esc(t('Copy as Markdown'))}</button>
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();
 document.getElementById('copy').addEventListener('click', () => vscode.postMessage({ type: 'copy' }));
@@ -61,7 +63,7 @@ document.getElementById('copy').addEventListener('click', () => vscode.postMessa
 /** Shows (or refreshes) the view for `result`; `markdown` is what "Copy" puts on the clipboard. */
 export function showEstimate(result: EstimateMemoryResult): vscode.WebviewPanel {
   if (!panel) {
-    panel = vscode.window.createWebviewPanel('llamafactory.estimate', 'Estimate Memory', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
+    panel = vscode.window.createWebviewPanel('llamafactory.estimate', t('Estimate Memory'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
     panel.onDidDispose(() => (panel = undefined));
   }
   const nonce = Array.from({ length: 16 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
@@ -70,7 +72,7 @@ export function showEstimate(result: EstimateMemoryResult): vscode.WebviewPanel 
   panel.webview.onDidReceiveMessage(async (m: { type?: string }) => {
     if (m.type === 'copy') {
       await vscode.env.clipboard.writeText(markdown);
-      void vscode.window.showInformationMessage('Memory estimate copied as Markdown.');
+      void vscode.window.showInformationMessage(t('Memory estimate copied as Markdown.'));
     }
   });
   panel.reveal(vscode.ViewColumn.Beside, true);

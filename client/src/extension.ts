@@ -8,6 +8,7 @@ import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from '
 import { showEstimate } from './estimateView';
 import { pickGpu } from './gpuPicker';
 import { newConfig } from './newConfig';
+import { setLocale, t } from '../../server/src/service/l10n';
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel;
@@ -39,8 +40,8 @@ async function refreshStatus(): Promise<void> {
   try {
     const s = await client.sendRequest(DocumentStatusRequest, { uri: editor.document.uri.toString() });
     const recognised = s.kind !== 'other';
-    status.text = recognised ? `LLaMA-Factory ${s.kind === 'llamafactory-v1' ? 'v1' : 'v0'} config` : 'Not a LLaMA-Factory config';
-    status.detail = recognised ? '' : 'Add `# llamafactory: v0` on the first line to check it anyway';
+    status.text = recognised ? t('LLaMA-Factory {0} config', s.kind === 'llamafactory-v1' ? 'v1' : 'v0') : t('Not a LLaMA-Factory config');
+    status.detail = recognised ? '' : t('Add `# llamafactory: v0` on the first line to check it anyway');
     gpuStatus.text = recognised ? s.target : '';
     status.severity = vscode.LanguageStatusSeverity.Information;
   } catch (e) {
@@ -49,13 +50,15 @@ async function refreshStatus(): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // The client's own texts follow VS Code's display language; the server gets it through initialize.
+  setLocale(vscode.env.language);
   log = vscode.window.createOutputChannel('LLaMA Factory Config', { log: true });
   status = vscode.languages.createLanguageStatusItem('llamafactory.status', { language: 'yaml' });
   status.name = 'LLaMA Factory Config';
-  status.command = { title: 'Show Output', command: 'llamafactory.showOutput' };
+  status.command = { title: t('Show Output'), command: 'llamafactory.showOutput' };
   gpuStatus = vscode.languages.createLanguageStatusItem('llamafactory.gpu', { language: 'yaml' });
-  gpuStatus.name = 'LLaMA Factory target GPU';
-  gpuStatus.command = { title: 'Select GPU', command: 'llamafactory.selectGpu' };
+  gpuStatus.name = t('LLaMA Factory target GPU');
+  gpuStatus.command = { title: t('Select GPU'), command: 'llamafactory.selectGpu' };
   context.subscriptions.push(log, status, gpuStatus);
 
   client = createClient(context);
@@ -71,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!client || !target) return undefined;
       const result = await client.sendRequest(EstimateMemoryRequest, { uri: target });
       if (!result) {
-        void vscode.window.showWarningMessage('No memory estimate: open a LLaMA-Factory training config whose model is known.');
+        void vscode.window.showWarningMessage(t('No memory estimate: open a LLaMA-Factory training config whose model is known.'));
         return undefined;
       }
       showEstimate(result);

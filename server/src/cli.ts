@@ -10,8 +10,10 @@ import { createLanguageService, defaultSettings } from './service';
 import { breakdownMarkdown, estimateReport, summaryLine } from './service/memory/report';
 import type { ConfigKind } from './service/types';
 import { version } from './version';
+import { setLocale, t } from './service/l10n';
 
-const USAGE = `Usage: llamafactory-lint [options] FILE...
+function usage(): string {
+  return t(`Usage: llamafactory-lint [options] FILE...
 
 Checks LLaMA-Factory config files: every key, launch-time conflicts, and (with
 --gpu) what the target GPU supports.
@@ -21,16 +23,20 @@ Options:
   --gpu ID             target GPU (an id such as a100-80gb-sxm, or a name such as "RTX 4090")
   --gpus N             number of GPUs the job runs on (default: 1)
   --estimate           add a memory estimate per file
+  --locale LANG        language of the messages: en, ko or zh-cn (default: from LC_ALL, LC_MESSAGES or LANG)
   --version            print the version
   -h, --help           print this help
 
-Exit status: 0 no errors, 1 some file has an error, 2 bad usage or an unreadable file.`;
+Exit status: 0 no errors, 1 some file has an error, 2 bad usage or an unreadable file.`);
+}
 
 export interface CliOptions {
   format: 'text' | 'json';
   gpu: string;
   gpus: number;
   estimate: boolean;
+  /** As given with --locale; empty to follow the environment. */
+  locale: string;
   files: string[];
 }
 
@@ -47,13 +53,13 @@ export interface FileReport {
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
-  const o: CliOptions = { format: 'text', gpu: '', gpus: 1, estimate: false, files: [] };
+  const o: CliOptions = { format: 'text', gpu: '', gpus: 1, estimate: false, locale: '', files: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      if (v === undefined) throw new UsageError(t('{0} needs a value', flag));
       return v;
     };
     switch (flag) {
@@ -64,7 +70,7 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
         return 'version';
       case '--format': {
         const f = value();
-        if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not ${f}`);
+        if (f !== 'text' && f !== 'json') throw new UsageError(t('--format must be text or json, not {0}', f));
         o.format = f;
         break;
       }
@@ -73,23 +79,26 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
         break;
       case '--gpus': {
         const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) throw new UsageError('--gpus must be a whole number of at least 1');
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(t('--gpus must be a whole number of at least 1'));
         o.gpus = n;
         break;
       }
       case '--estimate':
         o.estimate = true;
         break;
+      case '--locale':
+        o.locale = value();
+        break;
       case '--':
         o.files.push(...argv.slice(i + 1));
         i = argv.length;
         break;
       default:
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        if (a.startsWith('-') && a !== '-') throw new UsageError(t('unknown option {0}', a));
         o.files.push(a);
     }
   }
-  if (o.files.length === 0) throw new UsageError('no files given');
+  if (o.files.length === 0) throw new UsageError(t('no files given'));
   return o;
 }
 
@@ -104,23 +113,35 @@ function formatText(r: FileReport, color: boolean): string[] {
 
 function estimateText(file: string, ctx: Parameters<typeof estimateReport>[0]): string {
   const r = estimateReport(ctx);
-  if (!r) return `${file}: no memory estimate (not a training config, or the model is unknown)\n`;
+  if (!r) return `${file}: ${t('no memory estimate (not a training config, or the model is unknown)')}\n`;
   const body = breakdownMarkdown(r).replace(/\*\*/g, '').split('\n').map((l) => `  ${l}`).join('\n');
   return `${file}: ${summaryLine(r)}\n${body}\n`;
 }
 
+/** The language asked for: --locale (last one wins), else LC_ALL, LC_MESSAGES, LANG as POSIX orders them. */
+export function requestedLocale(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
+  let asked: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === '--locale') asked = argv[i + 1];
+    else if (a.startsWith('--locale=')) asked = a.slice('--locale='.length);
+  });
+  return asked ?? [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '');
+}
+
 /** Runs the CLI; returns the exit status. `write` receives stdout text, `warn` stderr text. */
-export function run(argv: string[], write: (s: string) => void, warn: (s: string) => void, color = false): number {
+export function run(argv: string[], write: (s: string) => void, warn: (s: string) => void, color = false, env: NodeJS.ProcessEnv = process.env): number {
+  // Set first, so that usage errors are in the chosen language too.
+  setLocale(requestedLocale(argv, env));
   let opts: CliOptions | 'help' | 'version';
   try {
     opts = parseArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    warn(`llamafactory-lint: ${e.message}\n\n${USAGE}\n`);
+    warn(`llamafactory-lint: ${e.message}\n\n${usage()}\n`);
     return 2;
   }
   if (opts === 'help') {
-    write(`${USAGE}\n`);
+    write(`${usage()}\n`);
     return 0;
   }
   if (opts === 'version') {
@@ -137,7 +158,7 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      warn(`llamafactory-lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      warn(`llamafactory-lint: ${t('cannot read {0}: {1}', file, (e as NodeJS.ErrnoException).code ?? String(e))}\n`);
       status = 2;
       continue;
     }

@@ -18,6 +18,7 @@ import { breakdownMarkdown, estimateReport, summaryLine, whatFits } from './serv
 import { normalizeSettings } from './settings';
 import type { ServerSettings } from './settings';
 import { version } from './version';
+import { setLocale } from './service/l10n';
 
 const HELP = `Usage: llamafactory-language-server [--stdio | --node-ipc | --socket=PORT]
 
@@ -123,6 +124,8 @@ export function startServer(connection: Connection): void {
   };
 
   connection.onInitialize((params): InitializeResult => {
+    // The editor's display language; the service speaks it for the life of this process.
+    setLocale(params.locale);
     const caps = params.capabilities;
     hasConfiguration = Boolean(caps.workspace?.configuration);
     pullDiagnostics = Boolean(caps.textDocument?.diagnostic);

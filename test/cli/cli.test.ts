@@ -99,3 +99,24 @@ test('--estimate fills the estimate object of the contract', () => {
   assert.match(text, /logits and loss/);
   assert.equal(lint(good).stdout.includes('GiB'), false, 'no estimate without --estimate');
 });
+
+test('--locale zh-cn prints Chinese messages; LANG=ko_KR.UTF-8 prints Korean ones', () => {
+  const chinese = lint('--locale', 'zh-cn', broken);
+  assert.equal(chinese.status, 1);
+  assert.ok(chinese.stdout.includes(`${broken}:10:1 error unknown-key LLaMA-Factory 不认识键 \`per_device_train_bacth_size\``), chinese.stdout);
+  const env = { ...process.env, NO_COLOR: '1', LC_ALL: '', LC_MESSAGES: '', LANG: 'ko_KR.UTF-8' };
+  const korean = spawnSync(process.execPath, [cli, broken], { cwd: repoRoot, encoding: 'utf8', env });
+  assert.equal(korean.status, 1);
+  assert.ok(korean.stdout.includes(`${broken}:10:1 error unknown-key LLaMA-Factory는 \`per_device_train_bacth_size\` 키를 알지 못하므로`), korean.stdout);
+  const help = spawnSync(process.execPath, [cli, '--help'], { cwd: repoRoot, encoding: 'utf8', env });
+  assert.match(help.stdout, /^사용법: llamafactory-lint/);
+  const usage = lint('--locale=ko', '--gpus', '0', good);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--gpus는 1 이상의 정수여야 합니다/);
+});
+
+test('--locale wins over LANG', () => {
+  const env = { ...process.env, NO_COLOR: '1', LC_ALL: '', LC_MESSAGES: '', LANG: 'ko_KR.UTF-8' };
+  const r = spawnSync(process.execPath, [cli, '--locale', 'en', broken], { cwd: repoRoot, encoding: 'utf8', env });
+  assert.ok(r.stdout.includes('LLaMA-Factory does not know the key `per_device_train_bacth_size`'));
+});

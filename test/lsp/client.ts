@@ -15,7 +15,7 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities; rootUri?: string } = {}): Promise<TestClient> {
+export async function startServer(opts: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities; rootUri?: string; locale?: string } = {}): Promise<TestClient> {
   const child = spawn(process.execPath, [path.join(repoRoot, 'server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiting: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
@@ -29,6 +29,7 @@ export async function startServer(opts: { settings?: Record<string, unknown>; ca
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: opts.rootUri ?? null,
+    ...(opts.locale ? { locale: opts.locale } : {}),
     capabilities: opts.capabilities ?? { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
   });
   await connection.sendNotification('initialized', {});

@@ -12,6 +12,7 @@ import type { RuleContext } from './rules/types';
 import { validateConfig } from './schema/validate';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
+import { t } from './l10n';
 
 export interface AnalyzeInput {
   doc: ConfigDocument;
@@ -61,7 +62,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
             severity: DiagnosticSeverity.Information,
             source: 'llamafactory',
             code: 'internal-error',
-            message: `A check (${rule.codes.join(', ')}) failed internally: ${String(e)}`,
+            message: t('A check ({0}) failed internally: {1}', rule.codes.join(', '), String(e)),
           });
         }
       }

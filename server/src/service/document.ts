@@ -8,6 +8,7 @@ import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import { classify } from './classify';
 import { resolvePlainScalar } from './scalars';
 import { ConfigKind, makeDiagnostic } from './types';
+import { t } from './l10n';
 
 export interface ConfigEntry {
   key: string;
@@ -91,7 +92,7 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
     doc.kind = classify(text.slice(0, 4096), undefined);
     doc.problems.push(
       makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Warning, 'file-too-large',
-        `This file has ${text.length} characters, more than the ${limits.maxChars} that are analysed; it was not checked.`),
+        t('This file has {0} characters, more than the {1} that are analysed; it was not checked.', text.length, limits.maxChars)),
     );
     return doc;
   }
@@ -100,7 +101,7 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
     doc.kind = classify(text.slice(0, at), undefined);
     doc.problems.push(
       makeDiagnostic(rangeOf(at, at + 1), DiagnosticSeverity.Error, 'binary-content',
-        'This file contains a NUL byte, so it is binary data rather than YAML; it was not checked.'),
+        t('This file contains a NUL byte, so it is binary data rather than YAML; it was not checked.')),
     );
     return doc;
   }
@@ -110,7 +111,7 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
   try {
     docs = parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, lineCounter, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
-    doc.problems.push(makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Error, 'yaml-syntax', `The YAML could not be read: ${String(e)}`));
+    doc.problems.push(makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Error, 'yaml-syntax', t('The YAML could not be read: {0}', String(e))));
     return doc;
   }
   if (!Array.isArray(docs)) docs = [];
@@ -126,7 +127,7 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
     const start = docs[1].range[0];
     doc.problems.push(
       makeDiagnostic(rangeOf(start, start), DiagnosticSeverity.Error, 'multiple-documents',
-        'LLaMA-Factory reads a single YAML document; this file has more than one (separated by ---).'),
+        t('LLaMA-Factory reads a single YAML document; this file has more than one (separated by ---).')),
     );
   }
 
@@ -178,7 +179,7 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
         value = undefined;
         doc.problems.push(
           makeDiagnostic(rangeOf(vr[0], vr[1]), DiagnosticSeverity.Error, 'alias-limit',
-            `Expanding the aliases under \`${key}\` needs more than ${limits.maxAliasExpansions} steps; the value was not checked.`),
+            t('Expanding the aliases under `{0}` needs more than {1} steps; the value was not checked.', key, limits.maxAliasExpansions)),
         );
       }
       const entry: ConfigEntry = {
@@ -196,7 +197,7 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
     const [s, e] = root.range;
     doc.problems.push(
       makeDiagnostic(rangeOf(s, e), DiagnosticSeverity.Error, 'root-not-mapping',
-        'A LLaMA-Factory config must be a mapping of `key: value` lines at the top level.'),
+        t('A LLaMA-Factory config must be a mapping of `key: value` lines at the top level.')),
     );
   }
   doc.kind = classify(text, doc);

@@ -4,6 +4,7 @@
 // folder and each folder above it are tried first, then the host's roots.
 import * as path from 'node:path';
 import type { ServiceHost } from './types';
+import { t } from './l10n';
 
 export interface ResolvedFile {
   /** Absolute path that exists. */
@@ -12,6 +13,17 @@ export interface ResolvedFile {
   base: string;
   /** How that folder was found, for messages ("the config's folder", "a parent folder", "workspace root"). */
   via: 'absolute' | 'config folder' | 'parent folder' | 'search root';
+}
+
+/** How a file was found, in words, for messages and tooltips. */
+export function viaText(via: ResolvedFile['via']): string {
+  const words: Record<ResolvedFile['via'], string> = {
+    absolute: t('absolute path'),
+    'config folder': t('config folder'),
+    'parent folder': t('parent folder'),
+    'search root': t('search root'),
+  };
+  return words[via];
 }
 
 /** The folders a relative path is tried against, in order, with how each was found. */

@@ -8,6 +8,7 @@ import { rules } from '../rules';
 import type { Fix, RuleContext } from '../rules/types';
 import type { RenameData, ReplaceData } from '../schema/validate';
 import { DIAGNOSTIC_SOURCE } from '../types';
+import { t } from '../l10n';
 
 const byCode = new Map(rules.flatMap((r) => r.codes.map((c) => [c, r] as const)));
 
@@ -23,18 +24,18 @@ export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
       const data = d.data as RenameData | undefined;
       const written = doc.text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end)).replace(/^["']|["']$/g, '');
       if (!data || written !== data.key) return [];
-      return data.candidates.map((c, i) => ({ title: `Change to \`${c}\``, edits: [renameKey({ keyRange: d.range }, c)], isPreferred: i === 0 }));
+      return data.candidates.map((c, i) => ({ title: t('Change to `{0}`', c), edits: [renameKey({ keyRange: d.range }, c)], isPreferred: i === 0 }));
     }
     case 'string-boolean':
     case 'string-number':
     case 'invalid-choice': {
       const data = d.data as ReplaceData | undefined;
       const edit = data && setValue(doc, data.key, data.replacement);
-      return edit ? [{ title: `Set \`${data.key}\` to ${String(data.replacement)}`, edits: [edit], isPreferred: true }] : [];
+      return edit ? [{ title: t('Set `{0}` to {1}', data.key, String(data.replacement)), edits: [edit], isPreferred: true }] : [];
     }
     case 'duplicate-key': {
       const entry = doc.entries.find((e) => sameStart(e.keyRange, d.range) && doc.byKey.get(e.key) !== e);
-      return entry ? [{ title: `Remove this repeated \`${entry.key}\``, edits: [removeEntry(doc, entry)] }] : [];
+      return entry ? [{ title: t('Remove this repeated `{0}`', entry.key), edits: [removeEntry(doc, entry)] }] : [];
     }
     default: {
       const rule = byCode.get(code);
@@ -61,13 +62,13 @@ function disableActions(doc: ConfigDocument, d: Diagnostic): CodeAction[] {
   const at = (l: number) => ({ start: { line: l, character: 0 }, end: { line: l, character: 0 } });
   return [
     {
-      title: `Disable ${code} for this line`,
+      title: t('Disable {0} for this line', code),
       kind: CodeActionKind.QuickFix,
       diagnostics: [d],
       edit: { changes: { [doc.uri]: [{ range: at(line), newText: `${indent}# llamafactory-disable-next-line ${code}${eol}` }] } },
     },
     {
-      title: `Disable ${code} in this file`,
+      title: t('Disable {0} in this file', code),
       kind: CodeActionKind.QuickFix,
       diagnostics: [d],
       edit: { changes: { [doc.uri]: [{ range: at(firstDirectiveFreeLine(doc)), newText: `# llamafactory-disable ${code}${eol}` }] } },
@@ -99,7 +100,7 @@ export function codeActions(ctx: RuleContext, range: Range, diagnostics: Diagnos
   }
   if (wants(CodeActionKind.SourceFixAll)) {
     const all = fixAll(ctx, diagnostics);
-    if (all.length > 0) out.push({ title: 'Fix all LLaMA-Factory config problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [ctx.doc.uri]: all } } });
+    if (all.length > 0) out.push({ title: t('Fix all LLaMA-Factory config problems'), kind: CodeActionKind.SourceFixAll, edit: { changes: { [ctx.doc.uri]: all } } });
   }
   return out;
 }

@@ -13,6 +13,7 @@ import type { ConfigSchema, KeySchema } from '../schema/schema';
 import type { ServiceHost } from '../types';
 import { keyHoverMarkdown, subKeyHoverMarkdown } from './hover';
 import { enclosingKey, linePrefix } from './position';
+import { t } from '../l10n';
 
 const KEY_LINE = /^([A-Za-z_][\w.-]*)\s*:\s*(.*)$/;
 
@@ -101,9 +102,9 @@ function choiceItems(schema: KeySchema, typed: string, p: Position): CompletionI
 
 /** v0 values that name something: chat templates and datasets. */
 function namedValueItems(doc: ConfigDocument, key: string, range: Range, configPath: string, host: ServiceHost): CompletionItem[] | undefined {
-  if (key === 'template') return lists.templates.map((t) => valueItem(range, t.name, CompletionItemKind.EnumMember, t.multimodal ? 'multimodal template' : 'chat template'));
+  if (key === 'template') return lists.templates.map((tpl) => valueItem(range, tpl.name, CompletionItemKind.EnumMember, tpl.multimodal ? t('multimodal template') : t('chat template')));
   if (key !== 'dataset' && key !== 'eval_dataset') return undefined;
   const catalog = datasetCatalog(doc.byKey.get('dataset_dir')?.value, configPath, host);
-  const detail = catalog.source ? `from ${catalog.source}` : 'built-in dataset';
+  const detail = catalog.source ? t('from {0}', catalog.source) : t('built-in dataset');
   return catalog.names.map((n) => valueItem(range, n, CompletionItemKind.Value, detail));
 }

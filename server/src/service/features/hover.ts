@@ -10,28 +10,33 @@ import type { RuleContext } from '../rules/types';
 import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
+import { t } from '../l10n';
+import { localizedDeprecation, localizedDescription } from '../schema/descriptions';
 
-const GROUP_LABEL: Record<string, string> = {
-  model: 'model argument',
-  data: 'data argument',
-  finetuning: 'fine-tuning argument',
-  generating: 'generation argument',
-  evaluation: 'evaluation argument',
-  training: 'LLaMA-Factory training argument',
-  megatron_bridge: 'Megatron Bridge argument',
-  transformers: 'transformers TrainingArguments field',
-  sampling: 'sampling argument',
-};
+function groupLabel(group: string): string {
+  const labels: Record<string, string> = {
+    model: t('model argument'),
+    data: t('data argument'),
+    finetuning: t('fine-tuning argument'),
+    generating: t('generation argument'),
+    evaluation: t('evaluation argument'),
+    training: t('LLaMA-Factory training argument'),
+    megatron_bridge: t('Megatron Bridge argument'),
+    transformers: t('transformers TrainingArguments field'),
+    sampling: t('sampling argument'),
+  };
+  return labels[group] ?? group;
+}
 
 export function keyHoverMarkdown(key: string, config: ConfigSchema = v0Schema): string | undefined {
   const schema = keySchema(key, config);
   const meta = schema?.['x-llamafactory'];
   if (!schema || !meta) return undefined;
-  const format = config.kind === 'llamafactory-v1' ? 'v1 ' : '';
-  const lines = [`**${key}** — ${format}${GROUP_LABEL[meta.group] ?? meta.group}${meta.plugin ? ' (plugin block)' : ''}`, '', schema.markdownDescription];
-  if (meta.commaSeparated) lines.push('', 'Several values may be given separated by commas.');
-  if (schema.deprecationMessage) lines.push('', `⚠ ${schema.deprecationMessage}`);
-  if (meta.commands) lines.push('', `Used by: ${meta.commands.map((c) => `\`${c}\``).join(', ')}`);
+  const label = `${config.kind === 'llamafactory-v1' ? 'v1 ' : ''}${groupLabel(meta.group)}`;
+  const lines = [`**${key}** — ${meta.plugin ? t('{0} (plugin block)', label) : label}`, '', localizedDescription(key, schema.markdownDescription, config.kind)];
+  if (meta.commaSeparated) lines.push('', t('Several values may be given separated by commas.'));
+  if (schema.deprecationMessage) lines.push('', `⚠ ${localizedDeprecation(key, schema.deprecationMessage)}`);
+  if (meta.commands) lines.push('', t('Used by: {0}', meta.commands.map((c) => `\`${c}\``).join(', ')));
   return lines.join('\n');
 }
 
@@ -40,22 +45,22 @@ export function subKeyHoverMarkdown(plugin: string, name: unknown, sub: string, 
   const block = keySchema(plugin, config);
   const schema = block && pluginSubKeys(block, name)[sub];
   if (!schema) return undefined;
-  const scope = sub !== 'name' && typeof name === 'string' ? ` (\`name: ${name}\`)` : '';
-  return [`**${plugin}.${sub}** — setting of the \`${plugin}\` block${scope}`, '', schema.markdownDescription].join('\n');
+  const title = sub !== 'name' && typeof name === 'string' ? t('setting of the `{0}` block (`name: {1}`)', plugin, name) : t('setting of the `{0}` block', plugin);
+  return [`**${plugin}.${sub}** — ${title}`, '', localizedDescription(`${plugin}.${sub}`, schema.markdownDescription, config.kind)].join('\n');
 }
 
 function valueHoverMarkdown(key: string, value: unknown): string | undefined {
   if (key === 'template' && typeof value === 'string') {
-    const t = lists.templates.find((x) => x.name === value);
-    if (!t) return undefined;
-    const traits = [t.multimodal ? 'multimodal' : 'text-only', t.reasoning ? 'reasoning (thinking) template' : undefined, t.efficientEos ? 'efficient EOS' : undefined].filter(Boolean);
-    return `**template \`${t.name}\`** — built-in chat template (${traits.join(', ')}).`;
+    const tpl = lists.templates.find((x) => x.name === value);
+    if (!tpl) return undefined;
+    const traits = [tpl.multimodal ? t('multimodal') : t('text-only'), tpl.reasoning ? t('reasoning (thinking) template') : undefined, tpl.efficientEos ? t('efficient EOS') : undefined].filter(Boolean);
+    return t('**template `{0}`** — built-in chat template ({1}).', tpl.name, traits.join(', '));
   }
   if ((key === 'dataset' || key === 'eval_dataset') && typeof value === 'string' && !value.includes(',')) {
     const d = lists.datasets.find((x) => x.name === value.trim());
     if (!d) return undefined;
-    const traits = [`${d.formatting} format`, d.ranking ? 'preference pairs (ranking)' : undefined, d.kto ? 'KTO labels' : undefined, d.modalities.length ? d.modalities.join('/') : undefined].filter(Boolean);
-    return `**dataset \`${d.name}\`** — LLaMA-Factory built-in dataset (${traits.join(', ')}).`;
+    const traits = [t('{0} format', d.formatting), d.ranking ? t('preference pairs (ranking)') : undefined, d.kto ? t('KTO labels') : undefined, d.modalities.length ? d.modalities.join('/') : undefined].filter(Boolean);
+    return t('**dataset `{0}`** — LLaMA-Factory built-in dataset ({1}).', d.name, traits.join(', '));
   }
   return undefined;
 }

@@ -4,6 +4,7 @@
 import type { CodeLens, InlayHint } from 'vscode-languageserver-types';
 import { breakdownMarkdown, estimateReport, summaryLine, whyNoEstimate } from '../memory/report';
 import type { RuleContext } from '../rules/types';
+import { t } from '../l10n';
 
 /** Commands the lenses run; the VS Code client registers both. */
 export const ESTIMATE_COMMAND = 'llamafactory.estimateMemory';
@@ -14,11 +15,11 @@ export function codeLenses(ctx: RuleContext): CodeLens[] {
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   if (!r) {
     const why = whyNoEstimate(ctx);
-    return why ? [{ range, command: { title: `No memory estimate: ${why}`, command: '' } }] : [];
+    return why ? [{ range, command: { title: t('No memory estimate: {0}', why), command: '' } }] : [];
   }
   return [
     { range, command: { title: summaryLine(r), command: ESTIMATE_COMMAND, arguments: [ctx.doc.uri] } },
-    { range, command: { title: r.gpu ? 'Change GPU…' : 'Select GPU…', command: SELECT_GPU_COMMAND, arguments: [ctx.doc.uri] } },
+    { range, command: { title: r.gpu ? t('Change GPU…') : t('Select GPU…'), command: SELECT_GPU_COMMAND, arguments: [ctx.doc.uri] } },
   ];
 }
 

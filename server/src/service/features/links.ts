@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DocumentLink } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
-import { resolveReference } from '../files';
+import { resolveReference, viaText } from '../files';
 import type { ServiceHost } from '../types';
+import { t } from '../l10n';
 
 /** Key → file inside the named folder, or '' when the value names a file itself. */
 const LINKED: Record<string, string> = {
@@ -24,7 +25,7 @@ export function links(doc: ConfigDocument, configPath: string, host: ServiceHost
     if (!entry || typeof entry.value !== 'string' || entry.value.trim().startsWith('{')) continue;
     const found = resolveReference(path.join(entry.value, inner), configPath, host);
     if (!found) continue;
-    out.push({ range: entry.valueRange, target: pathToFileURL(found.path).toString(), tooltip: `${found.path} (resolved from the ${found.via})` });
+    out.push({ range: entry.valueRange, target: pathToFileURL(found.path).toString(), tooltip: t('{0} (resolved from the {1})', found.path, viaText(found.via)) });
   }
   return out;
 }

@@ -10,6 +10,7 @@
 // says which was picked.
 import { gpuCatalog } from './catalog';
 import type { GpuFacts } from './types';
+import { t } from '../l10n';
 
 export interface GpuMatch {
   gpu: GpuFacts;
@@ -125,7 +126,7 @@ export function resolveGpu(name: string, hints: ResolveHints = {}): GpuMatch | u
   return {
     gpu: picked,
     exact: false,
-    note: `"${text}" fits several GPUs (${describe(narrowed)}); checking against ${picked.name} (${picked.id}), the one with the most memory. Write the id to pick another.`,
+    note: t('"{0}" fits several GPUs ({1}); checking against {2} ({3}), the one with the most memory. Write the id to pick another.', text, describe(narrowed), picked.name, picked.id),
   };
 }
 

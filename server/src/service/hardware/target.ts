@@ -13,6 +13,7 @@ import { makeDiagnostic } from '../types';
 import type { ServiceSettings } from '../types';
 import { resolveGpu, suggestGpuIds } from './resolve';
 import type { GpuFacts, TargetGpu } from './types';
+import { t } from '../l10n';
 
 export interface DetectedGpu {
   name: string;
@@ -75,7 +76,7 @@ function label(gpu: GpuFacts, count: number): string {
   return count > 1 ? `${gpu.name} ×${count}` : gpu.name;
 }
 
-const HOW_TO_SET = `Set one with a \`${DIRECTIVE_EXAMPLE}\` comment at the top of the file or with the GPU setting.`;
+const howToSet = (): string => t('Set one with a `{0}` comment at the top of the file or with the GPU setting.', DIRECTIVE_EXAMPLE);
 
 /** The target GPU for `doc`: directive > settings > detected. */
 export function resolveTarget(
@@ -93,26 +94,26 @@ export function resolveTarget(
   const directive = findGpuDirective(doc.text);
   if (directive) {
     if (OFF.has(directive.name.toLowerCase())) {
-      return { target: undefined, problems, status: 'No target GPU: hardware checks are off for this file (its llamafactory-gpu comment says so).' };
+      return { target: undefined, problems, status: t('No target GPU: hardware checks are off for this file (its llamafactory-gpu comment says so).') };
     }
     let count = 1;
     if (directive.count !== undefined) {
       if (directive.count >= 1) count = directive.count;
-      else problems.push(makeDiagnostic(directive.countRange!, DiagnosticSeverity.Warning, 'hw-directive-count', 'The GPU count must be 1 or more; 1 is used.'));
+      else problems.push(makeDiagnostic(directive.countRange!, DiagnosticSeverity.Warning, 'hw-directive-count', t('The GPU count must be 1 or more; 1 is used.')));
     }
     const match = resolveGpu(directive.name);
     if (match) {
       const target: TargetGpu = { gpu: match.gpu, count, source: 'directive', ...(match.note ? { matchNote: match.note } : {}) };
-      return { target, problems, status: `Target: ${label(match.gpu, count)} (from the file's llamafactory-gpu comment)` };
+      return { target, problems, status: t("Target: {0} (from the file's llamafactory-gpu comment)", label(match.gpu, count)) };
     }
     const suggestions = suggestGpuIds(directive.name);
-    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : '';
+    const hint = suggestions.length ? ` ${t('Did you mean {0}?', suggestions.map((s) => `\`${s}\``).join(', '))}` : '';
     problems.push(
       makeDiagnostic(directive.nameRange, DiagnosticSeverity.Warning, 'hw-unknown-gpu',
-        `No GPU in the catalog is called "${directive.name}", so hardware checks are off for this file.${hint}`,
+        t('No GPU in the catalog is called "{0}", so hardware checks are off for this file.', directive.name) + hint,
         { suggestions }),
     );
-    return { target: undefined, problems, status: `No target GPU: "${directive.name}" in the file's llamafactory-gpu comment is not a known GPU.` };
+    return { target: undefined, problems, status: t("No target GPU: \"{0}\" in the file's llamafactory-gpu comment is not a known GPU.", directive.name) };
   }
 
   const configured = fromSettings(settings, settingsSource, problems);
@@ -122,10 +123,10 @@ export function resolveTarget(
     const match = resolveGpu(detected.name, { memoryMiB: detected.memoryMiB });
     if (match) {
       const target: TargetGpu = { gpu: match.gpu, count: detected.count, source: 'detected', ...(match.note ? { matchNote: match.note } : {}) };
-      return { target, problems, status: `Target: ${label(match.gpu, detected.count)} (detected on this machine)` };
+      return { target, problems, status: t('Target: {0} (detected on this machine)', label(match.gpu, detected.count)) };
     }
   }
-  return { target: undefined, problems, status: `No target GPU: hardware checks are off. ${HOW_TO_SET}` };
+  return { target: undefined, problems, status: `${t('No target GPU: hardware checks are off.')} ${howToSet()}` };
 }
 
 /** The target named by the settings (or the CLI's --gpu), when one is set. */
@@ -136,8 +137,8 @@ function fromSettings(settings: ServiceSettings, settingsSource: 'setting' | 'cl
   const count = Number.isInteger(settings.gpuCount) && settings.gpuCount >= 1 ? settings.gpuCount : 1;
   if (match) {
     const target: TargetGpu = { gpu: match.gpu, count, source: settingsSource, ...(match.note ? { matchNote: match.note } : {}) };
-    const where = settingsSource === 'cli' ? 'from the command line' : 'from the GPU setting';
-    return { target, problems, status: `Target: ${label(match.gpu, count)} (${where})` };
+    const status = settingsSource === 'cli' ? t('Target: {0} (from the command line)', label(match.gpu, count)) : t('Target: {0} (from the GPU setting)', label(match.gpu, count));
+    return { target, problems, status };
   }
-  return { target: undefined, problems, status: `No target GPU: "${name}" is not a known GPU. ${HOW_TO_SET}` };
+  return { target: undefined, problems, status: `${t('No target GPU: "{0}" is not a known GPU.', name)} ${howToSet()}` };
 }

@@ -4,6 +4,8 @@ import type { ResolvedModel } from '../models/resolve';
 import { countParams, moduleName, type ParamCounts } from '../models/params';
 import type { Architecture } from '../models/architecture';
 import { flag, list, number, shardingPlan, text, type ShardingPlan } from './settings';
+import { t } from '../l10n';
+import { memoryLabel } from './labels';
 
 export interface EstimateInput {
   /** The YAML's top-level values as LLaMA-Factory receives them. */
@@ -111,7 +113,7 @@ function plan(input: EstimateInput): Plan {
   const bf16 = flag(c, 'bf16') || flag(c, 'pure_bf16');
   const fp16 = flag(c, 'fp16');
   const computeBytes = bf16 || fp16 ? 2 : 4;
-  if (computeBytes === 4) assumptions.push('no bf16/fp16: weights and activations in fp32');
+  if (computeBytes === 4) assumptions.push(t('no bf16/fp16: weights and activations in fp32'));
   const methodRaw = text(c, 'finetuning_type', 'lora');
   const method = (['full', 'freeze', 'lora', 'oft'].includes(methodRaw) ? methodRaw : 'lora') as Plan['method'];
   const quantMethod = text(c, 'quantization_method', 'bnb');
@@ -122,7 +124,7 @@ function plan(input: EstimateInput): Plan {
   if (!quantBits && preQuant) {
     // The bit width may follow the method name (`-GPTQ-Int8`).
     quantBits = /int8|8bit/i.test(input.model.id) ? 8 : 4;
-    assumptions.push(`pre-quantized checkpoint (${preQuant[0]}): ${quantBits}-bit weights`);
+    assumptions.push(t('pre-quantized checkpoint ({0}): {1}-bit weights', preQuant[0], quantBits));
   }
   const sharding = shardingPlan(c, input.deepspeed);
   const useBadam = flag(c, 'use_badam');
@@ -134,14 +136,14 @@ function plan(input: EstimateInput): Plan {
   const packing = flag(c, 'packing', stage === 'pt') || flag(c, 'neat_packing');
   const seqLen = Math.max(1, number(c, 'cutoff_len', 2048));
   let batch = Math.max(1, number(c, 'per_device_train_batch_size', 8));
-  if (c['per_device_train_batch_size'] === undefined) assumptions.push('per_device_train_batch_size unset: HF default 8');
+  if (c['per_device_train_batch_size'] === undefined) assumptions.push(t('per_device_train_batch_size unset: HF default 8'));
   if (['dpo', 'kto', 'orpo', 'simpo', 'rm'].includes(stage)) batch *= 2;
   assumptions.push(
     packing
-      ? `packed rows of ${seqLen} tokens`
-      : `every batch padded to cutoff_len ${seqLen} (the longest possible sample)`,
+      ? t('packed rows of {0} tokens', seqLen)
+      : t('every batch padded to cutoff_len {0} (the longest possible sample)', seqLen),
   );
-  if (input.model.approximate) assumptions.push(`architecture approximated: ${input.model.detail}`);
+  if (input.model.approximate) assumptions.push(t('architecture approximated: {0}', input.model.detail));
   return { arch, counts, n, sharding, computeBytes, method, quantBits, pure, checkpointing, tokens: batch * seqLen, seqLen, assumptions };
 }
 
@@ -358,7 +360,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   let dominantKey = KEY_FOR[largest.name] ?? 'model_name_or_path';
   if (largest.name === 'weights' && p.method === 'full') dominantKey = 'finetuning_type';
   if (largest.name === 'activations' && !p.checkpointing) dominantKey = 'disable_gradient_checkpointing';
-  p.assumptions.unshift(`peak during ${peakName}`);
+  p.assumptions.unshift(t('peak during {0}', memoryLabel(peakName)));
   const spread = input.model.approximate ? 0.3 : 0.12;
   return {
     allocatedGiB: round(allocated),

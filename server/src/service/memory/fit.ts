@@ -2,6 +2,7 @@
 // and returns the few smallest change sets whose estimate fits.
 import { estimateMemory, type EstimateInput, type MemoryEstimate } from './estimate';
 import { flag, number, text } from './settings';
+import { t } from '../l10n';
 
 export interface FitCandidate {
   label: string;
@@ -21,9 +22,9 @@ function remedies(input: EstimateInput): Remedy[] {
   const c = input.config;
   const out: Remedy[] = [];
   const bf16 = flag(c, 'bf16') || flag(c, 'pure_bf16');
-  if (!bf16 && !flag(c, 'fp16') && input.gpuSupportsBf16) out.push({ label: 'bf16 mixed precision', changes: { bf16: true }, cost: 1 });
+  if (!bf16 && !flag(c, 'fp16') && input.gpuSupportsBf16) out.push({ label: t('bf16 mixed precision'), changes: { bf16: true }, cost: 1 });
   if (flag(c, 'disable_gradient_checkpointing')) {
-    out.push({ label: 'gradient checkpointing on', changes: { disable_gradient_checkpointing: null }, cost: 1 });
+    out.push({ label: t('gradient checkpointing on'), changes: { disable_gradient_checkpointing: null }, cost: 1 });
   }
   // Halve the micro-batch and double accumulation: the effective batch stays.
   const batch = number(c, 'per_device_train_batch_size', 8);
@@ -31,7 +32,7 @@ function remedies(input: EstimateInput): Remedy[] {
   for (let b = Math.floor(batch / 2), step = 2; b >= 1; b = Math.floor(b / 2), step++) {
     if (batch % b !== 0) continue;
     out.push({
-      label: `batch ${b} x accumulation ${(accum * batch) / b}`,
+      label: t('batch {0} x accumulation {1}', b, (accum * batch) / b),
       changes: { per_device_train_batch_size: b, gradient_accumulation_steps: (accum * batch) / b },
       cost: step,
     });
@@ -39,11 +40,11 @@ function remedies(input: EstimateInput): Remedy[] {
   }
   const method = text(c, 'finetuning_type', 'lora');
   if (method === 'full' && !flag(c, 'pure_bf16') && input.gpuSupportsBf16 !== false) {
-    out.push({ label: 'pure bf16 (no fp32 master weights)', changes: { pure_bf16: true, bf16: null }, cost: 3 });
+    out.push({ label: t('pure bf16 (no fp32 master weights)'), changes: { pure_bf16: true, bf16: null }, cost: 3 });
   }
   if (method !== 'lora' && !/8bit/.test(text(c, 'optim', ''))) {
-    out.push({ label: '8-bit AdamW', changes: { optim: 'adamw_bnb_8bit' }, cost: 2 });
-    out.push({ label: 'paged 8-bit AdamW', changes: { optim: 'paged_adamw_8bit' }, cost: 3 });
+    out.push({ label: t('8-bit AdamW'), changes: { optim: 'adamw_bnb_8bit' }, cost: 2 });
+    out.push({ label: t('paged 8-bit AdamW'), changes: { optim: 'paged_adamw_8bit' }, cost: 3 });
   }
   if (method === 'lora' && number(c, 'quantization_bit', 0) !== 4) {
     out.push({ label: 'QLoRA 4-bit', changes: { quantization_bit: 4 }, cost: 4 });
@@ -51,7 +52,7 @@ function remedies(input: EstimateInput): Remedy[] {
   if (input.gpuCount > 1) {
     out.push({ label: 'DeepSpeed ZeRO-2', changes: { deepspeed: 'examples/deepspeed/ds_z2_config.json' }, cost: 3 });
     out.push({ label: 'DeepSpeed ZeRO-3', changes: { deepspeed: 'examples/deepspeed/ds_z3_config.json' }, cost: 4 });
-    out.push({ label: 'DeepSpeed ZeRO-3 + CPU offload', changes: { deepspeed: 'examples/deepspeed/ds_z3_offload_config.json' }, cost: 6 });
+    out.push({ label: t('DeepSpeed ZeRO-3 + CPU offload'), changes: { deepspeed: 'examples/deepspeed/ds_z3_offload_config.json' }, cost: 6 });
   }
   const cutoff = number(c, 'cutoff_len', 2048);
   // Shorter sequences change what the model learns: the last resort.

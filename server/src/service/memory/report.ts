@@ -14,6 +14,8 @@ import { estimateMemory } from './estimate';
 import type { EstimateInput, MemoryEstimate } from './estimate';
 import { fitToGpu, withChanges } from './fit';
 import type { FitCandidate } from './fit';
+import { t } from '../l10n';
+import { memoryLabel } from './labels';
 
 export interface GpuSummary {
   id: string;
@@ -55,8 +57,8 @@ export function isEstimable(ctx: RuleContext): boolean {
 /** Why a training config has no estimate, for the lens; undefined when it has one or is not a training config. */
 export function whyNoEstimate(ctx: RuleContext): string | undefined {
   if (!isV0(ctx.doc) || commandOf(ctx.doc) !== 'train') return undefined;
-  if (truthy(ctx.doc, 'use_kt')) return 'KTransformers keeps the MoE experts on the CPU, which the estimator does not model';
-  if (!estimateInput(ctx)) return `the architecture of ${String(argValue(ctx.doc, 'model_name_or_path'))} is unknown (no local config.json, cache entry, catalog entry or size in the name)`;
+  if (truthy(ctx.doc, 'use_kt')) return t('KTransformers keeps the MoE experts on the CPU, which the estimator does not model');
+  if (!estimateInput(ctx)) return t('the architecture of {0} is unknown (no local config.json, cache entry, catalog entry or size in the name)', String(argValue(ctx.doc, 'model_name_or_path')));
   return undefined;
 }
 
@@ -170,29 +172,30 @@ const fmt = (x: number) => x.toFixed(1);
 
 /** One line for the lens: `≈ 17.9 GiB / 24 GiB on NVIDIA GeForce RTX 4090 (5.6 GiB free)`. */
 export function summaryLine(r: EstimateReport): string {
-  const per = r.gpus > 1 ? ' per GPU' : '';
-  if (!r.gpu) return `≈ ${fmt(r.deviceGiB)} GiB${per} (no target GPU set)`;
+  if (!r.gpu) return r.gpus > 1 ? t('≈ {0} GiB per GPU (no target GPU set)', fmt(r.deviceGiB)) : t('≈ {0} GiB (no target GPU set)', fmt(r.deviceGiB));
   const head = r.headroomGiB ?? 0;
-  const verdict = r.fits ? `${fmt(head)} GiB free` : `over by ${fmt(-head)} GiB`;
-  return `${r.fits ? '≈' : '⚠ ≈'} ${fmt(r.deviceGiB)} GiB / ${fmt(r.gpu.memoryGiB)} GiB on ${r.gpu.name}${r.gpus > 1 ? ` ×${r.gpus}` : ''} (${verdict})`;
+  const verdict = r.fits ? t('{0} GiB free', fmt(head)) : t('over by {0} GiB', fmt(-head));
+  const on = t('{0} GiB / {1} GiB on {2}', fmt(r.deviceGiB), fmt(r.gpu.memoryGiB), `${r.gpu.name}${r.gpus > 1 ? ` ×${r.gpus}` : ''}`);
+  return `${r.fits ? '≈' : '⚠ ≈'} ${on} (${verdict})`;
 }
 
 /** The breakdown table and assumptions as Markdown (hover, webview copy, CLI). */
 export function breakdownMarkdown(r: EstimateReport): string {
-  const rows = r.breakdown.map((b) => `| ${b.name} | ${fmt(b.GiB)} |`);
+  const rows = r.breakdown.map((b) => `| ${memoryLabel(b.name)} | ${fmt(b.GiB)} |`);
+  const title = r.gpus > 1 ? t('Estimated GPU memory per GPU') : t('Estimated GPU memory');
   const lines = [
-    `**Estimated GPU memory${r.gpus > 1 ? ' per GPU' : ''}**${r.gpu ? ` on ${r.gpu.name}` : ''}`,
+    `**${title}**${r.gpu ? ` ${t('on {0}', r.gpu.name)}` : ''}`,
     '',
-    '| component | GiB |',
+    `| ${t('component')} | GiB |`,
     '|---|---:|',
     ...rows,
-    `| **PyTorch allocated (peak)** | **${fmt(r.allocatedGiB)}** |`,
-    `| PyTorch reserved | ${fmt(r.reservedGiB)} |`,
+    `| **${t('PyTorch allocated (peak)')}** | **${fmt(r.allocatedGiB)}** |`,
+    `| ${t('PyTorch reserved')} | ${fmt(r.reservedGiB)} |`,
     `| nvidia-smi | ${fmt(r.deviceGiB)} |`,
     '',
-    `Range ${fmt(r.lowGiB)}–${fmt(r.highGiB)} GiB.${r.usableGiB !== null ? ` Usable on this GPU: ${fmt(r.usableGiB)} GiB.` : ''}`,
+    t('Range {0}–{1} GiB.', fmt(r.lowGiB), fmt(r.highGiB)) + (r.usableGiB !== null ? ` ${t('Usable on this GPU: {0} GiB.', fmt(r.usableGiB))}` : ''),
     '',
-    `Model: ${r.model.id}, ${r.model.paramsB} B parameters (${r.modelDetail}${r.approximate ? '; approximate' : ''}).`,
+    t('Model: {0}, {1} B parameters ({2}).', r.model.id, r.model.paramsB, r.approximate ? t('{0}; approximate', r.modelDetail) : r.modelDetail),
   ];
   if (r.assumptions.length) lines.push('', ...r.assumptions.map((a) => `- ${a}`));
   return lines.join('\n');

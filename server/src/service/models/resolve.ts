@@ -7,6 +7,7 @@ import type { ServiceHost } from '../types';
 import catalog from '../facts/models.json';
 import { type Architecture, architectureFromConfig, genericArchitecture } from './architecture';
 import { countParams } from './params';
+import { t } from '../l10n';
 
 export interface ResolvedModel {
   source: 'local' | 'cache' | 'hub' | 'catalog' | 'name';
@@ -41,7 +42,7 @@ function resolved(source: ResolvedModel['source'], id: string, arch: Architectur
 function fromLocalFolder(name: string, configDir: string, host: ServiceHost): ResolvedModel | undefined {
   let arch: Architecture | undefined;
   const found = resolveFromFolder(name, configDir, host, (dir) => host.isDirectory(dir) && (arch = readConfig(host, dir)) !== undefined);
-  return found && arch ? resolved('local', name, arch, `config.json in ${found.path}`) : undefined;
+  return found && arch ? resolved('local', name, arch, t('config.json in {0}', found.path)) : undefined;
 }
 
 function hfCacheRoots(host: ServiceHost): string[] {
@@ -69,13 +70,13 @@ function fromCaches(name: string, host: ServiceHost): ResolvedModel | undefined 
     const snapshots = join(root, `models--${parts[0]}--${parts[1]}`, 'snapshots');
     for (const snap of host.listDir(snapshots)) {
       const arch = readConfig(host, join(snapshots, snap));
-      if (arch) return resolved('cache', name, arch, `Hugging Face cache ${join(snapshots, snap)}`);
+      if (arch) return resolved('cache', name, arch, t('Hugging Face cache {0}', join(snapshots, snap)));
     }
   }
   for (const root of modelScopeRoots(host)) {
     for (const dir of [join(root, parts[0], parts[1]), join(root, 'models', parts[0], parts[1])]) {
       const arch = readConfig(host, dir);
-      if (arch) return resolved('cache', name, arch, `ModelScope cache ${dir}`);
+      if (arch) return resolved('cache', name, arch, t('ModelScope cache {0}', dir));
     }
   }
   return undefined;
@@ -122,7 +123,7 @@ function fromCatalog(name: string): ResolvedModel | undefined {
   if (!entry) return undefined;
   const arch = architectureFromConfig(entry);
   if (!arch) return undefined;
-  const detail = exact ? `built-in catalog (${entry.id})` : `built-in catalog, closest entry ${entry.id} (by name prefix)`;
+  const detail = exact ? t('built-in catalog ({0})', entry.id) : t('built-in catalog, closest entry {0} (by name prefix)', entry.id);
   return resolved('catalog', entry.id, arch, detail);
 }
 
@@ -166,7 +167,7 @@ function fromName(name: string): ResolvedModel | undefined {
     arch,
     paramsB: size,
     approximate: true,
-    detail: `size ${size}B read from the name; generic Llama-like architecture`,
+    detail: t('size {0}B read from the name; generic Llama-like architecture', size),
   };
 }
 

@@ -12,6 +12,7 @@ import type { CrossFormatHint } from '../v1/cross-format';
 import { v0InternalKeys } from './schema';
 import type { ConfigSchema } from './schema';
 import type { RenameData } from './validate';
+import { didYouMeanText, t } from '../l10n';
 
 const internalKeys = new Set(v0InternalKeys);
 const mcaKeys = new Set(lists.mcaKeys);
@@ -21,24 +22,23 @@ export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: Conf
   if (schema.kind === 'llamafactory-v0') {
     if (internalKeys.has(key)) {
       return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'internal-key',
-        `\`${key}\` is computed by LLaMA-Factory itself and cannot be set in a config; remove it.`);
+        t('`{0}` is computed by LLaMA-Factory itself and cannot be set in a config; remove it.', key));
     }
     if (mcaKeys.has(key) && !v1KeyInV0(key)) {
       return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, 'requires-env',
-        `\`${key}\` is a Megatron-Core setting: it is accepted only when the job is launched with USE_MCA=1; without it LLaMA-Factory stops with an unknown-key error.`);
+        t('`{0}` is a Megatron-Core setting: it is accepted only when the job is launched with USE_MCA=1; without it LLaMA-Factory stops with an unknown-key error.', key));
     }
   }
   const cross = schema.kind === 'llamafactory-v0' ? v1KeyInV0(key) : v0KeyInV1(key);
   if (cross) {
     // micro_batch_size is also a Megatron-Core key: still the v1 spelling, unless the job runs with USE_MCA=1.
-    const mca = schema.kind === 'llamafactory-v0' && mcaKeys.has(key) ? ' (Megatron-Core runs launched with USE_MCA=1 do accept it.)' : '';
+    const mca = schema.kind === 'llamafactory-v0' && mcaKeys.has(key) ? ` ${t('(Megatron-Core runs launched with USE_MCA=1 do accept it.)')}` : '';
     return crossFormat(doc, entry, { ...cross, message: cross.message + mca });
   }
   const suggestion = closest(key, schema.keys);
-  const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
-  const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };
+    const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };
   return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key',
-    `LLaMA-Factory does not know the key \`${key}\` and will stop before training.${hint}`, data);
+    t('LLaMA-Factory does not know the key `{0}` and will stop before training.', key) + didYouMeanText(suggestion), data);
 }
 
 function crossFormat(doc: ConfigDocument, entry: ConfigEntry, hint: CrossFormatHint): Diagnostic {

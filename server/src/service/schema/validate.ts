@@ -18,6 +18,7 @@ import { v1SubKeyFor } from '../v1/cross-format';
 import { keySchema, pluginSubKeys, schemaFor } from './schema';
 import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
 import { unknownKey } from './unknown-keys';
+import { didYouMeanText, t } from '../l10n';
 
 const compiled = new Map<SchemaKind, ValidateFunction>();
 function validator(schema: ConfigSchema): ValidateFunction {
@@ -74,8 +75,8 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnosti
 function duplicateKey(doc: ConfigDocument, entry: ConfigEntry): Diagnostic {
   const first = doc.byKey.get(entry.key) as ConfigEntry;
   const d = makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'duplicate-key',
-    `\`${entry.key}\` is already set on line ${first.keyRange.start.line + 1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.`);
-  d.relatedInformation = [{ location: { uri: doc.uri, range: first.keyRange }, message: 'first occurrence' }];
+    t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, first.keyRange.start.line + 1));
+  d.relatedInformation = [{ location: { uri: doc.uri, range: first.keyRange }, message: t('first occurrence') }];
   return d;
 }
 
@@ -84,9 +85,9 @@ function keyNotes(entry: ConfigEntry, schema: ConfigSchema): Diagnostic[] {
   const meta = keySchema(entry.key, schema)?.['x-llamafactory'];
   const out: Diagnostic[] = [];
   if (meta?.requiresEnv) {
-    const env = mcaKeys.has(entry.key) ? `USE_MCA=1 or ${meta.requiresEnv}` : meta.requiresEnv;
+    const env = mcaKeys.has(entry.key) ? t('USE_MCA=1 or {0}', meta.requiresEnv) : meta.requiresEnv;
     out.push(makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, 'requires-env',
-      `\`${entry.key}\` is accepted only when the job is launched with ${env}; otherwise it is an unknown key.`));
+      t('`{0}` is accepted only when the job is launched with {1}; otherwise it is an unknown key.', entry.key, env)));
   }
   return out;
 }
@@ -115,14 +116,14 @@ function mapError(doc: ConfigDocument, err: ErrorObject, schema: ConfigSchema): 
     case 'if':
       return undefined; // the failing `then` branch is reported on its own
     default:
-      return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-value', `\`${key}\`: ${err.message ?? 'invalid value'}.`);
+      return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-value', t('`{0}`: {1}.', key, err.message ?? t('invalid value')));
   }
 }
 
 function missingMessage(key: string, missing: string, value: unknown): string {
-  if (missing === 'name') return `\`${key}\` has no \`name\`, so LLaMA-Factory cannot tell which plugin to load and stops. Add \`name:\`.`;
+  if (missing === 'name') return t('`{0}` has no `name`, so LLaMA-Factory cannot tell which plugin to load and stops. Add `name:`.', key);
   const name = (value as Record<string, unknown> | undefined)?.name;
-  return `\`${key}\` with \`name: ${String(name)}\` needs \`${missing}\`; LLaMA-Factory stops without it.`;
+  return t('`{0}` with `name: {1}` needs `{2}`; LLaMA-Factory stops without it.', key, String(name), missing);
 }
 
 /** A pattern failure: a plugin block given as a string that is not JSON, or a comma list with an unknown item. */
@@ -132,10 +133,10 @@ function patternError(key: string, range: Range, value: unknown, failing: KeySch
     const unknown = value.split(',').map((s) => s.trim()).filter((s) => !choices.includes(s));
     const suggestion = unknown.length === 1 ? (choices.find((c) => unknown[0] !== '' && c.startsWith(unknown[0])) ?? closest(unknown[0], choices, 3)) : undefined;
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-choice',
-      `\`${key}\` names ${unknown.map((u) => `"${u}"`).join(', ') || 'an empty item'}, which LLaMA-Factory does not have. Allowed (comma-separated): ${choices.join(', ')}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`);
+      t('`{0}` names {1}, which LLaMA-Factory does not have. Allowed (comma-separated): {2}.', key, unknown.map((u) => `"${u}"`).join(', ') || t('an empty item'), choices.join(', ')) + didYouMeanText(suggestion));
   }
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'type-mismatch',
-    `\`${key}\` is text, but a plugin block must be a mapping (or a JSON object string starting with \`{\`).`);
+    t('`{0}` is text, but a plugin block must be a mapping (or a JSON object string starting with `{`).', key));
 }
 
 /** A sub-key a strict plugin block does not accept; the v0 spelling of a v1 sub-key gets the v1 name. */
@@ -146,10 +147,10 @@ function unknownSubKey(doc: ConfigDocument, entry: ConfigEntry, path: string[], 
   const name = (entry.value as Record<string, unknown>).name;
   const known = Object.keys(pluginSubKeys(plugin, name));
   const suggestion = v1SubKeyFor(entry.key, sub) ?? closest(sub, known);
-  const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : ` It accepts: ${known.join(', ')}.`;
+  const hint = suggestion ? didYouMeanText(suggestion) : ` ${t('It accepts: {0}.', known.join(', '))}`;
   const data: RenameData = { key: sub, candidates: suggestion ? [suggestion] : [] };
   return makeDiagnostic(keyRangeOf(doc, pair), DiagnosticSeverity.Error, 'unknown-key',
-    `\`${entry.key}\` with \`name: ${String(name)}\` has no \`${sub}\` setting; LLaMA-Factory refuses unknown plugin parameters.${hint}`, data);
+    t('`{0}` with `name: {1}` has no `{2}` setting; LLaMA-Factory refuses unknown plugin parameters.', entry.key, String(name), sub) + hint, data);
 }
 
 function nestedPair(entry: ConfigEntry, path: string[], sub: string): Pair | undefined {
@@ -174,22 +175,24 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
     const meant = /^(true|yes|on)$/i.test(value);
     const data: ReplaceData | undefined = topLevel ? { key, replacement: meant } : undefined;
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-boolean',
-      `\`${key}\` is the quoted string "${value}", not a boolean. LLaMA-Factory does not convert it, and Python treats any non-empty string as ${truthy ? 'true' : 'false'}${meant ? '' : ', so this switches it ON'}. Write ${meant} without quotes.`, data);
+      meant
+        ? t('`{0}` is the quoted string "{1}", not a boolean. LLaMA-Factory does not convert it, and Python treats any non-empty string as true. Write {2} without quotes.', key, value, String(meant))
+        : t('`{0}` is the quoted string "{1}", not a boolean. LLaMA-Factory does not convert it, and Python treats any non-empty string as {2}, so this switches it ON. Write {3} without quotes.', key, value, String(truthy), String(meant)), data);
   }
   if (typeof value === 'string' && (wanted.includes('number') || wanted.includes('integer')) && (entry.quoted || !topLevel) && value.trim() !== '' && !Number.isNaN(Number(value))) {
     const n = Number(value);
     if (!wanted.includes('integer') || Number.isInteger(n)) {
       const data: ReplaceData | undefined = topLevel ? { key, replacement: n } : undefined;
       return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-number',
-        `\`${key}\` is the quoted string "${value}"; LLaMA-Factory passes it on as text and arithmetic on it fails. Remove the quotes.`, data);
+        t('`{0}` is the quoted string "{1}"; LLaMA-Factory passes it on as text and arithmetic on it fails. Remove the quotes.', key, value), data);
     }
   }
   if (typeof value === 'string' && wanted.includes('integer') && /^[-+]?[0-9.]+e[-+]?[0-9]+$/i.test(value)) {
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'type-mismatch',
-      `\`${key}\` must be a whole number; "${value}" is read as text. Write the number in full.`);
+      t('`{0}` must be a whole number; "{1}" is read as text. Write the number in full.', key, value));
   }
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'type-mismatch',
-    `\`${key}\` expects ${describeTypes(wanted)} but got ${describeValue(value)}. LLaMA-Factory does not convert values, so this fails or misbehaves at launch.`);
+    t('`{0}` expects {1} but got {2}. LLaMA-Factory does not convert values, so this fails or misbehaves at launch.', key, describeTypes(wanted), describeValue(value)));
 }
 
 function choiceError(key: string, range: Range, value: unknown, allowed: unknown[], topLevel: boolean): Diagnostic {
@@ -198,7 +201,7 @@ function choiceError(key: string, range: Range, value: unknown, allowed: unknown
   const listed = allowed.map((a) => (a === null ? 'null' : String(a))).join(', ');
   const data: ReplaceData | undefined = suggestion !== undefined && topLevel ? { key, replacement: suggestion } : undefined;
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-choice',
-    `${capitalize(describeValue(value))} is not a valid \`${key}\`. Allowed: ${listed}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, data);
+    t('{0} is not a valid `{1}`. Allowed: {2}.', capitalize(describeValue(value)), key, listed) + didYouMeanText(suggestion), data);
 }
 
 function capitalize(s: string): string {
@@ -206,15 +209,15 @@ function capitalize(s: string): string {
 }
 
 function describeTypes(types: string[]): string {
-  const words: Record<string, string> = { boolean: 'true/false', integer: 'a whole number', number: 'a number', string: 'text', null: 'null', array: 'a list', object: 'a mapping' };
-  return types.map((t) => words[t] ?? t).join(' or ');
+  const words: Record<string, string> = { boolean: 'true/false', integer: t('a whole number'), number: t('a number'), string: t('text'), null: 'null', array: t('a list'), object: t('a mapping') };
+  return types.map((w) => words[w] ?? w).join(` ${t('or')} `);
 }
 
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the text "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (Array.isArray(v)) return t('a list');
+  if (typeof v === 'object') return t('a mapping');
+  if (typeof v === 'string') return t('the text "{0}"', v.length > 40 ? `${v.slice(0, 40)}…` : v);
   return `\`${String(v)}\``;
 }
 

@@ -3,6 +3,7 @@
 // table, key-map.json) instead of a bare "unknown key".
 import { keySchema, v0Schema, v1Schema } from '../schema/schema';
 import keyMap from './key-map.json';
+import { t } from '../l10n';
 
 interface KeyPair {
   v0: string;
@@ -24,7 +25,7 @@ export interface CrossFormatHint {
 
 function spellV1(target: string): string {
   const dot = target.indexOf('.');
-  return dot < 0 ? `\`${target}\`` : `\`${target.slice(dot + 1)}\` inside the \`${target.slice(0, dot)}:\` block`;
+  return dot < 0 ? `\`${target}\`` : t('`{0}` inside the `{1}:` block', target.slice(dot + 1), target.slice(0, dot));
 }
 
 const withNote = (pair: KeyPair) => (pair.note ? ` (${pair.note})` : '');
@@ -32,12 +33,12 @@ const withNote = (pair: KeyPair) => (pair.note ? ` (${pair.note})` : '');
 /** A top-level key of a v0 config written in a v1 file; undefined when it is not a v0 key. */
 export function v0KeyInV1(key: string): CrossFormatHint | undefined {
   const pair = pairs.find((p) => p.v0 === key);
-  const stops = 'The v1 parser stops on keys it does not know.';
+  const stops = t('The v1 parser stops on keys it does not know.');
   if (pair?.v1) {
-    return { code: 'v0-key-in-v1', message: `\`${key}\` is a v0 setting; in a v1 config it is ${spellV1(pair.v1)}${withNote(pair)}. ${stops}`, rename: pair.rename ? pair.v1 : undefined };
+    return { code: 'v0-key-in-v1', message: t('`{0}` is a v0 setting; in a v1 config it is {1}{2}. {3}', key, spellV1(pair.v1), withNote(pair), stops), rename: pair.rename ? pair.v1 : undefined };
   }
-  if (pair) return { code: 'v0-key-in-v1', message: `\`${key}\` is a v0 key with no v1 counterpart: ${pair.note}. ${stops} Remove it.` };
-  if (keySchema(key, v0Schema)) return { code: 'v0-key-in-v1', message: `\`${key}\` belongs to the v0 format; v1 has no such setting. ${stops} Remove it.` };
+  if (pair) return { code: 'v0-key-in-v1', message: t('`{0}` is a v0 key with no v1 counterpart: {1}. {2} Remove it.', key, String(pair.note), stops) };
+  if (keySchema(key, v0Schema)) return { code: 'v0-key-in-v1', message: t('`{0}` belongs to the v0 format; v1 has no such setting. {1} Remove it.', key, stops) };
   return undefined;
 }
 
@@ -45,15 +46,15 @@ export function v0KeyInV1(key: string): CrossFormatHint | undefined {
 export function v1KeyInV0(key: string): CrossFormatHint | undefined {
   const exact = pairs.find((p) => p.v1 === key);
   const nested = pairs.filter((p) => p.v1?.startsWith(`${key}.`));
-  const stops = 'The v0 parser stops on it (v1 configs only run with USE_V1=1).';
+  const stops = t('The v0 parser stops on it (v1 configs only run with USE_V1=1).');
   if (exact) {
-    return { code: 'v1-key-in-v0', message: `\`${key}\` is a v1 setting; v0 configs call it \`${exact.v0}\`${withNote(exact)}. ${stops}`, rename: exact.rename ? exact.v0 : undefined };
+    return { code: 'v1-key-in-v0', message: t('`{0}` is a v1 setting; v0 configs call it `{1}`{2}. {3}', key, exact.v0, withNote(exact), stops), rename: exact.rename ? exact.v0 : undefined };
   }
   if (nested.length > 0) {
     const flat = nested.map((p) => `\`${p.v0}\``).join(', ');
-    return { code: 'v1-key-in-v0', message: `\`${key}\` is a v1 block; a v0 config writes the same settings as flat keys: ${flat}. ${stops}` };
+    return { code: 'v1-key-in-v0', message: t('`{0}` is a v1 block; a v0 config writes the same settings as flat keys: {1}. {2}', key, flat, stops) };
   }
-  if (keySchema(key, v1Schema)) return { code: 'v1-key-in-v0', message: `\`${key}\` exists only in v1 configs; v0 has no such setting. ${stops}` };
+  if (keySchema(key, v1Schema)) return { code: 'v1-key-in-v0', message: t('`{0}` exists only in v1 configs; v0 has no such setting. {1}', key, stops) };
   return undefined;
 }
 

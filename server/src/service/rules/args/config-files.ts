@@ -7,6 +7,7 @@ import { readJson, resolveReference } from '../../files';
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, report } from './report';
 import { argValue, asMapping, parsePythonJson } from '../../values';
+import { t } from '../../l10n';
 
 /** Keys decoded from a JSON string that starts with `{`, with the row that says so. */
 const JSON_STRING_KEYS: Readonly<Record<string, string>> = {
@@ -54,7 +55,7 @@ export const jsonStringInvalid = defineRule(['json-string-invalid'], [...new Set
     const value = argValue(ctx.doc, key);
     if (typeof value !== 'string' || !value.startsWith('{') || parsePythonJson(value) !== undefined) return undefined;
     return report(ctx, key, DiagnosticSeverity.Error, 'json-string-invalid',
-      `\`${key}\` starts with \`{\`, so it is decoded as JSON while the arguments are parsed, and this is not valid JSON (check quotes: JSON needs double quotes). Writing it as a YAML mapping avoids the quoting.`,
+      t('`{0}` starts with `{`, so it is decoded as JSON while the arguments are parsed, and this is not valid JSON (check quotes: JSON needs double quotes). Writing it as a YAML mapping avoids the quoting.', key),
       { onValue: true });
   }),
 );
@@ -66,12 +67,12 @@ export const referencedFileMissing = defineRule(['referenced-file-missing', 'ref
     const found = resolveReference(value, ctx.configPath, ctx.host);
     if (!found) {
       return report(ctx, key, DiagnosticSeverity.Error, 'referenced-file-missing',
-        `\`${value}\` was not found next to the config, in a folder above it or in the workspace; \`${key}\` must name an existing JSON file (paths are relative to the folder LLaMA-Factory is launched from).`,
+        t('`{0}` was not found next to the config, in a folder above it or in the workspace; `{1}` must name an existing JSON file (paths are relative to the folder LLaMA-Factory is launched from).', value, key),
         { onValue: true });
     }
     if (readJson(ctx.host, found.path) !== undefined) return undefined;
     return report(ctx, key, DiagnosticSeverity.Error, 'referenced-file-invalid',
-      `\`${found.path}\` is not valid JSON, so loading \`${key}\` fails at launch.`, { onValue: true });
+      t('`{0}` is not valid JSON, so loading `{1}` fails at launch.', found.path, key), { onValue: true });
   }),
 );
 

@@ -2,6 +2,7 @@
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, report, show } from './report';
 import { argValue, has, isSet, numberArg, pyFloat, splitArg, truthy } from '../../values';
+import { t } from '../../l10n';
 
 /** LLaMA-Factory treats a val_size above this as "split off a validation set". */
 const VAL_SIZE_EPSILON = 1e-6;
@@ -15,14 +16,14 @@ export const valSizeConflicts = defineRule(['val-size-needs-dataset', 'val-size-
   if (valSize(ctx) === undefined) return [];
   return [
     isSet(ctx.doc, 'dataset') ? undefined : report(ctx, 'val_size', DiagnosticSeverity.Error, 'val-size-needs-dataset',
-      '`val_size` carves the validation set out of `dataset`, but no `dataset` is given.'),
+      t('`val_size` carves the validation set out of `dataset`, but no `dataset` is given.')),
     !isSet(ctx.doc, 'eval_dataset') ? undefined : report(ctx, 'val_size', DiagnosticSeverity.Error, 'val-size-with-eval-dataset',
-      'Use either `val_size` (split the training data) or `eval_dataset` (separate data), not both; LLaMA-Factory refuses the pair.',
+      t('Use either `val_size` (split the training data) or `eval_dataset` (separate data), not both; LLaMA-Factory refuses the pair.'),
       {
-        related: [{ key: 'eval_dataset', message: 'the separate evaluation data' }],
+        related: [{ key: 'eval_dataset', message: t('the separate evaluation data') }],
         fixes: [
-          { title: 'Remove val_size', ops: [{ remove: 'val_size' }], preferred: true },
-          { title: 'Remove eval_dataset', ops: [{ remove: 'eval_dataset' }] },
+          { title: t('Remove {0}', 'val_size'), ops: [{ remove: 'val_size' }], preferred: true },
+          { title: t('Remove {0}', 'eval_dataset'), ops: [{ remove: 'eval_dataset' }] },
         ],
       }),
   ];
@@ -42,29 +43,29 @@ export const interleaveProbs = defineRule(
     const strategy = argValue(ctx.doc, 'mix_strategy');
     if (strategy === 'concat') {
       out.push(report(ctx, 'interleave_probs', DiagnosticSeverity.Error, 'interleave-probs-with-concat',
-        `Sampling probabilities only apply when datasets are interleaved, but ${show('mix_strategy', 'concat')}${has(ctx.doc, 'mix_strategy') ? '' : ' (the default)'} concatenates them.`,
+        t('Sampling probabilities only apply when datasets are interleaved, but {0}{1} concatenates them.', show('mix_strategy', 'concat'), has(ctx.doc, 'mix_strategy') ? '' : ` ${t('(the default)')}`),
         {
-          related: [{ key: 'mix_strategy', message: 'the mixing strategy' }],
+          related: [{ key: 'mix_strategy', message: t('the mixing strategy') }],
           fixes: [
-            { title: 'Set mix_strategy: interleave_under', ops: [{ set: 'mix_strategy', value: 'interleave_under' }], preferred: true },
-            { title: 'Remove interleave_probs', ops: [{ remove: 'interleave_probs' }] },
+            { title: t('Set {0}: {1}', 'mix_strategy', 'interleave_under'), ops: [{ set: 'mix_strategy', value: 'interleave_under' }], preferred: true },
+            { title: t('Remove {0}', 'interleave_probs'), ops: [{ remove: 'interleave_probs' }] },
           ],
         }));
     }
     const items = splitArg(raw);
     const bad = items === undefined ? undefined : items.find((p) => pyFloat(p) === undefined);
     if (items === undefined || bad !== undefined) {
-      const why = items === undefined ? 'it is a single number' : `\`${String(bad)}\` is not a number`;
+      const why = items === undefined ? t('it is a single number') : t('`{0}` is not a number', String(bad));
       out.push(report(ctx, 'interleave_probs', DiagnosticSeverity.Error, 'interleave-probs-not-numeric',
-        `\`interleave_probs\` must be a comma-separated list of numbers (one per dataset), but ${why}.`, { onValue: true }));
+        t('`interleave_probs` must be a comma-separated list of numbers (one per dataset), but {0}.', why), { onValue: true }));
       return out;
     }
     for (const key of ['dataset', 'eval_dataset']) {
       const n = count(argValue(ctx.doc, key));
       if (n === undefined || n === items.length) continue;
       out.push(report(ctx, 'interleave_probs', DiagnosticSeverity.Error, 'interleave-probs-count',
-        `\`interleave_probs\` has ${items.length} values but \`${key}\` lists ${n} datasets; give one probability per dataset.`,
-        { onValue: true, related: [{ key, message: `${n} datasets` }] }));
+        t('`interleave_probs` has {0} values but `{1}` lists {2} datasets; give one probability per dataset.', items.length, key, n),
+        { onValue: true, related: [{ key, message: t('{0} datasets', n) }] }));
     }
     return out;
   },
@@ -73,26 +74,26 @@ export const interleaveProbs = defineRule(
 export const streamingConflicts = defineRule(['streaming-val-size-ratio', 'streaming-max-samples'], ['R36', 'R37'], (ctx) => {
   if (!truthy(ctx.doc, 'streaming')) return [];
   const v = valSize(ctx);
-  const related = [{ key: 'streaming', message: 'streaming is on' }];
+  const related = [{ key: 'streaming', message: t('streaming is on') }];
   return [
     v === undefined || v >= 1 ? undefined : report(ctx, 'val_size', DiagnosticSeverity.Error, 'streaming-val-size-ratio',
-      `A streamed dataset has no known length, so \`val_size\` must be a whole number of samples, not the fraction ${v}.`,
+      t('A streamed dataset has no known length, so `val_size` must be a whole number of samples, not the fraction {0}.', v),
       { onValue: true, related }),
     !isSet(ctx.doc, 'max_samples') ? undefined : report(ctx, 'max_samples', DiagnosticSeverity.Error, 'streaming-max-samples',
-      '`max_samples` cannot be used with `streaming`; LLaMA-Factory refuses the pair.',
-      { related, fixes: [{ title: 'Remove max_samples', ops: [{ remove: 'max_samples' }], preferred: true }] }),
+      t('`max_samples` cannot be used with `streaming`; LLaMA-Factory refuses the pair.'),
+      { related, fixes: [{ title: t('Remove {0}', 'max_samples'), ops: [{ remove: 'max_samples' }], preferred: true }] }),
   ];
 });
 
 export const maskHistoryTrainOnPrompt = defineRule(['mask-history-with-train-on-prompt'], ['R38'], (ctx) => {
   if (!truthy(ctx.doc, 'mask_history') || !truthy(ctx.doc, 'train_on_prompt')) return [];
   return [report(ctx, 'mask_history', DiagnosticSeverity.Error, 'mask-history-with-train-on-prompt',
-    '`mask_history` (learn only from the last turn) contradicts `train_on_prompt` (learn from prompts too); LLaMA-Factory refuses the pair.',
+    t('`mask_history` (learn only from the last turn) contradicts `train_on_prompt` (learn from prompts too); LLaMA-Factory refuses the pair.'),
     {
-      related: [{ key: 'train_on_prompt', message: 'the conflicting option' }],
+      related: [{ key: 'train_on_prompt', message: t('the conflicting option') }],
       fixes: [
-        { title: 'Set mask_history: false', ops: [{ set: 'mask_history', value: false }] },
-        { title: 'Set train_on_prompt: false', ops: [{ set: 'train_on_prompt', value: false }] },
+        { title: t('Set {0}: {1}', 'mask_history', 'false'), ops: [{ set: 'mask_history', value: false }] },
+        { title: t('Set {0}: {1}', 'train_on_prompt', 'false'), ops: [{ set: 'train_on_prompt', value: false }] },
       ],
     })];
 });
@@ -102,18 +103,18 @@ export const packingOverrides = defineRule(['packing-forced-by-neat-packing', 'p
   const out = [];
   if (neat && has(ctx.doc, 'packing') && !truthy(ctx.doc, 'packing')) {
     out.push(report(ctx, 'packing', DiagnosticSeverity.Warning, 'packing-forced-by-neat-packing',
-      '`neat_packing: true` turns packing on, so this `packing` value is overridden.',
+      t('`neat_packing: true` turns packing on, so this `packing` value is overridden.'),
       {
-        related: [{ key: 'neat_packing', message: 'neat packing forces packing on' }],
-        fixes: [{ title: 'Set packing: true', ops: [{ set: 'packing', value: true }], preferred: true }],
+        related: [{ key: 'neat_packing', message: t('neat packing forces packing on') }],
+        fixes: [{ title: t('Set {0}: {1}', 'packing', 'true'), ops: [{ set: 'packing', value: true }], preferred: true }],
       }));
   }
   const cutoff = numberArg(ctx.doc, 'cutoff_len');
   if ((neat || truthy(ctx.doc, 'packing')) && cutoff !== undefined) {
     const at = neat ? 'neat_packing' : 'packing';
     out.push(report(ctx, at, DiagnosticSeverity.Information, 'packing-shortens-cutoff',
-      `With packing, LLaMA-Factory trains on sequences of \`cutoff_len\` - 1 = ${cutoff - 1} tokens (one position is kept free).`,
-      { related: [{ key: 'cutoff_len', message: 'reduced by one' }] }));
+      t('With packing, LLaMA-Factory trains on sequences of `cutoff_len` - 1 = {0} tokens (one position is kept free).', cutoff - 1),
+      { related: [{ key: 'cutoff_len', message: t('reduced by one') }] }));
   }
   return out;
 });

@@ -2,6 +2,7 @@
 // warns and moves the value; 5.x no longer knows the 4.x-only keys at all.
 import traits from '../../facts/arg-traits.json';
 import { defineRule, DiagnosticSeverity, report } from './report';
+import { t } from '../../l10n';
 
 const DEPRECATED: Readonly<Record<string, { replacement: string | null; instead: string | null }>> = traits.deprecated;
 
@@ -11,14 +12,14 @@ export const deprecatedKeys = defineRule(['deprecated-key'], ['R86', 'R99'], (ct
     const use = instead ? ` Use \`${instead}\` instead.` : '';
     const canRename = replacement !== null && !ctx.doc.byKey.has(replacement);
     return report(ctx, key, DiagnosticSeverity.Warning, 'deprecated-key',
-      `\`${key}\` is deprecated in transformers 4.x and rejected as unknown by 5.x.${use}`,
+      t('`{0}` is deprecated in transformers 4.x and rejected as unknown by 5.x.{1}', key, use),
       {
-        related: replacement ? [{ key: replacement, message: 'the replacement is already set here' }] : [],
-        fixes: canRename ? [{ title: `Rename to ${replacement}`, ops: [{ rename: key, to: replacement }], preferred: true }] : [],
+        related: replacement ? [{ key: replacement, message: t('the replacement is already set here') }] : [],
+        fixes: canRename ? [{ title: t('Rename to {0}', replacement), ops: [{ rename: key, to: replacement }], preferred: true }] : [],
       });
   }),
   report(ctx, 'logging_dir', DiagnosticSeverity.Information, 'deprecated-key',
-    '`logging_dir` is deprecated from transformers 5.0 (set the TENSORBOARD_LOGGING_DIR environment variable there); 4.x still reads it.'),
+    t('`logging_dir` is deprecated from transformers 5.0 (set the TENSORBOARD_LOGGING_DIR environment variable there); 4.x still reads it.')),
 ]);
 
 export const deprecatedRules = [deprecatedKeys];

@@ -4,6 +4,7 @@ import type { RuleContext } from '../types';
 import { referencedJson } from './config-files';
 import { defineRule, DiagnosticSeverity, report } from './report';
 import { argValue, has, pyStrLower, pyTruthy } from '../../values';
+import { t } from '../../l10n';
 
 /** The option words transformers reads from `fsdp` (a bool true means full_shard). */
 function fsdpOptions(ctx: RuleContext): string[] {
@@ -31,22 +32,24 @@ export const fsdpOptionRules = defineRule(['fsdp-invalid-option', 'fsdp-offload-
     const unknown = typeof value === 'string' ? options.filter((o) => !traits.fsdpOptions.includes(o)) : [];
     if (unknown.length) {
       return [report(ctx, 'fsdp', DiagnosticSeverity.Error, 'fsdp-invalid-option',
-        `\`fsdp\` holds unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((o) => `\`${o}\``).join(', ')}; valid words are ${traits.fsdpOptions.join(', ')} (separated by spaces).`,
+        unknown.length > 1
+          ? t('`fsdp` holds unknown options {0}; valid words are {1} (separated by spaces).', unknown.map((o) => `\`${o}\``).join(', '), traits.fsdpOptions.join(', '))
+          : t('`fsdp` holds unknown option {0}; valid words are {1} (separated by spaces).', `\`${unknown[0]}\``, traits.fsdpOptions.join(', ')),
         { onValue: true })];
     }
     const out = [];
     if (options.length === 1 && options[0] === 'offload') {
       out.push(report(ctx, 'fsdp', DiagnosticSeverity.Error, 'fsdp-offload-alone',
-        '`offload` only works together with a sharding mode, e.g. `full_shard offload`.', { onValue: true,
-          fixes: typeof value === 'string' ? [{ title: 'Set fsdp: "full_shard offload"', ops: [{ set: 'fsdp', value: 'full_shard offload' }] }] : [] }));
+        t('`offload` only works together with a sharding mode, e.g. `full_shard offload`.'), { onValue: true,
+          fixes: typeof value === 'string' ? [{ title: t('Set {0}: {1}', 'fsdp', '"full_shard offload"'), ops: [{ set: 'fsdp', value: 'full_shard offload' }] }] : [] }));
     } else if (options.includes('full_shard') && options.includes('shard_grad_op')) {
       out.push(report(ctx, 'fsdp', DiagnosticSeverity.Error, 'fsdp-conflicting-shards',
-        '`full_shard` and `shard_grad_op` are two different sharding modes; pick one.', { onValue: true }));
+        t('`full_shard` and `shard_grad_op` are two different sharding modes; pick one.'), { onValue: true }));
     }
     if ((options.includes('full_shard') || options.includes('hybrid_shard')) && pyTruthy(argValue(ctx.doc, 'gradient_checkpointing'))) {
       out.push(report(ctx, 'gradient_checkpointing', DiagnosticSeverity.Warning, 'fsdp-with-gradient-checkpointing',
-        'With fully sharded FSDP, activation checkpointing belongs in `fsdp_config` (`activation_checkpointing: true`); `gradient_checkpointing` here adds redundant recomputation.',
-        { related: [{ key: 'fsdp', message: 'FSDP sharding mode' }] }));
+        t('With fully sharded FSDP, activation checkpointing belongs in `fsdp_config` (`activation_checkpointing: true`); `gradient_checkpointing` here adds redundant recomputation.'),
+        { related: [{ key: 'fsdp', message: t('FSDP sharding mode') }] }));
     }
     return out;
   });
@@ -55,23 +58,23 @@ export const fsdpConfigRules = defineRule(['fsdp-config-without-fsdp', 'fsdp-con
   if (!has(ctx.doc, 'fsdp_config')) return [];
   const config = fsdpConfig(ctx);
   const enabled = fsdpOptions(ctx).length > 0;
-  const related = [{ key: 'fsdp', message: 'the FSDP switch' }];
+  const related = [{ key: 'fsdp', message: t('the FSDP switch') }];
   if (!enabled) {
     const raw = argValue(ctx.doc, 'fsdp_config');
     const unused = (typeof raw === 'string' && !raw.startsWith('{'))
       || (config !== undefined && ((typeof config.min_num_params === 'number' && config.min_num_params > 0) || config.transformer_layer_cls_to_wrap != null));
     return unused ? [report(ctx, 'fsdp_config', DiagnosticSeverity.Warning, 'fsdp-config-without-fsdp',
-      '`fsdp_config` only takes effect when `fsdp` is set (e.g. `fsdp: full_shard auto_wrap`); here its wrapping settings are ignored.', { related })] : [];
+      t('`fsdp_config` only takes effect when `fsdp` is set (e.g. `fsdp: full_shard auto_wrap`); here its wrapping settings are ignored.'), { related })] : [];
   }
   if (!config) return [];
   const out = [];
   if (typeof config.min_num_params === 'number' && config.min_num_params > 0 && config.transformer_layer_cls_to_wrap != null) {
     out.push(report(ctx, 'fsdp_config', DiagnosticSeverity.Error, 'fsdp-config-wrap-conflict',
-      '`fsdp_config` sets both `min_num_params` and `transformer_layer_cls_to_wrap`; FSDP wraps by size or by layer class, not both.', { related }));
+      t('`fsdp_config` sets both `min_num_params` and `transformer_layer_cls_to_wrap`; FSDP wraps by size or by layer class, not both.'), { related }));
   }
   if (pyStrLower(config.cpu_ram_efficient_loading ?? false) === 'true' && pyStrLower(config.sync_module_states ?? true) === 'false') {
     out.push(report(ctx, 'fsdp_config', DiagnosticSeverity.Error, 'fsdp-config-sync-states',
-      '`cpu_ram_efficient_loading` loads weights on one rank only, so `sync_module_states` must stay true to copy them to the others.', { related }));
+      t('`cpu_ram_efficient_loading` loads weights on one rank only, so `sync_module_states` must stay true to copy them to the others.'), { related }));
   }
   return out;
 });

@@ -5,6 +5,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic } from '../../types';
 import type { Rule } from '../types';
 import { DiagnosticSeverity } from './report';
+import { t } from '../../l10n';
 
 const INTERPOLATION = /\$\{[^}]*\}/;
 
@@ -23,7 +24,7 @@ export const interpolationLiteral: Rule = {
     for (const entry of ctx.doc.entries) {
       if (!containsInterpolation(entry.value)) continue;
       out.push(makeDiagnostic(entry.valueRange, DiagnosticSeverity.Warning, 'interpolation-not-resolved',
-        'LLaMA-Factory loads the YAML without resolving `${...}` references, so this value is used literally, dollar sign and braces included. Write the final value instead.'));
+        t('LLaMA-Factory loads the YAML without resolving `${...}` references, so this value is used literally, dollar sign and braces included. Write the final value instead.')));
     }
     return out;
   },

@@ -5,12 +5,13 @@ import { resolveReference } from '../../files';
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, report, show } from './report';
 import { argValue, asMapping, has, isSet, numberArg, stringArg, truthy } from '../../values';
+import { t } from '../../l10n';
 
 export const modelNameRequired = defineRule(['model-name-required'], ['R13'], (ctx) => {
   if (!has(ctx.doc, 'model_name_or_path') || isSet(ctx.doc, 'model_name_or_path')) return [];
   return [
     report(ctx, 'model_name_or_path', DiagnosticSeverity.Error, 'model-name-required',
-      'LLaMA-Factory stops at once without a base model: give `model_name_or_path` a hub id or a local folder.', { onValue: true }),
+      t('LLaMA-Factory stops at once without a base model: give `model_name_or_path` a hub id or a local folder.'), { onValue: true }),
   ];
 });
 
@@ -26,8 +27,8 @@ export const commaListAsYamlList = defineRule(['comma-list-as-yaml-list'], ['R14
     const scalars = value.every((v) => typeof v === 'string' || typeof v === 'number');
     const joined = value.map(String).join(',');
     return report(ctx, key, DiagnosticSeverity.Error, 'comma-list-as-yaml-list',
-      `\`${key}\` must be one comma-separated string: LLaMA-Factory calls \`.split(",")\` on it, which fails on a YAML list.`,
-      { onValue: true, fixes: scalars ? [{ title: `Write as "${joined}"`, ops: [{ set: key, value: joined }], preferred: true }] : [] });
+      t('`{0}` must be one comma-separated string: LLaMA-Factory calls `.split(",")` on it, which fails on a YAML list.', key),
+      { onValue: true, fixes: scalars ? [{ title: t('Write as "{0}"', joined), ops: [{ set: key, value: joined }], preferred: true }] : [] });
   }),
 );
 
@@ -35,15 +36,15 @@ type TokenFile = { ok: true; keys: string[] } | { ok: false; why: string };
 
 function readTokenFile(ctx: RuleContext, reference: string): TokenFile {
   const found = resolveReference(reference, ctx.configPath, ctx.host);
-  if (!found) return { ok: false, why: `the file \`${reference}\` was not found next to the config, in a folder above it or in the workspace` };
+  if (!found) return { ok: false, why: t('the file `{0}` was not found next to the config, in a folder above it or in the workspace', reference) };
   let parsed: unknown;
   try {
     parsed = parseYaml(ctx.host.readFile(found.path) ?? '', { version: '1.1' });
   } catch {
-    return { ok: false, why: `\`${found.path}\` is not valid YAML` };
+    return { ok: false, why: t('`{0}` is not valid YAML', found.path) };
   }
   const mapping = asMapping(parsed);
-  if (!mapping) return { ok: false, why: `\`${found.path}\` must be a mapping of \`token: description\` lines` };
+  if (!mapping) return { ok: false, why: t('`{0}` must be a mapping of `token: description` lines', found.path) };
   return { ok: true, keys: Object.keys(mapping) };
 }
 
@@ -53,15 +54,15 @@ export const specialTokensConfig = defineRule(['special-tokens-config-invalid', 
   const file = readTokenFile(ctx, reference);
   if (!file.ok) {
     return [report(ctx, 'new_special_tokens_config', DiagnosticSeverity.Error, 'special-tokens-config-invalid',
-      `LLaMA-Factory cannot load the special-token file: ${file.why}.`, { onValue: true })];
+      t('LLaMA-Factory cannot load the special-token file: {0}.', file.why), { onValue: true })];
   }
   if (!isSet(ctx.doc, 'add_special_tokens')) return [];
   const listed = file.keys.length > 5 ? `${file.keys.slice(0, 5).join(', ')}, …` : file.keys.join(', ');
   return [report(ctx, 'add_special_tokens', DiagnosticSeverity.Warning, 'special-tokens-overridden',
-    `\`add_special_tokens\` is ignored: the tokens come from \`new_special_tokens_config\` instead (${file.keys.length} tokens: ${listed}).`,
+    t('`add_special_tokens` is ignored: the tokens come from `new_special_tokens_config` instead ({0} tokens: {1}).', file.keys.length, listed),
     {
-      related: [{ key: 'new_special_tokens_config', message: 'this file supplies the special tokens' }],
-      fixes: [{ title: 'Remove add_special_tokens', ops: [{ remove: 'add_special_tokens' }], preferred: true }],
+      related: [{ key: 'new_special_tokens_config', message: t('this file supplies the special tokens') }],
+      fixes: [{ title: t('Remove {0}', 'add_special_tokens'), ops: [{ remove: 'add_special_tokens' }], preferred: true }],
     })];
 });
 
@@ -69,8 +70,8 @@ export const initSpecialTokensFallback = defineRule(['init-special-tokens-fallba
   const mode = stringArg(ctx.doc, 'init_special_tokens');
   if ((mode !== 'desc_init' && mode !== 'desc_init_w_noise') || isSet(ctx.doc, 'new_special_tokens_config')) return [];
   return [report(ctx, 'init_special_tokens', DiagnosticSeverity.Warning, 'init-special-tokens-fallback',
-    `${show('init_special_tokens', mode)} needs token descriptions from \`new_special_tokens_config\`; without that file LLaMA-Factory uses noise_init.`,
-    { onValue: true, fixes: [{ title: 'Set init_special_tokens: noise_init', ops: [{ set: 'init_special_tokens', value: 'noise_init' }] }] })];
+    t('{0} needs token descriptions from `new_special_tokens_config`; without that file LLaMA-Factory uses noise_init.', show('init_special_tokens', mode)),
+    { onValue: true, fixes: [{ title: t('Set {0}: {1}', 'init_special_tokens', 'noise_init'), ops: [{ set: 'init_special_tokens', value: 'noise_init' }] }] })];
 });
 
 export const pixelBounds = defineRule(['pixels-max-below-min'], ['R21', 'R22'], (ctx) =>
@@ -83,24 +84,24 @@ export const pixelBounds = defineRule(['pixels-max-below-min'], ['R21', 'R22'], 
     const at = has(ctx.doc, maxKey) ? maxKey : minKey;
     const other = at === maxKey ? minKey : maxKey;
     return report(ctx, at, DiagnosticSeverity.Error, 'pixels-max-below-min',
-      `\`${maxKey}\` (${max}) is below \`${minKey}\` (${min}${has(ctx.doc, other) ? '' : ', its default'}); LLaMA-Factory refuses a maximum under the minimum.`,
-      { onValue: true, related: [{ key: other, message: `the other bound of the ${kind} pixel range` }] });
+      t('`{0}` ({1}) is below `{2}` ({3}{4}); LLaMA-Factory refuses a maximum under the minimum.', maxKey, max, minKey, min, has(ctx.doc, other) ? '' : t(', its default')),
+      { onValue: true, related: [{ key: other, message: t('the other bound of the {0} pixel range', kind) }] });
   }),
 );
 
 export const exportQuantizationDataset = defineRule(['export-quantization-dataset-missing'], ['R23'], (ctx) => {
   if (!isSet(ctx.doc, 'export_quantization_bit') || isSet(ctx.doc, 'export_quantization_dataset')) return [];
   return [report(ctx, 'export_quantization_bit', DiagnosticSeverity.Error, 'export-quantization-dataset-missing',
-    'Quantising the exported model needs calibration data: add `export_quantization_dataset` (for example a small JSONL file).')];
+    t('Quantising the exported model needs calibration data: add `export_quantization_dataset` (for example a small JSONL file).'))];
 });
 
 export const ktCpuActivationWithoutKt = defineRule(['kt-cpu-activation-without-kt'], ['R27'], (ctx) => {
   if (!isSet(ctx.doc, 'kt_cpu_activation') || truthy(ctx.doc, 'use_kt')) return [];
   return [report(ctx, 'kt_cpu_activation', DiagnosticSeverity.Error, 'kt-cpu-activation-without-kt',
-    '`kt_cpu_activation` only applies to KTransformers training; LLaMA-Factory rejects it unless `use_kt: true`.',
+    t('`kt_cpu_activation` only applies to KTransformers training; LLaMA-Factory rejects it unless `use_kt: true`.'),
     {
-      related: [{ key: 'use_kt', message: 'KTransformers is off here' }],
-      fixes: [{ title: 'Remove kt_cpu_activation', ops: [{ remove: 'kt_cpu_activation' }], preferred: true }],
+      related: [{ key: 'use_kt', message: t('KTransformers is off here') }],
+      fixes: [{ title: t('Remove {0}', 'kt_cpu_activation'), ops: [{ remove: 'kt_cpu_activation' }], preferred: true }],
     })];
 });
 

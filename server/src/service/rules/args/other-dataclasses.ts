@@ -4,17 +4,18 @@ import traits from '../../facts/arg-traits.json';
 import { resolveReference } from '../../files';
 import { defineRule, DiagnosticSeverity, report } from './report';
 import { isSet, numberArg, stringArg, truthy } from '../../values';
+import { t } from '../../l10n';
 
 /** Integer keys LLaMA-Factory or transformers reject below a minimum, with the row. */
-const MINIMUMS: readonly { key: string; min: number; row: string; what: string }[] = [
-  { key: 'hyper_parallel_cp_size', min: 1, row: 'R45', what: 'the context-parallel group size' },
-  { key: 'tensor_model_parallel_size', min: 1, row: 'R61', what: 'a parallel group size' },
-  { key: 'pipeline_model_parallel_size', min: 1, row: 'R61', what: 'a parallel group size' },
-  { key: 'expert_model_parallel_size', min: 1, row: 'R61', what: 'a parallel group size' },
-  { key: 'context_parallel_size', min: 1, row: 'R61', what: 'a parallel group size' },
-  { key: 'virtual_pipeline_model_parallel_size', min: 1, row: 'R62', what: 'the virtual pipeline size' },
-  { key: 'recompute_num_layers', min: 1, row: 'R65', what: 'the number of recomputed layers' },
-  { key: 'torch_empty_cache_steps', min: 1, row: 'R72', what: 'the cache-emptying interval' },
+const MINIMUMS: readonly { key: string; min: number; row: string; what: () => string }[] = [
+  { key: 'hyper_parallel_cp_size', min: 1, row: 'R45', what: () => t('the context-parallel group size') },
+  { key: 'tensor_model_parallel_size', min: 1, row: 'R61', what: () => t('a parallel group size') },
+  { key: 'pipeline_model_parallel_size', min: 1, row: 'R61', what: () => t('a parallel group size') },
+  { key: 'expert_model_parallel_size', min: 1, row: 'R61', what: () => t('a parallel group size') },
+  { key: 'context_parallel_size', min: 1, row: 'R61', what: () => t('a parallel group size') },
+  { key: 'virtual_pipeline_model_parallel_size', min: 1, row: 'R62', what: () => t('the virtual pipeline size') },
+  { key: 'recompute_num_layers', min: 1, row: 'R65', what: () => t('the number of recomputed layers') },
+  { key: 'torch_empty_cache_steps', min: 1, row: 'R72', what: () => t('the cache-emptying interval') },
 ];
 
 export const belowMinimum = defineRule(['value-below-minimum'], [...new Set(MINIMUMS.map((m) => m.row))], (ctx) =>
@@ -22,8 +23,8 @@ export const belowMinimum = defineRule(['value-below-minimum'], [...new Set(MINI
     const v = numberArg(ctx.doc, key);
     if (!ctx.doc.byKey.has(key) || v === undefined || v >= min) return undefined;
     return report(ctx, key, DiagnosticSeverity.Error, 'value-below-minimum',
-      `\`${key}\` is ${what} and must be at least ${min}; ${v} aborts the launch.`,
-      { onValue: true, fixes: [{ title: `Set ${key}: ${min}`, ops: [{ set: key, value: min }] }] });
+      t('`{0}` is {1} and must be at least {2}; {3} aborts the launch.', key, what(), min, v),
+      { onValue: true, fixes: [{ title: t('Set {0}: {1}', key, min), ops: [{ set: key, value: min }] }] });
   }),
 );
 
@@ -31,10 +32,10 @@ export const sequenceParallelNeedsTp = defineRule(['sequence-parallel-needs-tp']
   const tp = numberArg(ctx.doc, 'tensor_model_parallel_size');
   if (!truthy(ctx.doc, 'sequence_parallel') || tp === undefined || tp > 1) return [];
   return [report(ctx, 'sequence_parallel', DiagnosticSeverity.Error, 'sequence-parallel-needs-tp',
-    `Sequence parallelism splits work across tensor-parallel ranks, so it needs \`tensor_model_parallel_size\` above 1 (here ${tp}).`,
+    t('Sequence parallelism splits work across tensor-parallel ranks, so it needs `tensor_model_parallel_size` above 1 (here {0}).', tp),
     {
-      related: [{ key: 'tensor_model_parallel_size', message: 'the tensor-parallel size' }],
-      fixes: [{ title: 'Set sequence_parallel: false', ops: [{ set: 'sequence_parallel', value: false }], preferred: true }],
+      related: [{ key: 'tensor_model_parallel_size', message: t('the tensor-parallel size') }],
+      fixes: [{ title: t('Set {0}: {1}', 'sequence_parallel', 'false'), ops: [{ set: 'sequence_parallel', value: false }], preferred: true }],
     })];
 });
 
@@ -44,13 +45,13 @@ export const evalArguments = defineRule(['eval-task-missing', 'eval-save-dir-exi
   const out = [];
   if (!isSet(ctx.doc, 'task')) {
     out.push(report(ctx, evalKey, DiagnosticSeverity.Error, 'eval-task-missing',
-      `\`${evalKey}\` belongs to the evaluation arguments, which cannot be built without \`task\` (the benchmark to run, e.g. mmlu_test).`));
+      t('`{0}` belongs to the evaluation arguments, which cannot be built without `task` (the benchmark to run, e.g. mmlu_test).', evalKey)));
   }
   const saveDir = stringArg(ctx.doc, 'save_dir');
   const existing = saveDir === undefined ? undefined : resolveReference(saveDir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p));
   if (existing) {
     out.push(report(ctx, 'save_dir', DiagnosticSeverity.Error, 'eval-save-dir-exists',
-      `The evaluation refuses to overwrite results: \`${existing.path}\` already exists. Choose a new \`save_dir\` or delete that folder.`,
+      t('The evaluation refuses to overwrite results: `{0}` already exists. Choose a new `save_dir` or delete that folder.', existing.path),
       { onValue: true }));
   }
   return out;

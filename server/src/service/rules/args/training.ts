@@ -4,6 +4,7 @@
 import type { RuleContext } from '../types';
 import { defineRule, DiagnosticSeverity, firstWritten, report, show } from './report';
 import { argValue, has, isSet, numberArg, truthy } from '../../values';
+import { t } from '../../l10n';
 
 function strategy(ctx: RuleContext, key: string): unknown {
   return argValue(ctx.doc, key);
@@ -18,19 +19,19 @@ function effectiveEvalSteps(ctx: RuleContext): number | undefined {
 export const outputDirDefault = defineRule(['output-dir-default'], ['R68'], (ctx) => {
   if (!truthy(ctx.doc, 'do_train') || isSet(ctx.doc, 'output_dir')) return [];
   return [report(ctx, has(ctx.doc, 'output_dir') ? 'output_dir' : 'do_train', DiagnosticSeverity.Information, 'output-dir-default',
-    'No `output_dir` is set, so checkpoints and the trained model are written to `trainer_output` in the launch folder.')];
+    t('No `output_dir` is set, so checkpoints and the trained model are written to `trainer_output` in the launch folder.'))];
 });
 
 export const doEvalForced = defineRule(['do-eval-forced'], ['R71'], (ctx) => {
   const s = strategy(ctx, 'eval_strategy');
   if (typeof s !== 'string' || s === 'no' || !has(ctx.doc, 'do_eval') || truthy(ctx.doc, 'do_eval')) return [];
   return [report(ctx, 'do_eval', DiagnosticSeverity.Warning, 'do-eval-forced',
-    `${show('eval_strategy', s)} turns evaluation on, so this \`do_eval\` value is ignored.`,
+    t('{0} turns evaluation on, so this `do_eval` value is ignored.', show('eval_strategy', s)),
     {
-      related: [{ key: 'eval_strategy', message: 'enables evaluation' }],
+      related: [{ key: 'eval_strategy', message: t('enables evaluation') }],
       fixes: [
-        { title: 'Set do_eval: true', ops: [{ set: 'do_eval', value: true }], preferred: true },
-        { title: 'Set eval_strategy: "no"', ops: [{ set: 'eval_strategy', value: 'no' }] },
+        { title: t('Set {0}: {1}', 'do_eval', 'true'), ops: [{ set: 'do_eval', value: true }], preferred: true },
+        { title: t('Set {0}: {1}', 'eval_strategy', '"no"'), ops: [{ set: 'eval_strategy', value: 'no' }] },
       ],
     })];
 });
@@ -43,25 +44,25 @@ export const stepIntervals = defineRule(['eval-steps-from-logging', 'logging-ste
     if (!isSet(ctx.doc, 'eval_steps') || ev === 0) {
       out.push(logging > 0
         ? report(ctx, 'eval_strategy', DiagnosticSeverity.Information, 'eval-steps-from-logging',
-          `No \`eval_steps\` is set, so evaluation runs every \`logging_steps\` (${logging}) steps.`,
-          { related: [{ key: 'logging_steps', message: 'used as the eval interval' }] })
+          t('No `eval_steps` is set, so evaluation runs every `logging_steps` ({0}) steps.', logging),
+          { related: [{ key: 'logging_steps', message: t('used as the eval interval') }] })
         : report(ctx, 'eval_strategy', DiagnosticSeverity.Error, 'eval-steps-from-logging',
-          `Step-based evaluation needs an interval: set \`eval_steps\` (\`logging_steps\` is ${logging}, so it cannot stand in).`,
-          { related: [{ key: 'logging_steps', message: 'not usable as the eval interval' }] }));
+          t('Step-based evaluation needs an interval: set `eval_steps` (`logging_steps` is {0}, so it cannot stand in).', logging),
+          { related: [{ key: 'logging_steps', message: t('not usable as the eval interval') }] }));
     }
   }
   if (strategy(ctx, 'logging_strategy') === 'steps' && logging === 0) {
     out.push(report(ctx, 'logging_steps', DiagnosticSeverity.Error, 'logging-steps-zero',
-      'Step-based logging needs a non-zero `logging_steps`.',
-      { onValue: true, fixes: [{ title: 'Set logging_steps: 10', ops: [{ set: 'logging_steps', value: 10 }] }] }));
+      t('Step-based logging needs a non-zero `logging_steps`.'),
+      { onValue: true, fixes: [{ title: t('Set {0}: {1}', 'logging_steps', '10'), ops: [{ set: 'logging_steps', value: 10 }] }] }));
   }
   for (const [strategyKey, stepsKey] of [['logging_strategy', 'logging_steps'], ['eval_strategy', 'eval_steps'], ['save_strategy', 'save_steps']]) {
     const steps = numberArg(ctx.doc, stepsKey);
     if (strategy(ctx, strategyKey) !== 'steps' || !has(ctx.doc, stepsKey) || steps === undefined || steps <= 1 || Number.isInteger(steps)) continue;
     const whole = Math.round(steps);
     out.push(report(ctx, stepsKey, DiagnosticSeverity.Error, 'steps-not-integer',
-      `\`${stepsKey}\` above 1 counts steps and must be a whole number (values below 1 are a fraction of training); ${steps} is neither.`,
-      { onValue: true, fixes: [{ title: `Set ${stepsKey}: ${whole}`, ops: [{ set: stepsKey, value: whole }], preferred: true }] }));
+      t('`{0}` above 1 counts steps and must be a whole number (values below 1 are a fraction of training); {1} is neither.', stepsKey, steps),
+      { onValue: true, fixes: [{ title: t('Set {0}: {1}', stepsKey, whole), ops: [{ set: stepsKey, value: whole }], preferred: true }] }));
   }
   return out;
 });
@@ -74,10 +75,10 @@ export const loadBestModel = defineRule(['load-best-strategy-mismatch', 'load-be
   if (loadBest && save !== 'best' && typeof save === 'string' && typeof evalS === 'string') {
     if (evalS !== save) {
       out.push(report(ctx, 'load_best_model_at_end', DiagnosticSeverity.Error, 'load-best-strategy-mismatch',
-        `Keeping the best model needs an evaluation at every save: \`eval_strategy\` (${evalS}${has(ctx.doc, 'eval_strategy') ? '' : ', the default'}) must equal \`save_strategy\` (${save}${has(ctx.doc, 'save_strategy') ? '' : ', the default'}).`,
+        t('Keeping the best model needs an evaluation at every save: `eval_strategy` ({0}{1}) must equal `save_strategy` ({2}{3}).', evalS, has(ctx.doc, 'eval_strategy') ? '' : t(', the default'), save, has(ctx.doc, 'save_strategy') ? '' : t(', the default')),
         {
-          related: [{ key: 'eval_strategy', message: 'the evaluation schedule' }, { key: 'save_strategy', message: 'the save schedule' }],
-          fixes: [{ title: `Set eval_strategy: ${save}`, ops: [{ set: 'eval_strategy', value: save }], preferred: true }],
+          related: [{ key: 'eval_strategy', message: t('the evaluation schedule') }, { key: 'save_strategy', message: t('the save schedule') }],
+          fixes: [{ title: t('Set eval_strategy: {0}', save), ops: [{ set: 'eval_strategy', value: save }], preferred: true }],
         }));
     } else if (evalS === 'steps') {
       const saveSteps = numberArg(ctx.doc, 'save_steps');
@@ -86,14 +87,14 @@ export const loadBestModel = defineRule(['load-best-strategy-mismatch', 'load-be
       if (problem) {
         out.push(report(ctx, firstWritten(ctx, ['save_steps', 'eval_steps', 'load_best_model_at_end']) ?? 'load_best_model_at_end',
           DiagnosticSeverity.Error, 'load-best-steps-multiple', problem,
-          { related: [{ key: 'eval_steps', message: 'the eval interval' }, { key: 'load_best_model_at_end', message: 'requires aligned saves' }] }));
+          { related: [{ key: 'eval_steps', message: t('the eval interval') }, { key: 'load_best_model_at_end', message: t('requires aligned saves') }] }));
       }
     }
   }
   const plateau = argValue(ctx.doc, 'lr_scheduler_type') === 'reduce_lr_on_plateau';
   if ((loadBest || plateau) && !isSet(ctx.doc, 'metric_for_best_model')) {
     out.push(report(ctx, loadBest ? 'load_best_model_at_end' : 'lr_scheduler_type', DiagnosticSeverity.Information, 'metric-for-best-model-default',
-      'No `metric_for_best_model` is set, so the evaluation loss is used (lower is better).'));
+      t('No `metric_for_best_model` is set, so the evaluation loss is used (lower is better).')));
   }
   return out;
 });
@@ -102,10 +103,10 @@ export const loadBestModel = defineRule(['load-best-strategy-mismatch', 'load-be
 function stepsProblem(save: number, ev: number): string | undefined {
   const scale = 1_000_000;
   if (save % ev === 0) return undefined;
-  if (ev >= 1 && save >= 1) return `\`save_steps\` (${save}) must be a multiple of the eval interval (${ev}) so that every saved checkpoint has been evaluated.`;
-  if (!(ev < 1 && save < 1)) return `\`save_steps\` (${save}) and the eval interval (${ev}) mix a fraction of training with a step count; use the same kind for both.`;
+  if (ev >= 1 && save >= 1) return t('`save_steps` ({0}) must be a multiple of the eval interval ({1}) so that every saved checkpoint has been evaluated.', save, ev);
+  if (!(ev < 1 && save < 1)) return t('`save_steps` ({0}) and the eval interval ({1}) mix a fraction of training with a step count; use the same kind for both.', save, ev);
   return Math.round(save * scale) % Math.round(ev * scale) === 0 ? undefined
-    : `\`save_steps\` (${save}) must be a multiple of the eval interval (${ev}) so that every saved checkpoint has been evaluated.`;
+    : t('`save_steps` ({0}) must be a multiple of the eval interval ({1}) so that every saved checkpoint has been evaluated.', save, ev);
 }
 
 export const precisionConflicts = defineRule(['conflict-fp16-bf16', 'conflict-fp16-bf16-full-eval', 'bf16-with-apex'], ['R80', 'R81', 'R82'], (ctx) => {
@@ -113,21 +114,21 @@ export const precisionConflicts = defineRule(['conflict-fp16-bf16', 'conflict-fp
   for (const [fp16, bf16, code] of [['fp16', 'bf16', 'conflict-fp16-bf16'], ['fp16_full_eval', 'bf16_full_eval', 'conflict-fp16-bf16-full-eval']]) {
     if (!truthy(ctx.doc, fp16) || !truthy(ctx.doc, bf16)) continue;
     out.push(report(ctx, bf16, DiagnosticSeverity.Error, code,
-      `\`${fp16}\` and \`${bf16}\` are both on; transformers accepts only one half-precision mode. Prefer ${bf16} on GPUs that support it (Ampere or newer), else ${fp16}.`,
+      t('`{0}` and `{1}` are both on; transformers accepts only one half-precision mode. Prefer {2} on GPUs that support it (Ampere or newer), else {3}.', fp16, bf16, bf16, fp16),
       {
-        related: [{ key: fp16, message: `${fp16} is also on` }],
+        related: [{ key: fp16, message: t('{0} is also on', fp16) }],
         fixes: [
-          { title: `Set ${fp16}: false`, ops: [{ set: fp16, value: false }], preferred: true },
-          { title: `Set ${bf16}: false`, ops: [{ set: bf16, value: false }] },
+          { title: t('Set {0}: false', fp16), ops: [{ set: fp16, value: false }], preferred: true },
+          { title: t('Set {0}: false', bf16), ops: [{ set: bf16, value: false }] },
         ],
       }));
   }
   if (truthy(ctx.doc, 'bf16') && argValue(ctx.doc, 'half_precision_backend') === 'apex') {
     out.push(report(ctx, 'half_precision_backend', DiagnosticSeverity.Error, 'bf16-with-apex',
-      'The apex backend has no bf16 support, so transformers 4.x refuses `bf16` with it.',
+      t('The apex backend has no bf16 support, so transformers 4.x refuses `bf16` with it.'),
       {
-        related: [{ key: 'bf16', message: 'bf16 is on' }],
-        fixes: [{ title: 'Set half_precision_backend: auto', ops: [{ set: 'half_precision_backend', value: 'auto' }], preferred: true }],
+        related: [{ key: 'bf16', message: t('bf16 is on') }],
+        fixes: [{ title: t('Set {0}: {1}', 'half_precision_backend', 'auto'), ops: [{ set: 'half_precision_backend', value: 'auto' }], preferred: true }],
       }));
   }
   return out;
@@ -136,8 +137,8 @@ export const precisionConflicts = defineRule(['conflict-fp16-bf16', 'conflict-fp
 export const plateauNeedsEval = defineRule(['plateau-needs-eval'], ['R83'], (ctx) => {
   if (argValue(ctx.doc, 'lr_scheduler_type') !== 'reduce_lr_on_plateau' || strategy(ctx, 'eval_strategy') !== 'no') return [];
   return [report(ctx, 'lr_scheduler_type', DiagnosticSeverity.Error, 'plateau-needs-eval',
-    'The reduce_lr_on_plateau scheduler lowers the learning rate from evaluation results, so it needs an `eval_strategy` other than no.',
-    { onValue: true, related: [{ key: 'eval_strategy', message: 'evaluation is off' }] })];
+    t('The reduce_lr_on_plateau scheduler lowers the learning rate from evaluation results, so it needs an `eval_strategy` other than no.'),
+    { onValue: true, related: [{ key: 'eval_strategy', message: t('evaluation is off') }] })];
 });
 
 export const warmup = defineRule(['warmup-ratio-range', 'warmup-ratio-and-steps', 'warmup-steps-invalid'], ['R84', 'R85', 'R86'], (ctx) => {
@@ -146,26 +147,26 @@ export const warmup = defineRule(['warmup-ratio-range', 'warmup-ratio-and-steps'
   const steps = numberArg(ctx.doc, 'warmup_steps');
   if (ratio !== undefined && (ratio < 0 || ratio > 1)) {
     out.push(report(ctx, 'warmup_ratio', DiagnosticSeverity.Error, 'warmup-ratio-range',
-      `\`warmup_ratio\` is a fraction of training and must lie between 0 and 1; ${ratio} is rejected.`, { onValue: true }));
+      t('`warmup_ratio` is a fraction of training and must lie between 0 and 1; {0} is rejected.', ratio), { onValue: true }));
   } else if (ratio !== undefined && ratio > 0 && steps !== undefined && steps > 0) {
     out.push(report(ctx, 'warmup_ratio', DiagnosticSeverity.Warning, 'warmup-ratio-and-steps',
-      'Both `warmup_ratio` and `warmup_steps` are set and transformers versions disagree on which wins (4.x uses warmup_steps, 5.x copies warmup_ratio over it); keep one.',
+      t('Both `warmup_ratio` and `warmup_steps` are set and transformers versions disagree on which wins (4.x uses warmup_steps, 5.x copies warmup_ratio over it); keep one.'),
       {
-        related: [{ key: 'warmup_steps', message: 'the other warmup setting' }],
+        related: [{ key: 'warmup_steps', message: t('the other warmup setting') }],
         fixes: [
-          { title: 'Remove warmup_ratio', ops: [{ remove: 'warmup_ratio' }], preferred: true },
-          { title: 'Remove warmup_steps', ops: [{ remove: 'warmup_steps' }] },
+          { title: t('Remove {0}', 'warmup_ratio'), ops: [{ remove: 'warmup_ratio' }], preferred: true },
+          { title: t('Remove {0}', 'warmup_steps'), ops: [{ remove: 'warmup_steps' }] },
         ],
       }));
   }
   if (has(ctx.doc, 'warmup_steps') && steps !== undefined) {
     if (steps < 0) {
       out.push(report(ctx, 'warmup_steps', DiagnosticSeverity.Error, 'warmup-steps-invalid',
-        `\`warmup_steps\` cannot be negative (${steps}).`, { onValue: true, fixes: [{ title: 'Set warmup_steps: 0', ops: [{ set: 'warmup_steps', value: 0 }] }] }));
+        t('`warmup_steps` cannot be negative ({0}).', steps), { onValue: true, fixes: [{ title: t('Set {0}: {1}', 'warmup_steps', '0'), ops: [{ set: 'warmup_steps', value: 0 }] }] }));
     } else if (!Number.isInteger(steps)) {
       out.push(report(ctx, 'warmup_steps', DiagnosticSeverity.Warning, 'warmup-steps-invalid',
-        `transformers 4.x requires a whole number of \`warmup_steps\` and aborts on ${steps}; for a fraction of training use \`warmup_ratio\` (5.x reads values below 1 as a fraction).`,
-        { onValue: true, fixes: steps < 1 ? [{ title: `Use warmup_ratio: ${steps}`, ops: [{ remove: 'warmup_steps' }, { set: 'warmup_ratio', value: steps }] }] : [] }));
+        t('transformers 4.x requires a whole number of `warmup_steps` and aborts on {0}; for a fraction of training use `warmup_ratio` (5.x reads values below 1 as a fraction).', steps),
+        { onValue: true, fixes: steps < 1 ? [{ title: t('Use warmup_ratio: {0}', steps), ops: [{ remove: 'warmup_steps' }, { set: 'warmup_ratio', value: steps }] }] : [] }));
     }
   }
   return out;
@@ -174,35 +175,35 @@ export const warmup = defineRule(['warmup-ratio-range', 'warmup-ratio-and-steps'
 export const reportToDefault = defineRule(['report-to-default'], ['R87'], (ctx) => {
   if (!truthy(ctx.doc, 'do_train') || isSet(ctx.doc, 'report_to')) return [];
   return [report(ctx, has(ctx.doc, 'report_to') ? 'report_to' : 'do_train', DiagnosticSeverity.Information, 'report-to-default',
-    'No `report_to` is set: with transformers 4.x every installed logger (wandb, tensorboard, mlflow, ...) receives the run, and wandb may ask to log in. Set `report_to: none` or name the loggers you want.',
-    { fixes: [{ title: 'Set report_to: none', ops: [{ set: 'report_to', value: 'none' }], preferred: true }] })];
+    t('No `report_to` is set: with transformers 4.x every installed logger (wandb, tensorboard, mlflow, ...) receives the run, and wandb may ask to log in. Set `report_to: none` or name the loggers you want.'),
+    { fixes: [{ title: t('Set {0}: {1}', 'report_to', 'none'), ops: [{ set: 'report_to', value: 'none' }], preferred: true }] })];
 });
 
 export const torchCompileForced = defineRule(['torch-compile-forced'], ['R89'], (ctx) => {
   const by = ['torch_compile_backend', 'torch_compile_mode'].find((k) => isSet(ctx.doc, k));
   if (!by || !has(ctx.doc, 'torch_compile') || truthy(ctx.doc, 'torch_compile')) return [];
   return [report(ctx, 'torch_compile', DiagnosticSeverity.Warning, 'torch-compile-forced',
-    `Setting \`${by}\` switches torch.compile on, so this \`torch_compile\` value is ignored.`,
+    t('Setting `{0}` switches torch.compile on, so this `torch_compile` value is ignored.', by),
     {
-      related: [{ key: by, message: 'enables torch.compile' }],
-      fixes: [{ title: `Remove ${by}`, ops: [{ remove: by }] }, { title: 'Set torch_compile: true', ops: [{ set: 'torch_compile', value: true }] }],
+      related: [{ key: by, message: t('enables torch.compile') }],
+      fixes: [{ title: t('Remove {0}', by), ops: [{ remove: by }] }, { title: t('Set {0}: {1}', 'torch_compile', 'true'), ops: [{ set: 'torch_compile', value: true }] }],
     })];
 });
 
 export const cpuPinMemory = defineRule(['pin-memory-off-on-cpu'], ['R92'], (ctx) => {
   if (!truthy(ctx.doc, 'use_cpu') || !has(ctx.doc, 'dataloader_pin_memory') || !truthy(ctx.doc, 'dataloader_pin_memory')) return [];
   return [report(ctx, 'dataloader_pin_memory', DiagnosticSeverity.Information, 'pin-memory-off-on-cpu',
-    'With `use_cpu` there is no GPU to pin memory for, so transformers turns `dataloader_pin_memory` off.',
-    { related: [{ key: 'use_cpu', message: 'training on the CPU' }] })];
+    t('With `use_cpu` there is no GPU to pin memory for, so transformers turns `dataloader_pin_memory` off.'),
+    { related: [{ key: 'use_cpu', message: t('training on the CPU') }] })];
 });
 
 export const prefetchWithoutWorkers = defineRule(['prefetch-without-workers'], ['R93'], (ctx) => {
   if (!isSet(ctx.doc, 'dataloader_prefetch_factor') || numberArg(ctx.doc, 'dataloader_num_workers') !== 0) return [];
   return [report(ctx, 'dataloader_prefetch_factor', DiagnosticSeverity.Error, 'prefetch-without-workers',
-    'Prefetching happens in dataloader worker processes, so `dataloader_prefetch_factor` needs `dataloader_num_workers` above 0.',
+    t('Prefetching happens in dataloader worker processes, so `dataloader_prefetch_factor` needs `dataloader_num_workers` above 0.'),
     {
-      related: [{ key: 'dataloader_num_workers', message: 'no worker processes' }],
-      fixes: [{ title: 'Remove dataloader_prefetch_factor', ops: [{ remove: 'dataloader_prefetch_factor' }], preferred: true }],
+      related: [{ key: 'dataloader_num_workers', message: t('no worker processes') }],
+      fixes: [{ title: t('Remove {0}', 'dataloader_prefetch_factor'), ops: [{ remove: 'dataloader_prefetch_factor' }], preferred: true }],
     })];
 });
 

@@ -7,17 +7,18 @@ import { recommendedPrecisions } from '../../hardware/catalog';
 import type { GpuFacts } from '../../hardware/types';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { PRECISION_WORDS, replaceFlag, switchPrecision } from './precision';
+import { precisionWords, replaceFlag, switchPrecision } from './precision';
 import { truthy } from '../../values';
+import { t } from '../../l10n';
 
 const CODE = 'hw-bf16-emulated';
 const KEYS = ['bf16', 'pure_bf16', 'bf16_full_eval'];
 
 function why(gpu: GpuFacts): string {
   if (gpu.torchDevice === 'mps') {
-    return `${gpu.name} has no bfloat16 hardware: Metal emulates it in fp32, so it is no faster and needs macOS 14 and PyTorch 2.6 or newer.`;
+    return t('{0} has no bfloat16 hardware: Metal emulates it in fp32, so it is no faster and needs macOS 14 and PyTorch 2.6 or newer.', gpu.name);
   }
-  return `${gpu.name} has no bfloat16 hardware (compute capability ${gpu.computeCapability}): PyTorch 2.3+ emulates it in fp32, slower than plain fp32, and older PyTorch refuses to start.`;
+  return t('{0} has no bfloat16 hardware (compute capability {1}): PyTorch 2.3+ emulates it in fp32, slower than plain fp32, and older PyTorch refuses to start.', gpu.name, String(gpu.computeCapability));
 }
 
 export const bf16Rule: Rule = {
@@ -29,7 +30,7 @@ export const bf16Rule: Rule = {
     const use = recommendedPrecisions(gpu)[0] ?? 'fp32';
     return KEYS.filter((k) => truthy(ctx.doc, k) && ctx.doc.byKey.has(k)).map((k) =>
       makeDiagnostic(ctx.doc.byKey.get(k)!.keyRange, DiagnosticSeverity.Warning, CODE,
-        `${why(gpu)} Use ${PRECISION_WORDS[use]} on this GPU.`, { gpu: gpu.id, key: k }),
+        t('{0} Use {1} on this GPU.', why(gpu), precisionWords(use)), { gpu: gpu.id, key: k }),
     );
   },
   fixes(ctx: RuleContext, diagnostic: Diagnostic): Fix[] {
@@ -42,8 +43,8 @@ export const bf16Rule: Rule = {
         ? replaceFlag(ctx.doc, key, p === 'fp16' ? 'fp16_full_eval' : undefined)
         : switchPrecision(ctx.doc, p);
       const title = key === 'bf16_full_eval'
-        ? (p === 'fp16' ? 'Evaluate in fp16 instead of bf16' : 'Evaluate in fp32 instead of bf16')
-        : `Train in ${p} instead of bf16`;
+        ? (p === 'fp16' ? t('Evaluate in fp16 instead of bf16') : t('Evaluate in fp32 instead of bf16'))
+        : t('Train in {0} instead of bf16', p);
       return { title, edits, isPreferred: i === 0 };
     });
   },

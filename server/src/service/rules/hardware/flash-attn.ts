@@ -9,6 +9,7 @@ import { setValue } from '../../edits';
 import type { GpuFacts } from '../../hardware/types';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
+import { t } from '../../l10n';
 
 const CODE = 'hw-flash-attn-unsupported';
 const PARTIAL_CODE = 'hw-flash-attn-partial';
@@ -18,23 +19,23 @@ function problem(gpu: GpuFacts, value: string): { severity: DiagnosticSeverity; 
   if (value === 'fa2') {
     if (gpu.flashAttn2 === 'partial') {
       return { severity: DiagnosticSeverity.Information, code: PARTIAL_CODE,
-        message: `FlashAttention-2 on ${gpu.name} needs flash-attn's Triton backend (FLASH_ATTENTION_TRITON_AMD_ENABLE=TRUE) or a build from its main branch; without it LLaMA-Factory keeps the default attention.` };
+        message: t('FlashAttention-2 on {0} needs flash-attn\'s Triton backend (FLASH_ATTENTION_TRITON_AMD_ENABLE=TRUE) or a build from its main branch; without it LLaMA-Factory keeps the default attention.', gpu.name) };
     }
     if (gpu.flashAttn2 !== 'unsupported') return undefined;
     if (nvidia) {
       return { severity: DiagnosticSeverity.Error, code: CODE,
-        message: `FlashAttention-2 needs an Ampere or newer GPU; on ${gpu.name} (compute capability ${gpu.computeCapability}) its kernels stop the run at the first step. Use \`sdpa\`.` };
+        message: t('FlashAttention-2 needs an Ampere or newer GPU; on {0} (compute capability {1}) its kernels stop the run at the first step. Use `sdpa`.', gpu.name, String(gpu.computeCapability)) };
     }
     return { severity: DiagnosticSeverity.Warning, code: CODE,
-      message: `The flash-attn package does not support ${gpu.name}, so LLaMA-Factory warns and falls back to the default attention. Write \`sdpa\` to say what runs.` };
+      message: t('The flash-attn package does not support {0}, so LLaMA-Factory warns and falls back to the default attention. Write `sdpa` to say what runs.', gpu.name) };
   }
   if (value === 'fa3' && !gpu.flashAttn3) {
     if (nvidia) {
       return { severity: DiagnosticSeverity.Error, code: CODE,
-        message: `FlashAttention-3 runs on Hopper GPUs (H100, H200, GH200) only; ${gpu.name} cannot run its kernels. Use \`sdpa\` (or \`fa2\` on Ampere and newer).` };
+        message: t('FlashAttention-3 runs on Hopper GPUs (H100, H200, GH200) only; {0} cannot run its kernels. Use `sdpa` (or `fa2` on Ampere and newer).', gpu.name) };
     }
     return { severity: DiagnosticSeverity.Warning, code: CODE,
-      message: `FlashAttention-3 is built for NVIDIA Hopper only, so on ${gpu.name} LLaMA-Factory warns and falls back to the default attention. Write \`sdpa\` to say what runs.` };
+      message: t('FlashAttention-3 is built for NVIDIA Hopper only, so on {0} LLaMA-Factory warns and falls back to the default attention. Write `sdpa` to say what runs.', gpu.name) };
   }
   return undefined;
 }
@@ -51,6 +52,6 @@ export const flashAttnRule: Rule = {
   },
   fixes(ctx: RuleContext, diagnostic: Diagnostic): Fix[] {
     if (diagnostic.code !== CODE) return [];
-    return [{ title: 'Use PyTorch SDPA attention', edits: [setValue(ctx.doc, 'flash_attn', 'sdpa')!], isPreferred: true }];
+    return [{ title: t('Use PyTorch SDPA attention'), edits: [setValue(ctx.doc, 'flash_attn', 'sdpa')!], isPreferred: true }];
   },
 };

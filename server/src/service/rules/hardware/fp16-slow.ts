@@ -8,6 +8,7 @@ import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { switchPrecision } from './precision';
 import { truthy } from '../../values';
+import { t } from '../../l10n';
 
 const CODE = 'hw-fp16-slow';
 
@@ -21,11 +22,11 @@ export const fp16SlowRule: Rule = {
     if (!recommendedPrecisions(gpu).every((p) => p === 'fp32')) return [];
     return [
       makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, CODE,
-        `${gpu.name} has no tensor cores and runs native fp16 math at 1/64 of its fp32 speed: fp16 training saves memory but is no faster, and parts of it are very slow. Plain fp32 is the better choice unless memory is short.`,
+        t('{0} has no tensor cores and runs native fp16 math at 1/64 of its fp32 speed: fp16 training saves memory but is no faster, and parts of it are very slow. Plain fp32 is the better choice unless memory is short.', gpu.name),
         { gpu: gpu.id }),
     ];
   },
   fixes(ctx: RuleContext): Fix[] {
-    return [{ title: 'Train in fp32 (remove fp16)', edits: switchPrecision(ctx.doc, 'fp32'), isPreferred: true }];
+    return [{ title: t('Train in fp32 (remove fp16)'), edits: switchPrecision(ctx.doc, 'fp32'), isPreferred: true }];
   },
 };

@@ -7,6 +7,7 @@ import { removeKey } from '../../edits';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { truthy } from '../../values';
+import { t } from '../../l10n';
 
 const CODE = 'hw-fp8-unsupported';
 
@@ -19,11 +20,11 @@ export const fp8Rule: Rule = {
     if (!gpu || !entry || !truthy(ctx.doc, 'fp8') || gpu.fp8 !== false) return [];
     return [
       makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, CODE,
-        `${gpu.name} has no FP8 tensor cores (they start with NVIDIA Ada/Hopper and AMD MI300). Nothing checks this before training, so the float8 layers fail at the first step. Remove \`fp8\`.`,
+        t('{0} has no FP8 tensor cores (they start with NVIDIA Ada/Hopper and AMD MI300). Nothing checks this before training, so the float8 layers fail at the first step. Remove `fp8`.', gpu.name),
         { gpu: gpu.id }),
     ];
   },
   fixes(ctx: RuleContext): Fix[] {
-    return [{ title: 'Remove fp8', edits: [removeKey(ctx.doc, 'fp8')!], isPreferred: true }];
+    return [{ title: t('Remove {0}', 'fp8'), edits: [removeKey(ctx.doc, 'fp8')!], isPreferred: true }];
   },
 };

@@ -8,6 +8,7 @@ import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { argValue, pyTruthy, truthy } from '../../values';
 import { countSeverity } from './count';
+import { t } from '../../l10n';
 
 const DEEPSPEED = 'hw-deepspeed-single-gpu';
 const LAYERWISE = 'hw-layerwise-distributed';
@@ -17,12 +18,12 @@ const PARALLEL_KEYS = ['tensor_model_parallel_size', 'pipeline_model_parallel_si
 
 /** Single-process features: the switch that turns them on and the layer-wise flag. */
 const SINGLE_PROCESS = [
-  { on: 'use_galore', key: 'galore_layerwise', what: 'Layer-wise GaLore' },
-  { on: 'use_apollo', key: 'apollo_layerwise', what: 'Layer-wise APOLLO' },
+  { on: 'use_galore', key: 'galore_layerwise', what: () => t('Layer-wise GaLore') },
+  { on: 'use_apollo', key: 'apollo_layerwise', what: () => t('Layer-wise APOLLO') },
 ] as const;
 
 function gpus(n: number): string {
-  return n === 1 ? '1 GPU' : `${n} GPUs`;
+  return n === 1 ? t('1 GPU') : t('{0} GPUs', n);
 }
 
 export const gpuCountRule: Rule = {
@@ -37,20 +38,20 @@ export const gpuCountRule: Rule = {
     const deepspeed = doc.byKey.get('deepspeed');
     if (count === 1 && deepspeed && truthy(doc, 'deepspeed') && !pyTruthy(forced(ctx))) {
       out.push(makeDiagnostic(deepspeed.keyRange, DiagnosticSeverity.Warning, DEEPSPEED,
-        'With 1 GPU, `llamafactory-cli train` does not start torchrun, and DeepSpeed then refuses a run that is not distributed. Launch with `FORCE_TORCHRUN=1`, or remove `deepspeed`.'));
+        t('With 1 GPU, `llamafactory-cli train` does not start torchrun, and DeepSpeed then refuses a run that is not distributed. Launch with `FORCE_TORCHRUN=1`, or remove `deepspeed`.')));
     }
     if (count > 1) {
       for (const f of SINGLE_PROCESS) {
         const entry = doc.byKey.get(f.key);
         if (entry && truthy(doc, f.on) && truthy(doc, f.key)) {
           out.push(makeDiagnostic(entry.keyRange, countSeverity(target), LAYERWISE,
-            `${f.what} runs in a single process only, but ${gpus(count)} make the run distributed. Set \`${f.key}: false\` or train on one GPU.`));
+            t('{0} runs in a single process only, but {1} make the run distributed. Set `{2}: false` or train on one GPU.', f.what(), gpus(count), f.key)));
         }
       }
       const mode = doc.byKey.get('badam_mode');
       if (mode && truthy(doc, 'use_badam') && argValue(doc, 'badam_mode') === 'ratio') {
         out.push(makeDiagnostic(mode.valueRange, countSeverity(target), LAYERWISE,
-          `BAdam's ratio mode runs in a single process only, but ${gpus(count)} make the run distributed. Use \`badam_mode: layer\` with DeepSpeed ZeRO-3, or train on one GPU.`));
+          t('BAdam\'s ratio mode runs in a single process only, but {0} make the run distributed. Use `badam_mode: layer` with DeepSpeed ZeRO-3, or train on one GPU.', gpus(count))));
       }
     }
     const sizes = PARALLEL_KEYS.map((k) => Number(argValue(doc, k)));
@@ -59,7 +60,7 @@ export const gpuCountRule: Rule = {
     if (first && (product > count || count % product !== 0)) {
       // Megatron layouts span nodes; the target count may describe one of them, so this stays a warning.
       out.push(makeDiagnostic(first.keyRange, DiagnosticSeverity.Warning, LAYOUT,
-        `The Megatron parallel sizes multiply to ${product}, which must divide the number of GPUs; the target has ${gpus(count)}.`));
+        t('The Megatron parallel sizes multiply to {0}, which must divide the number of GPUs; the target has {1}.', product, gpus(count))));
     }
     return out;
   },
@@ -68,7 +69,7 @@ export const gpuCountRule: Rule = {
     const entry = ctx.doc.entries.find((e) => e.keyRange.start.line === diagnostic.range.start.line);
     const feature = SINGLE_PROCESS.find((f) => f.key === entry?.key);
     if (!feature) return [];
-    return [{ title: `Set ${feature.key} to false`, edits: [setValue(ctx.doc, feature.key, false)!], isPreferred: true }];
+    return [{ title: t('Set {0} to false', feature.key), edits: [setValue(ctx.doc, feature.key, false)!], isPreferred: true }];
   },
 };
 

@@ -7,10 +7,11 @@ import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { recommendedPrecisions } from '../../hardware/catalog';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
-import { configPrecision, PRECISION_WORDS, switchPrecision } from './precision';
+import { configPrecision, precisionWords, switchPrecision } from './precision';
 import { bf16Rule } from './bf16';
 import { fp16SlowRule } from './fp16-slow';
 import { isTraining, truthy } from '../../values';
+import { t } from '../../l10n';
 
 const CODE = 'hw-precision-hint';
 
@@ -33,7 +34,7 @@ export const precisionHintRule: Rule = {
     if (bf16Rule.check(ctx).length || fp16SlowRule.check(ctx).length) return [];
     return [
       makeDiagnostic(anchor(ctx), DiagnosticSeverity.Information, CODE,
-        `This config trains in ${current}; on ${gpu.name} the usual choice is ${PRECISION_WORDS[recommended[0]]}.`,
+        t('This config trains in {0}; on {1} the usual choice is {2}.', current, gpu.name, precisionWords(recommended[0])),
         { gpu: gpu.id, recommended: recommended[0] }),
     ];
   },
@@ -43,6 +44,6 @@ export const precisionHintRule: Rule = {
     const current = configPrecision(ctx.doc);
     return recommendedPrecisions(gpu)
       .filter((p) => p !== current)
-      .map((p, i) => ({ title: `Train in ${p}`, edits: switchPrecision(ctx.doc, p), isPreferred: i === 0 }));
+      .map((p, i) => ({ title: t('Train in {0}', p), edits: switchPrecision(ctx.doc, p), isPreferred: i === 0 }));
   },
 };

@@ -4,6 +4,7 @@ import type { ConfigDocument } from '../../document';
 import { insertKey, removeKey, renameKey, setValue } from '../../edits';
 import type { Precision } from '../../hardware/catalog';
 import { truthy } from '../../values';
+import { t } from '../../l10n';
 
 const FLAGS = ['bf16', 'pure_bf16', 'fp16'] as const;
 
@@ -13,11 +14,14 @@ export function configPrecision(doc: ConfigDocument): Precision {
   return truthy(doc, 'fp16') ? 'fp16' : 'fp32';
 }
 
-export const PRECISION_WORDS: Record<Precision, string> = {
-  bf16: 'bf16 mixed precision (`bf16: true`)',
-  fp16: 'fp16 mixed precision (`fp16: true`)',
-  fp32: 'plain fp32 (no bf16/fp16 flag)',
-};
+export function precisionWords(p: Precision): string {
+  const words: Record<Precision, string> = {
+    bf16: t('bf16 mixed precision (`bf16: true`)'),
+    fp16: t('fp16 mixed precision (`fp16: true`)'),
+    fp32: t('plain fp32 (no bf16/fp16 flag)'),
+  };
+  return words[p];
+}
 
 /**
  * Edits `from: <truthy>` into `to: true` in place: renames the key when `to`

@@ -6,6 +6,8 @@ import { applyChanges } from '../../edits';
 import { estimateReport, fitCandidates } from '../../memory/report';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule } from '../types';
+import { t } from '../../l10n';
+import { memoryLabel } from '../../memory/labels';
 
 const CODE = 'memory-exceeds-gpu';
 
@@ -23,15 +25,15 @@ export const memoryRule: Rule = {
     const largest = [...r.breakdown].sort((a, b) => b.GiB - a.GiB)[0];
     return [
       makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, CODE,
-        `This run needs about ${r.reservedGiB.toFixed(1)} GiB per GPU but ${r.gpu.name} leaves ${r.usableGiB.toFixed(1)} GiB to PyTorch, so it will run out of memory. ` +
-        `The largest part is ${largest.name} (${largest.GiB.toFixed(1)} GiB). Use a "Fit to ${r.gpu.name}" quick-fix, or see LLaMA Factory: Estimate Memory.`),
+        t('This run needs about {0} GiB per GPU but {1} leaves {2} GiB to PyTorch, so it will run out of memory. The largest part is {3} ({4} GiB). Use a "Fit to {1}" quick-fix, or see LLaMA Factory: Estimate Memory.',
+          r.reservedGiB.toFixed(1), r.gpu.name, r.usableGiB.toFixed(1), memoryLabel(largest.name), largest.GiB.toFixed(1))),
     ];
   },
   fixes(ctx, diagnostic) {
     if (diagnostic.code !== CODE || !ctx.target) return [];
     const name = ctx.target.gpu.name;
     return fitCandidates(ctx).map((c, i): Fix => ({
-      title: `Fit to ${name}: ${c.label} (≈ ${c.estimate.reservedGiB.toFixed(1)} GiB)`,
+      title: t('Fit to {0}: {1} (≈ {2} GiB)', name, c.label, c.estimate.reservedGiB.toFixed(1)),
       edits: applyChanges(ctx.doc, c.changes, ANCHOR),
       isPreferred: i === 0,
     }));

@@ -5,6 +5,7 @@ import type { Rule, RuleContext } from '../types';
 import { checkRule, closestFix, didYouMean, ERROR, INFO, removeFix, setFix, WARNING } from './declare';
 import lists from '../../facts/lists.json';
 import { argValue, isSet, names, truthy } from '../../values';
+import { t } from '../../l10n';
 
 const vllm = (ctx: RuleContext) => argValue(ctx.doc, 'infer_backend') === 'vllm';
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
@@ -20,7 +21,7 @@ export const commandRules: Rule[] = [
     at: ['flash_attn'],
     onValue: true,
     when: (ctx) => ctx.doc.byKey.has('flash_attn') && !FLASH_ATTN.includes(argValue(ctx.doc, 'flash_attn') as string),
-    message: (ctx) => `Unknown attention implementation; \`flash_attn\` takes ${FLASH_ATTN.join(', ')} and anything else stops model loading.${didYouMean(argValue(ctx.doc, 'flash_attn'), FLASH_ATTN)}`,
+    message: (ctx) => t('Unknown attention implementation; `flash_attn` takes {0} and anything else stops model loading.{1}', FLASH_ATTN.join(', '), didYouMean(argValue(ctx.doc, 'flash_attn'), FLASH_ATTN)),
     fixes: [closestFix('flash_attn', () => FLASH_ATTN)],
   }),
   checkRule({
@@ -30,7 +31,7 @@ export const commandRules: Rule[] = [
     at: ['infer_backend'],
     onValue: true,
     when: (ctx) => argValue(ctx.doc, 'infer_backend') !== 'huggingface',
-    message: 'vLLM and SGLang serve chat/api/webchat only; training and prediction with `llamafactory-cli train` need `infer_backend: huggingface`.',
+    message: () => t('vLLM and SGLang serve chat/api/webchat only; training and prediction with `llamafactory-cli train` need `infer_backend: huggingface`.'),
     fixes: [setFix('infer_backend', 'huggingface'), removeFix('infer_backend')],
   }),
   checkRule({
@@ -41,7 +42,7 @@ export const commandRules: Rule[] = [
     at: ['finetuning_type', 'adapter_name_or_path'],
     related: ['adapter_name_or_path'],
     when: (ctx) => isSet(ctx.doc, 'adapter_name_or_path') && argValue(ctx.doc, 'finetuning_type') !== 'lora',
-    message: (ctx) => `\`adapter_name_or_path\` loads LoRA adapters, so LLaMA-Factory requires \`finetuning_type: lora\` (got ${String(argValue(ctx.doc, 'finetuning_type'))}).`,
+    message: (ctx) => t('`adapter_name_or_path` loads LoRA adapters, so LLaMA-Factory requires `finetuning_type: lora` (got {0}).', String(argValue(ctx.doc, 'finetuning_type'))),
     fixes: [setFix('finetuning_type', 'lora')],
   }),
   checkRule({
@@ -53,7 +54,7 @@ export const commandRules: Rule[] = [
     onValue: true,
     related: ['infer_backend'],
     when: (ctx) => vllm(ctx) && ctx.doc.byKey.has('stage') && argValue(ctx.doc, 'stage') !== 'sft',
-    message: 'vLLM serves causal language models only; this backend needs `stage: sft`.',
+    message: () => t('vLLM serves causal language models only; this backend needs `stage: sft`.'),
   }),
   checkRule({
     code: 'vllm-quantization-bit',
@@ -63,7 +64,7 @@ export const commandRules: Rule[] = [
     at: ['quantization_bit'],
     related: ['infer_backend'],
     when: (ctx) => vllm(ctx) && isSet(ctx.doc, 'quantization_bit'),
-    message: 'vLLM cannot quantise on the fly with `quantization_bit`; use a GPTQ/AWQ checkpoint or the huggingface backend.',
+    message: () => t('vLLM cannot quantise on the fly with `quantization_bit`; use a GPTQ/AWQ checkpoint or the huggingface backend.'),
     fixes: [removeFix('quantization_bit')],
   }),
   checkRule({
@@ -74,7 +75,7 @@ export const commandRules: Rule[] = [
     at: ['rope_scaling'],
     related: ['infer_backend'],
     when: (ctx) => vllm(ctx) && isSet(ctx.doc, 'rope_scaling'),
-    message: 'The vLLM backend does not take `rope_scaling` from LLaMA-Factory; remove it or use the huggingface backend.',
+    message: () => t('The vLLM backend does not take `rope_scaling` from LLaMA-Factory; remove it or use the huggingface backend.'),
     fixes: [removeFix('rope_scaling')],
   }),
   checkRule({
@@ -86,7 +87,7 @@ export const commandRules: Rule[] = [
     onValue: true,
     related: ['infer_backend'],
     when: (ctx) => vllm(ctx) && names(argValue(ctx.doc, 'adapter_name_or_path')).length > 1,
-    message: 'vLLM serves one LoRA adapter at a time; merge the others into the base model first.',
+    message: () => t('vLLM serves one LoRA adapter at a time; merge the others into the base model first.'),
   }),
   checkRule({
     code: 'eval-infer-backend',
@@ -96,7 +97,7 @@ export const commandRules: Rule[] = [
     at: ['infer_backend'],
     onValue: true,
     when: (ctx) => argValue(ctx.doc, 'infer_backend') !== 'huggingface',
-    message: 'Benchmark evaluation runs on the huggingface backend only.',
+    message: () => t('Benchmark evaluation runs on the huggingface backend only.'),
     fixes: [setFix('infer_backend', 'huggingface')],
   }),
   checkRule({
@@ -106,7 +107,7 @@ export const commandRules: Rule[] = [
     commands: ['eval'],
     at: ['task'],
     when: () => true,
-    message: '`llamafactory-cli eval` no longer runs benchmark evaluations (it stops with "not implemented"); this config only works through the Python API or the Web UI.',
+    message: () => t('`llamafactory-cli eval` no longer runs benchmark evaluations (it stops with "not implemented"); this config only works through the Python API or the Web UI.'),
   }),
   checkRule({
     code: 'train-generation-beams-overridden',
@@ -115,7 +116,7 @@ export const commandRules: Rule[] = [
     at: ['generation_num_beams'],
     related: ['eval_num_beams'],
     when: (ctx) => isSet(ctx.doc, 'eval_num_beams') && isSet(ctx.doc, 'generation_num_beams') && argValue(ctx.doc, 'eval_num_beams') !== argValue(ctx.doc, 'generation_num_beams'),
-    message: (ctx) => `\`eval_num_beams\` wins: LLaMA-Factory sets generation_num_beams to ${String(argValue(ctx.doc, 'eval_num_beams'))}.`,
+    message: (ctx) => t('`eval_num_beams` wins: LLaMA-Factory sets generation_num_beams to {0}.', String(argValue(ctx.doc, 'eval_num_beams'))),
     fixes: [removeFix('generation_num_beams')],
   }),
   checkRule({
@@ -124,7 +125,7 @@ export const commandRules: Rule[] = [
     severity: INFO,
     at: ['remove_unused_columns'],
     when: (ctx) => ctx.doc.byKey.has('remove_unused_columns') && truthy(ctx.doc, 'remove_unused_columns'),
-    message: 'LLaMA-Factory always sets `remove_unused_columns` to false (its collators need every column); this line has no effect.',
+    message: () => t('LLaMA-Factory always sets `remove_unused_columns` to false (its collators need every column); this line has no effect.'),
     fixes: [removeFix('remove_unused_columns')],
   }),
   checkRule({
@@ -133,7 +134,7 @@ export const commandRules: Rule[] = [
     severity: WARNING,
     at: ['resize_vocab'],
     when: (ctx) => truthy(ctx.doc, 'do_train') && truthy(ctx.doc, 'resize_vocab') && argValue(ctx.doc, 'finetuning_type') === 'lora' && !isSet(ctx.doc, 'quantization_bit') && !isSet(ctx.doc, 'additional_target'),
-    message: 'Resized embeddings must be trained: without `additional_target`, LLaMA-Factory adds the input and output embedding layers to the trainable modules itself (larger adapter, more memory).',
+    message: () => t('Resized embeddings must be trained: without `additional_target`, LLaMA-Factory adds the input and output embedding layers to the trainable modules itself (larger adapter, more memory).'),
   }),
   checkRule({
     code: 'train-v1-kernels',
@@ -141,6 +142,6 @@ export const commandRules: Rule[] = [
     severity: WARNING,
     at: ['use_v1_kernels'],
     when: (ctx) => truthy(ctx.doc, 'do_train') && truthy(ctx.doc, 'use_v1_kernels'),
-    message: 'The v1 kernels are experimental for training; results and speed may differ from the default kernels.',
+    message: () => t('The v1 kernels are experimental for training; results and speed may differ from the default kernels.'),
   }),
 ];

@@ -6,13 +6,14 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigEntry } from '../../document';
 import { setValue } from '../../edits';
-import { readJson, resolveReference } from '../../files';
+import { readJson, resolveReference, viaText } from '../../files';
 import { closest } from '../../text/similar';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { ERROR, WARNING } from './declare';
 import { argValue, commandOf, isV0, names } from '../../values';
 import lists from '../../facts/lists.json';
+import { didYouMeanText, t } from '../../l10n';
 
 interface Registry {
   /** Dataset name → whether it holds preference (ranking) pairs. */
@@ -31,12 +32,13 @@ interface Registry {
 
 type Lookup = { kind: 'skip' } | { kind: 'problem'; diagnostic: Diagnostic } | { kind: 'ok'; registry: Registry };
 
-const BUILTIN: Registry = {
+/** The built-in list, for a config whose dataset_info.json is nowhere to be found. */
+const builtin = (): Registry => ({
   ranking: new Map(lists.datasets.map((d) => [d.name, d.ranking])),
   file: undefined,
   authoritative: false,
-  where: 'the dataset list of LLaMA-Factory\'s own data/dataset_info.json (no dataset_info.json was found for this config)',
-};
+  where: t("the dataset list of LLaMA-Factory's own data/dataset_info.json (no dataset_info.json was found for this config)"),
+});
 const SPECIAL_DIRS = ['ONLINE'];
 const DATA_STAGE: Record<string, string> = lists.enums.stage_to_data_stage;
 const RANKING_STAGES: readonly string[] = lists.enums.stages_requiring_ranking_datasets;
@@ -54,18 +56,18 @@ function lookup(ctx: RuleContext): Lookup {
   const found = resolveReference(path.join(dir, 'dataset_info.json'), ctx.configPath, ctx.host);
   if (!found) {
     const folder = dirEntry ? resolveReference(dir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p)) : undefined;
-    if (!folder) return { kind: 'ok', registry: BUILTIN };
+    if (!folder) return { kind: 'ok', registry: builtin() };
     return { kind: 'problem', diagnostic: makeDiagnostic(dirEntry!.valueRange, ERROR, 'dataset-info-missing',
-      `The dataset folder \`${folder.path}\` has no dataset_info.json, so LLaMA-Factory cannot look up any dataset name.`) };
+      t('The dataset folder `{0}` has no dataset_info.json, so LLaMA-Factory cannot look up any dataset name.', folder.path)) };
   }
   const info = readJson(ctx.host, found.path);
   if (!isObject(info)) {
     return { kind: 'problem', diagnostic: makeDiagnostic(dirEntry ? dirEntry.valueRange : anchor.keyRange, ERROR, 'dataset-info-invalid',
-      `\`${found.path}\` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.`) };
+      t('`{0}` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.', found.path)) };
   }
   const ranking = new Map<string, boolean>();
   for (const [name, attrs] of Object.entries(info)) ranking.set(name, isObject(attrs) && attrs.ranking === true);
-  const where = found.via === 'absolute' ? `\`${found.path}\`` : `\`${found.path}\` (resolved from the ${found.via} ${found.base})`;
+  const where = found.via === 'absolute' ? `\`${found.path}\`` : t('`{0}` (resolved from the {1} {2})', found.path, viaText(found.via), found.base);
   return { kind: 'ok', registry: { ranking, file: found.path, authoritative: found.via !== 'search root', where } };
 }
 
@@ -78,11 +80,11 @@ function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnosti
   const suggestion = closest(name, [...reg.ranking.keys()]);
   const severity = reg.authoritative && suggestion ? ERROR : WARNING;
   const advice = suggestion
-    ? ` Did you mean \`${suggestion}\`?`
+    ? didYouMeanText(suggestion)
     : reg.file
-      ? ' LLaMA-Factory stops at launch unless it is registered there.'
-      : ' Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.';
-  return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown', `Dataset \`${name}\` is not defined in ${reg.where}.${advice}`, { name, suggestion, key: entry.key });
+      ? ` ${t('LLaMA-Factory stops at launch unless it is registered there.')}`
+      : ` ${t('Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.')}`;
+  return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown', t('Dataset `{0}` is not defined in {1}.{2}', name, reg.where, advice), { name, suggestion, key: entry.key });
 }
 
 function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, ranking: boolean): Diagnostic | undefined {
@@ -92,11 +94,11 @@ function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, ranki
   const needsRanking = RANKING_STAGES.includes(dataStage);
   if (needsRanking === ranking) return undefined;
   const message = needsRanking
-    ? `Stage \`${String(stage)}\` trains on preference pairs, but \`${name}\` is not a ranking dataset (\`"ranking": true\` in dataset_info.json).`
-    : `\`${name}\` is a ranking (preference) dataset, which only stages rm and dpo can use; stage \`${String(stage)}\` needs a different dataset.`;
+    ? t('Stage `{0}` trains on preference pairs, but `{1}` is not a ranking dataset (`"ranking": true` in dataset_info.json).', String(stage), name)
+    : t('`{0}` is a ranking (preference) dataset, which only stages rm and dpo can use; stage `{1}` needs a different dataset.', name, String(stage));
   const d = makeDiagnostic(entry.valueRange, ERROR, 'dataset-stage-mismatch', message, { name, key: entry.key });
   const stageEntry = ctx.doc.byKey.get('stage');
-  if (stageEntry) d.relatedInformation = [{ location: { uri: ctx.doc.uri, range: stageEntry.keyRange }, message: `The stage is set here.` }];
+  if (stageEntry) d.relatedInformation = [{ location: { uri: ctx.doc.uri, range: stageEntry.keyRange }, message: t('The stage is set here.') }];
   return d;
 }
 
@@ -133,6 +135,6 @@ export const datasetRule: Rule = {
     const entry = ctx.doc.byKey.get(data.key);
     if (!entry || typeof entry.value !== 'string' || !names(entry.value).includes(data.name)) return [];
     const edit = setValue(ctx.doc, data.key, replaceName(entry.value, data.name, data.suggestion));
-    return edit ? [{ title: `Change \`${data.name}\` to \`${data.suggestion}\``, edits: [edit], isPreferred: true }] : [];
+    return edit ? [{ title: t('Change `{0}` to `{1}`', data.name, data.suggestion), edits: [edit], isPreferred: true }] : [];
   },
 };

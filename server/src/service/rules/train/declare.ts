@@ -10,6 +10,7 @@ import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { commandOf, isV0, truthy } from '../../values';
 import type { Command } from '../../values';
+import { didYouMeanText, t } from '../../l10n';
 
 export interface FixSpec {
   title: string | ((doc: ConfigDocument) => string);
@@ -46,7 +47,7 @@ export function relatedAt(doc: ConfigDocument, keys: readonly string[], skip?: s
   for (const k of keys) {
     const e = doc.byKey.get(k);
     if (!e || k === skip) continue;
-    out.push({ location: { uri: doc.uri, range: e.keyRange }, message: `${shown(doc, k)} is set here.` });
+    out.push({ location: { uri: doc.uri, range: e.keyRange }, message: t('{0} is set here.', shown(doc, k)) });
   }
   return out;
 }
@@ -90,7 +91,7 @@ export function laterFirst(...keys: string[]): (ctx: RuleContext) => string[] {
 }
 
 /** Several fixes applied as one. */
-export function bothFix(title: string, ...parts: FixSpec[]): FixSpec {
+export function bothFix(title: FixSpec['title'], ...parts: FixSpec[]): FixSpec {
   return { title, edits: (doc) => parts.flatMap((p) => p.edits(doc)) };
 }
 
@@ -101,7 +102,7 @@ export function closestFix(key: string, candidates: () => readonly string[]): Fi
     return typeof v === 'string' ? closest(v, candidates()) : undefined;
   };
   return {
-    title: (doc) => `Change to \`${guess(doc) ?? ''}\``,
+    title: (doc) => t('Change to `{0}`', guess(doc) ?? ''),
     edits: (doc) => {
       const g = guess(doc);
       const e = g === undefined ? undefined : setValue(doc, key, g);
@@ -112,19 +113,18 @@ export function closestFix(key: string, candidates: () => readonly string[]): Fi
 
 /** " Did you mean `x`?" or nothing. */
 export function didYouMean(word: unknown, candidates: readonly string[]): string {
-  const g = typeof word === 'string' ? closest(word, candidates) : undefined;
-  return g ? ` Did you mean \`${g}\`?` : '';
+  return didYouMeanText(typeof word === 'string' ? closest(word, candidates) : undefined);
 }
 
 /** Fix: delete `key`. */
-export function removeFix(key: string, title = `Remove \`${key}\``): FixSpec {
-  return { title, edits: (doc) => [removeKey(doc, key)].filter((e): e is TextEdit => e !== undefined) };
+export function removeFix(key: string, title?: FixSpec['title']): FixSpec {
+  return { title: title ?? (() => t('Remove `{0}`', key)), edits: (doc) => [removeKey(doc, key)].filter((e): e is TextEdit => e !== undefined) };
 }
 
 /** Fix: set `key` to `value`, adding the key (after `after` when written) if missing. */
-export function setFix(key: string, value: string | number | boolean | null, after?: string, title?: string): FixSpec {
+export function setFix(key: string, value: string | number | boolean | null, after?: string, title?: FixSpec['title']): FixSpec {
   return {
-    title: title ?? `Set \`${key}: ${String(value)}\``,
+    title: title ?? (() => t('Set `{0}: {1}`', key, String(value))),
     edits: (doc) => [doc.byKey.has(key) ? setValue(doc, key, value)! : insertKey(doc, key, value, after && doc.byKey.has(after) ? after : undefined)],
   };
 }

@@ -3,11 +3,12 @@
 // while parsing the arguments: a missing or broken file stops the launch, and
 // its explicit (non-"auto") values must agree with the YAML.
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { resolveReference, ResolvedFile } from '../../files';
+import { resolveReference, ResolvedFile, viaText } from '../../files';
 import { makeDiagnostic } from '../../types';
 import type { Rule, RuleContext } from '../types';
 import { ERROR, relatedAt } from './declare';
 import { argValue, isV0, pyTruthy } from '../../values';
+import { t } from '../../l10n';
 
 export interface DeepSpeedConfig {
   /** The file read; undefined for an inline mapping or JSON string. */
@@ -52,7 +53,7 @@ function describe(config: Record<string, unknown>, path: string | undefined): De
 function parseObject(text: string): Record<string, unknown> | string {
   try {
     const v = asObject(JSON.parse(text));
-    return v ?? 'the JSON is not an object';
+    return v ?? t('the JSON is not an object');
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
@@ -138,8 +139,8 @@ function comparable(v: unknown): boolean {
 }
 
 function where(file: ResolvedFile | undefined): string {
-  if (!file) return 'the inline DeepSpeed config';
-  return file.via === 'absolute' ? `\`${file.path}\`` : `\`${file.path}\` (found from the ${file.via} ${file.base})`;
+  if (!file) return t('the inline DeepSpeed config');
+  return file.via === 'absolute' ? `\`${file.path}\`` : t('`{0}` (found from the {1} {2})', file.path, viaText(file.via), file.base);
 }
 
 function mismatches(ctx: RuleContext, file: ResolvedFile | undefined, ds: DeepSpeedConfig): Diagnostic[] {
@@ -151,8 +152,8 @@ function mismatches(ctx: RuleContext, file: ResolvedFile | undefined, ds: DeepSp
     if (dsValue === 'auto' || !comparable(dsValue) || !comparable(yamlValue) || equal(dsValue, yamlValue)) continue;
     const field = p.path.join('.');
     const d = makeDiagnostic(entry.keyRange, ERROR, 'deepspeed-value-mismatch',
-      `${where(file)} sets \`${field}\` to ${JSON.stringify(dsValue)} but the YAML gives ${p.keys.join(' / ')} = ${JSON.stringify(yamlValue)}; ` +
-      `transformers refuses DeepSpeed values that disagree with the training arguments. Set \`${field}\` to "auto" in the JSON, or make the YAML match.`,
+      t('{0} sets `{1}` to {2} but the YAML gives {3} = {4}; transformers refuses DeepSpeed values that disagree with the training arguments. Set `{1}` to "auto" in the JSON, or make the YAML match.',
+        where(file), field, JSON.stringify(dsValue), p.keys.join(' / '), JSON.stringify(yamlValue)),
       { field, dsValue, yamlValue });
     const related = relatedAt(ctx.doc, p.keys);
     if (related.length) d.relatedInformation = related;
@@ -173,11 +174,10 @@ export const deepspeedRule: Rule = {
         return [];
       case 'missing':
         return [makeDiagnostic(entry.valueRange, ERROR, 'deepspeed-file-missing',
-          `DeepSpeed config \`${l.reference}\` was not found next to this config, in any folder above it, or in the workspace roots. ` +
-          'LLaMA-Factory resolves it against the folder it is launched from; fix the path or create the file.')];
+          t('DeepSpeed config `{0}` was not found next to this config, in any folder above it, or in the workspace roots. LLaMA-Factory resolves it against the folder it is launched from; fix the path or create the file.', l.reference))];
       case 'malformed':
         return [makeDiagnostic(entry.valueRange, ERROR, 'deepspeed-invalid-json',
-          `${l.path ? `\`${l.path}\`` : 'This DeepSpeed JSON'} cannot be read as a JSON object (${l.reason}); transformers would stop while loading it.`)];
+          t('{0} cannot be read as a JSON object ({1}); transformers would stop while loading it.', l.path ? `\`${l.path}\`` : t('This DeepSpeed JSON'), l.reason))];
       case 'ok':
         return mismatches(ctx, l.file, l.ds);
     }

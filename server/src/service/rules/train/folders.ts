@@ -8,6 +8,7 @@ import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 import { ERROR, INFO, setFix, WARNING } from './declare';
 import { argValue, commandOf, isSet, isV0, truthy } from '../../values';
+import { t } from '../../l10n';
 
 /** Weight files whose presence makes LLaMA-Factory refuse a non-empty output_dir. */
 const WEIGHT_FILES = ['adapter_model.safetensors', 'adapter_model.bin', 'model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json'];
@@ -47,17 +48,17 @@ export const outputDirRule: Rule = {
     const checkpoint = lastCheckpoint(ctx, dir.path);
     if (checkpoint) {
       return [makeDiagnostic(entry.valueRange, INFO, 'output-dir-resumes',
-        `\`${dir.path}\` already holds \`${checkpoint}\`: LLaMA-Factory will resume from it instead of starting over. Set \`overwrite_output_dir: true\` to start fresh.`)];
+        t('`{0}` already holds `{1}`: LLaMA-Factory will resume from it instead of starting over. Set `overwrite_output_dir: true` to start fresh.', dir.path, checkpoint))];
     }
     const files = new Set(ctx.host.listDir(dir.path));
     const weights = WEIGHT_FILES.filter((f) => files.has(f));
     if (weights.length === 0) return [];
     return [makeDiagnostic(entry.valueRange, ERROR, 'output-dir-not-empty',
-      `\`${dir.path}\` already holds trained weights (${weights.join(', ')}) and no checkpoint to resume from; LLaMA-Factory refuses to write over them. Choose another output_dir or set \`overwrite_output_dir: true\`.`)];
+      t('`{0}` already holds trained weights ({1}) and no checkpoint to resume from; LLaMA-Factory refuses to write over them. Choose another output_dir or set `overwrite_output_dir: true`.', dir.path, weights.join(', ')))];
   },
   fixes(ctx, diagnostic): Fix[] {
     if (diagnostic.code !== 'output-dir-not-empty' && diagnostic.code !== 'output-dir-resumes') return [];
-    return [{ title: 'Set `overwrite_output_dir: true`', edits: overwrite.edits(ctx.doc), isPreferred: true }];
+    return [{ title: t('Set `overwrite_output_dir: true`'), edits: overwrite.edits(ctx.doc), isPreferred: true }];
   },
 };
 
@@ -72,12 +73,12 @@ export const tokenizedPathRule: Rule = {
     const out: Diagnostic[] = [];
     if (hasData) {
       out.push(makeDiagnostic(entry.valueRange, WARNING, 'tokenized-path-reused',
-        `\`${dir.path}\` already holds a tokenized dataset: LLaMA-Factory loads it and ignores dataset, template, cutoff_len and the other data options. Delete the folder to re-tokenize.`));
+        t('`{0}` already holds a tokenized dataset: LLaMA-Factory loads it and ignores dataset, template, cutoff_len and the other data options. Delete the folder to re-tokenize.', dir.path)));
     } else if (truthy(ctx.doc, 'streaming')) {
       const d = makeDiagnostic(entry.keyRange, ERROR, 'tokenized-path-streaming',
-        'A streamed dataset cannot be saved to `tokenized_path`; turn off `streaming` for the tokenizing run.');
+        t('A streamed dataset cannot be saved to `tokenized_path`; turn off `streaming` for the tokenizing run.'));
       const s = ctx.doc.byKey.get('streaming');
-      if (s) d.relatedInformation = [{ location: { uri: ctx.doc.uri, range: s.keyRange }, message: '`streaming` is set here.' }];
+      if (s) d.relatedInformation = [{ location: { uri: ctx.doc.uri, range: s.keyRange }, message: t('`streaming` is set here.') }];
       out.push(d);
     }
     return out;

@@ -3,6 +3,7 @@
 import type { Rule, RuleContext } from '../types';
 import { checkRule, ERROR, INFO, removeFix, setFix, truthyKeys } from './declare';
 import { argValue, isSet, names, pyTruthy, truthy } from '../../values';
+import { t } from '../../l10n';
 
 const kt = (ctx: RuleContext) => truthy(ctx.doc, 'use_kt');
 
@@ -51,7 +52,7 @@ export const ktRules: Rule[] = [
     at: truthyKeys('use_unsloth', 'use_unsloth_gc'),
     related: ['use_kt'],
     when: (ctx) => kt(ctx) && (truthy(ctx.doc, 'use_unsloth') || truthy(ctx.doc, 'use_unsloth_gc')),
-    message: 'KTransformers cannot be combined with Unsloth or its gradient checkpointing; remove the Unsloth switch.',
+    message: () => t('KTransformers cannot be combined with Unsloth or its gradient checkpointing; remove the Unsloth switch.'),
   }),
   checkRule({
     code: 'kt-gradient-checkpointing',
@@ -60,7 +61,7 @@ export const ktRules: Rule[] = [
     at: (ctx) => ['gradient_checkpointing', 'gradient_checkpointing_kwargs'].filter((k) => k === 'gradient_checkpointing' ? argValue(ctx.doc, k) === true : isSet(ctx.doc, k)),
     related: ['use_kt'],
     when: (ctx) => kt(ctx) && (argValue(ctx.doc, 'gradient_checkpointing') === true || isSet(ctx.doc, 'gradient_checkpointing_kwargs')),
-    message: 'KTransformers manages gradient checkpointing itself; remove this key (use `disable_gradient_checkpointing` to turn checkpointing off).',
+    message: () => t('KTransformers manages gradient checkpointing itself; remove this key (use `disable_gradient_checkpointing` to turn checkpointing off).'),
   }),
   checkRule({
     code: 'kt-fsdp-activation-checkpointing',
@@ -69,7 +70,7 @@ export const ktRules: Rule[] = [
     at: ['fsdp_config'],
     related: ['use_kt'],
     when: (ctx) => kt(ctx) && pyTruthy(fsdpConfig(ctx)?.activation_checkpointing),
-    message: 'KTransformers cannot run with FSDP activation checkpointing; set `activation_checkpointing: false` in fsdp_config.',
+    message: () => t('KTransformers cannot run with FSDP activation checkpointing; set `activation_checkpointing: false` in fsdp_config.'),
   }),
   checkRule({
     code: 'kt-recompute-needs-checkpointing',
@@ -79,7 +80,7 @@ export const ktRules: Rule[] = [
     onValue: true,
     related: ['disable_gradient_checkpointing', 'use_kt'],
     when: (ctx) => kt(ctx) && argValue(ctx.doc, 'kt_cpu_activation') === 'recompute' && truthy(ctx.doc, 'disable_gradient_checkpointing'),
-    message: '`kt_cpu_activation: recompute` recomputes activations through gradient checkpointing, which `disable_gradient_checkpointing` turns off.',
+    message: () => t('`kt_cpu_activation: recompute` recomputes activations through gradient checkpointing, which `disable_gradient_checkpointing` turns off.'),
     fixes: [setFix('kt_cpu_activation', 'retain'), removeFix('disable_gradient_checkpointing')],
   }),
   checkRule({
@@ -89,7 +90,7 @@ export const ktRules: Rule[] = [
     at: ['use_reentrant_gc'],
     related: ['use_kt'],
     when: (ctx) => kt(ctx) && ctx.doc.byKey.get('use_reentrant_gc')?.value === true && !truthy(ctx.doc, 'disable_gradient_checkpointing'),
-    message: 'With KTransformers, LLaMA-Factory switches to non-reentrant gradient checkpointing whatever `use_reentrant_gc` says.',
+    message: () => t('With KTransformers, LLaMA-Factory switches to non-reentrant gradient checkpointing whatever `use_reentrant_gc` says.'),
     fixes: [removeFix('use_reentrant_gc')],
   }),
   checkRule({
@@ -100,7 +101,7 @@ export const ktRules: Rule[] = [
     onValue: true,
     related: ['use_kt'],
     when: (ctx) => kt(ctx) && !['lora', 'full'].includes(argValue(ctx.doc, 'finetuning_type') as string),
-    message: 'KTransformers supports LoRA and full fine-tuning only.',
+    message: () => t('KTransformers supports LoRA and full fine-tuning only.'),
     fixes: [setFix('finetuning_type', 'lora')],
   }),
   checkRule({
@@ -111,7 +112,7 @@ export const ktRules: Rule[] = [
     at: ['kt_config'],
     onValue: true,
     when: (ctx) => kt(ctx) && isSet(ctx.doc, 'kt_config') && !isMapping(ktConfig(ctx)),
-    message: '`kt_config` must be a mapping of KTransformers settings (indented `key: value` lines).',
+    message: () => t('`kt_config` must be a mapping of KTransformers settings (indented `key: value` lines).'),
   }),
   checkRule({
     code: 'kt-config-derived-key',
@@ -120,7 +121,7 @@ export const ktRules: Rule[] = [
     commands: ['train', 'chat', 'export', 'eval'],
     at: ['kt_config'],
     when: (ctx) => kt(ctx) && derivedKeys(ctx).length > 0,
-    message: (ctx) => `LLaMA-Factory fills ${derivedKeys(ctx).map((k) => `\`${k}\``).join(', ')} of kt_config itself from the other options; remove ${derivedKeys(ctx).length > 1 ? 'them' : 'it'} from kt_config.`,
+    message: (ctx) => t('LLaMA-Factory fills {0} of kt_config itself from the other options; remove {1} from kt_config.', derivedKeys(ctx).map((k) => `\`${k}\``).join(', '), derivedKeys(ctx).length > 1 ? 'them' : 'it'),
   }),
   checkRule({
     code: 'kt-model-max-length',
@@ -134,7 +135,7 @@ export const ktRules: Rule[] = [
       const v = c.kt_model_max_length;
       return !(typeof v === 'number' && Number.isInteger(v) && v > 0);
     },
-    message: '`kt_config.kt_model_max_length` must be a positive whole number.',
+    message: () => t('`kt_config.kt_model_max_length` must be a positive whole number.'),
   }),
   checkRule({
     code: 'kt-several-adapters',
@@ -145,7 +146,7 @@ export const ktRules: Rule[] = [
     onValue: true,
     related: ['use_kt'],
     when: (ctx) => kt(ctx) && names(argValue(ctx.doc, 'adapter_name_or_path')).length > 1,
-    message: 'KTransformers loads a single adapter; merge the others into the base model first.',
+    message: () => t('KTransformers loads a single adapter; merge the others into the base model first.'),
   }),
   checkRule({
     code: 'kt-adapter-folder-escapes',
@@ -159,7 +160,7 @@ export const ktRules: Rule[] = [
       const f = argValue(ctx.doc, 'adapter_folder');
       return kt(ctx) && typeof f === 'string' && (f.startsWith('/') || /^[A-Za-z]:[\\/]/.test(f) || f.split(/[\\/]/).includes('..'));
     },
-    message: 'With KTransformers, `adapter_folder` must be a sub-folder inside the adapter location (no absolute path, no `..`).',
+    message: () => t('With KTransformers, `adapter_folder` must be a sub-folder inside the adapter location (no absolute path, no `..`).'),
   }),
   checkRule({
     code: 'unsloth-oft',
@@ -170,7 +171,7 @@ export const ktRules: Rule[] = [
     related: ['use_unsloth'],
     // With use_kt, kt-finetuning-type already reports OFT.
     when: (ctx) => argValue(ctx.doc, 'finetuning_type') === 'oft' && truthy(ctx.doc, 'use_unsloth') && !kt(ctx),
-    message: 'Unsloth cannot train OFT adapters; use LoRA or turn Unsloth off.',
+    message: () => t('Unsloth cannot train OFT adapters; use LoRA or turn Unsloth off.'),
     fixes: [setFix('finetuning_type', 'lora'), removeFix('use_unsloth')],
   }),
   checkRule({
@@ -180,7 +181,7 @@ export const ktRules: Rule[] = [
     at: truthyKeys('predict_with_generate', 'compute_accuracy'),
     related: ['use_kt'],
     when: (ctx) => kt(ctx) && argValue(ctx.doc, 'stage') === 'sft' && (truthy(ctx.doc, 'predict_with_generate') || truthy(ctx.doc, 'compute_accuracy')),
-    message: 'SFT on KTransformers cannot generate predictions or compute accuracy yet; remove this key.',
+    message: () => t('SFT on KTransformers cannot generate predictions or compute accuracy yet; remove this key.'),
   }),
   checkRule({
     code: 'kt-config-without-kt',
@@ -190,7 +191,7 @@ export const ktRules: Rule[] = [
     at: ['kt_config'],
     related: ['use_kt'],
     when: (ctx) => isSet(ctx.doc, 'kt_config') && !kt(ctx),
-    message: '`kt_config` only applies with `use_kt: true`; add it or remove kt_config.',
+    message: () => t('`kt_config` only applies with `use_kt: true`; add it or remove kt_config.'),
     fixes: [setFix('use_kt', true, 'kt_config'), removeFix('kt_config')],
   }),
   checkRule({
@@ -202,7 +203,7 @@ export const ktRules: Rule[] = [
     onValue: true,
     related: ['use_kt'],
     when: (ctx) => kt(ctx) && argValue(ctx.doc, 'infer_backend') !== 'huggingface',
-    message: 'KTransformers inference runs on the huggingface backend only.',
+    message: () => t('KTransformers inference runs on the huggingface backend only.'),
     fixes: [setFix('infer_backend', 'huggingface')],
   }),
 ];

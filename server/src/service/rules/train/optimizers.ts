@@ -4,6 +4,7 @@ import type { Rule, RuleContext } from '../types';
 import { checkRule, ERROR, removeFix, setFix, truthyKeys, WARNING } from './declare';
 import { argValue, isSet, truthy } from '../../values';
 import lists from '../../facts/lists.json';
+import { t } from '../../l10n';
 
 const BASE_OPTIMS: Record<'use_galore' | 'use_apollo', readonly string[]> = lists.enums.optim.llamafactory_constraints;
 
@@ -19,7 +20,7 @@ function optimRules(flag: 'use_galore' | 'use_apollo', covers: string): Rule[] {
       onValue: true,
       related: [flag],
       when: (ctx) => truthy(ctx.doc, flag) && ctx.doc.byKey.has('optim') && !allowed.includes(argValue(ctx.doc, 'optim') as string),
-      message: `${name} builds its optimizer from \`optim\`, which must be ${allowed.map((o) => `\`${o}\``).join(', ')}; other values stop training when the optimizer is created.`,
+      message: () => t('{0} builds its optimizer from `optim`, which must be {1}; other values stop training when the optimizer is created.', name, allowed.map((o) => `\`${o}\``).join(', ')),
       fixes: [setFix('optim', 'adamw_torch')],
     }),
     checkRule({
@@ -28,7 +29,7 @@ function optimRules(flag: 'use_galore' | 'use_apollo', covers: string): Rule[] {
       severity: WARNING,
       at: [flag],
       when: (ctx) => truthy(ctx.doc, flag) && !ctx.doc.byKey.has('optim'),
-      message: `Without \`optim\`, transformers picks \`adamw_torch_fused\` on PyTorch 2.8 or newer, which ${name} rejects; set \`optim: adamw_torch\`.`,
+      message: () => t('Without `optim`, transformers picks `adamw_torch_fused` on PyTorch 2.8 or newer, which {0} rejects; set `optim: adamw_torch`.', name),
       fixes: [setFix('optim', 'adamw_torch', flag)],
     }),
   ];
@@ -43,7 +44,7 @@ function layerwiseAccumulation(flag: 'galore_layerwise' | 'apollo_layerwise', me
     onValue: true,
     related: [flag],
     when: (ctx) => truthy(ctx.doc, flag) && truthy(ctx.doc, method) && argValue(ctx.doc, 'gradient_accumulation_steps') !== 1,
-    message: 'Layer-wise updates step each layer during the backward pass, so gradients cannot be accumulated: set `gradient_accumulation_steps: 1`.',
+    message: () => t('Layer-wise updates step each layer during the backward pass, so gradients cannot be accumulated: set `gradient_accumulation_steps: 1`.'),
     fixes: [setFix('gradient_accumulation_steps', 1)],
   });
 }
@@ -62,7 +63,7 @@ export const optimizerRules: Rule[] = [
     at: truthyKeys('use_galore', 'use_apollo'),
     related: ['deepspeed'],
     when: (ctx) => lowRankOn(ctx) && isSet(ctx.doc, 'deepspeed'),
-    message: 'GaLore and APOLLO cannot run under DeepSpeed; remove `deepspeed` or the low-rank optimizer.',
+    message: () => t('GaLore and APOLLO cannot run under DeepSpeed; remove `deepspeed` or the low-rank optimizer.'),
     fixes: [removeFix('deepspeed')],
   }),
   checkRule({
@@ -71,7 +72,7 @@ export const optimizerRules: Rule[] = [
     severity: WARNING,
     at: truthyKeys('use_galore', 'use_apollo'),
     when: (ctx) => truthy(ctx.doc, 'do_train') && lowRankOn(ctx) && !truthy(ctx.doc, 'pure_bf16'),
-    message: 'GaLore/APOLLO with mixed precision keeps float32 weights and can use much more memory; LLaMA-Factory suggests `pure_bf16: true`.',
+    message: () => t('GaLore/APOLLO with mixed precision keeps float32 weights and can use much more memory; LLaMA-Factory suggests `pure_bf16: true`.'),
     fixes: [setFix('pure_bf16', true)],
   }),
   checkRule({
@@ -85,6 +86,6 @@ export const optimizerRules: Rule[] = [
       const r = argValue(ctx.doc, 'badam_update_ratio');
       return truthy(ctx.doc, 'use_badam') && argValue(ctx.doc, 'badam_mode') === 'ratio' && typeof r === 'number' && r <= 1e-6;
     },
-    message: 'In ratio mode BAdam updates this fraction of the parameters; it must be greater than 1e-6.',
+    message: () => t('In ratio mode BAdam updates this fraction of the parameters; it must be greater than 1e-6.'),
   }),
 ];

@@ -4,6 +4,7 @@
 import type { Rule } from '../types';
 import { checkRule, removeFix, setFix, WARNING } from './declare';
 import { truthy } from '../../values';
+import { t } from '../../l10n';
 
 export const precisionRules: Rule[] = [
   checkRule({
@@ -13,7 +14,7 @@ export const precisionRules: Rule[] = [
     at: ['do_train'],
     // pure_bf16 and fp8 are precision choices of their own; the upstream hint is pointless there.
     when: (ctx) => truthy(ctx.doc, 'do_train') && !truthy(ctx.doc, 'fp16') && !truthy(ctx.doc, 'bf16') && !truthy(ctx.doc, 'pure_bf16') && !truthy(ctx.doc, 'fp8'),
-    message: 'Training without `bf16` or `fp16` runs in float32: slower and about twice the activation memory. Turn on bf16 (Ampere or newer) or fp16 (older GPUs).',
+    message: () => t('Training without `bf16` or `fp16` runs in float32: slower and about twice the activation memory. Turn on bf16 (Ampere or newer) or fp16 (older GPUs).'),
     fixes: [setFix('bf16', true, 'do_train'), setFix('fp16', true, 'do_train')],
   }),
   checkRule({
@@ -23,7 +24,7 @@ export const precisionRules: Rule[] = [
     at: ['fp16'],
     related: ['pure_bf16'],
     when: (ctx) => truthy(ctx.doc, 'fp16') && truthy(ctx.doc, 'pure_bf16') && !truthy(ctx.doc, 'bf16'),
-    message: 'With `pure_bf16` the model is loaded in bfloat16 even though `fp16` is on, and fp16 loss scaling then runs on bf16 weights. Drop `fp16`.',
+    message: () => t('With `pure_bf16` the model is loaded in bfloat16 even though `fp16` is on, and fp16 loss scaling then runs on bf16 weights. Drop `fp16`.'),
     fixes: [removeFix('fp16')],
   }),
   checkRule({
@@ -33,7 +34,7 @@ export const precisionRules: Rule[] = [
     at: ['fp8_enable_fsdp_float8_all_gather'],
     related: ['fp8'],
     when: (ctx) => truthy(ctx.doc, 'fp8_enable_fsdp_float8_all_gather') && !truthy(ctx.doc, 'fp8') && !truthy(ctx.doc, 'use_mca') && !truthy(ctx.doc, 'use_megatron_bridge'),
-    message: 'The FP8 all-gather switch does nothing without `fp8: true`: LLaMA-Factory logs that it enables FP8, but training stays in 16 bit.',
+    message: () => t('The FP8 all-gather switch does nothing without `fp8: true`: LLaMA-Factory logs that it enables FP8, but training stays in 16 bit.'),
     fixes: [setFix('fp8', true, 'fp8_enable_fsdp_float8_all_gather'), removeFix('fp8_enable_fsdp_float8_all_gather')],
   }),
 ];

@@ -5,6 +5,7 @@ import { checkRule, ERROR, laterFirst, removeFix, setFix, WARNING } from './decl
 import { zero3 } from './deepspeed';
 import { argValue, isSet, names, truthy } from '../../values';
 import lists from '../../facts/lists.json';
+import { t } from '../../l10n';
 
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 const quantized = (ctx: RuleContext) => isSet(ctx.doc, 'quantization_bit');
@@ -30,12 +31,12 @@ function bitsRule(m: string, covers: string): Rule {
     onValue: true,
     related: ['quantization_method'],
     when: (ctx) => method(ctx) === m && quantized(ctx) && !allowed.includes(bits(ctx) as number),
-    message: `${m} quantisation accepts \`quantization_bit\` ${allowed.join(', ')} only.`,
+    message: () => t('{0} quantisation accepts `quantization_bit` {1} only.', m, allowed.join(', ')),
   });
 }
 
 /** Methods that cannot run with their weights sharded by ZeRO-3 or FSDP. */
-function shardedRule(m: string, covers: string, extra: (ctx: RuleContext) => boolean = () => true, note = ''): Rule {
+function shardedRule(m: string, covers: string, extra: (ctx: RuleContext) => boolean = () => true): Rule {
   return checkRule({
     code: `quant-${m}-sharded`,
     covers: [covers],
@@ -43,7 +44,9 @@ function shardedRule(m: string, covers: string, extra: (ctx: RuleContext) => boo
     at: ['quantization_bit'],
     related: ['deepspeed', 'fsdp', 'quantization_method', 'quantization_device_map'],
     when: (ctx) => method(ctx) === m && quantized(ctx) && extra(ctx) && (zero3(ctx) || fsdp(ctx) || (m === 'bnb' && argValue(ctx.doc, 'quantization_device_map') === 'auto')),
-    message: `${m} quantisation${note} cannot be combined with DeepSpeed ZeRO-3, FSDP${m === 'bnb' ? ' or `quantization_device_map: auto`' : ''}.${m === 'bnb' ? ' Use `quantization_bit: 4` there.' : ''}`,
+    message: () => m === 'bnb'
+      ? t('{0} quantisation in 8 bit cannot be combined with DeepSpeed ZeRO-3, FSDP or `quantization_device_map: auto`. Use `quantization_bit: 4` there.', m)
+      : t('{0} quantisation cannot be combined with DeepSpeed ZeRO-3 or FSDP.', m),
     fixes: m === 'bnb' ? [setFix('quantization_bit', 4)] : [],
   });
 }
@@ -57,7 +60,7 @@ export const quantizationRules: Rule[] = [
     at: ['quantization_bit'],
     related: ['finetuning_type'],
     when: (ctx) => quantized(ctx) && !['lora', 'oft'].includes(argValue(ctx.doc, 'finetuning_type') as string),
-    message: (ctx) => `A quantised model can only be tuned with LoRA or OFT adapters, not \`finetuning_type: ${String(argValue(ctx.doc, 'finetuning_type'))}\`. Remove \`quantization_bit\` or switch to lora.`,
+    message: (ctx) => t('A quantised model can only be tuned with LoRA or OFT adapters, not `finetuning_type: {0}`. Remove `quantization_bit` or switch to lora.', String(argValue(ctx.doc, 'finetuning_type'))),
     fixes: [removeFix('quantization_bit'), setFix('finetuning_type', 'lora')],
   }),
   checkRule({
@@ -68,7 +71,7 @@ export const quantizationRules: Rule[] = [
     at: ['pissa_init'],
     related: ['quantization_bit'],
     when: (ctx) => quantized(ctx) && truthy(ctx.doc, 'pissa_init'),
-    message: 'PiSSA cannot be initialised on a model quantised on the fly; run scripts/pissa_init.py first and train from its output.',
+    message: () => t('PiSSA cannot be initialised on a model quantised on the fly; run scripts/pissa_init.py first and train from its output.'),
     fixes: [removeFix('pissa_init')],
   }),
   checkRule({
@@ -79,7 +82,7 @@ export const quantizationRules: Rule[] = [
     at: ['resize_vocab'],
     related: ['quantization_bit'],
     when: (ctx) => quantized(ctx) && truthy(ctx.doc, 'resize_vocab'),
-    message: 'The embeddings of a quantised model cannot be resized; remove `resize_vocab` or `quantization_bit`.',
+    message: () => t('The embeddings of a quantised model cannot be resized; remove `resize_vocab` or `quantization_bit`.'),
     fixes: [removeFix('resize_vocab')],
   }),
   checkRule({
@@ -90,7 +93,7 @@ export const quantizationRules: Rule[] = [
     at: ['create_new_adapter'],
     related: ['quantization_bit', 'adapter_name_or_path'],
     when: (ctx) => quantized(ctx) && adapters(ctx).length > 0 && truthy(ctx.doc, 'create_new_adapter'),
-    message: 'A new adapter cannot be stacked on existing adapters of a quantised model; remove `create_new_adapter`.',
+    message: () => t('A new adapter cannot be stacked on existing adapters of a quantised model; remove `create_new_adapter`.'),
     fixes: [removeFix('create_new_adapter')],
   }),
   checkRule({
@@ -102,7 +105,7 @@ export const quantizationRules: Rule[] = [
     onValue: true,
     related: ['quantization_bit'],
     when: (ctx) => quantized(ctx) && adapters(ctx).length > 1,
-    message: 'A quantised model takes a single adapter; merge the adapters into the base model first (llamafactory-cli export).',
+    message: () => t('A quantised model takes a single adapter; merge the adapters into the base model first (llamafactory-cli export).'),
   }),
   checkRule({
     code: 'quant-fp8-exclusive',
@@ -110,7 +113,7 @@ export const quantizationRules: Rule[] = [
     severity: ERROR,
     at: laterFirst('fp8', 'quantization_bit'),
     when: (ctx) => truthy(ctx.doc, 'fp8') && quantized(ctx) && !truthy(ctx.doc, 'use_mca') && !truthy(ctx.doc, 'use_megatron_bridge'),
-    message: 'FP8 training and `quantization_bit` cannot be used together; choose one.',
+    message: () => t('FP8 training and `quantization_bit` cannot be used together; choose one.'),
     fixes: [removeFix('fp8'), removeFix('quantization_bit')],
   }),
   checkRule({
@@ -120,7 +123,7 @@ export const quantizationRules: Rule[] = [
     at: ['quantization_device_map'],
     related: ['do_train'],
     when: (ctx) => truthy(ctx.doc, 'do_train') && argValue(ctx.doc, 'quantization_device_map') === 'auto',
-    message: '`quantization_device_map: auto` spreads the model over devices, which LLaMA-Factory only allows for inference; remove it for training.',
+    message: () => t('`quantization_device_map: auto` spreads the model over devices, which LLaMA-Factory only allows for inference; remove it for training.'),
     fixes: [removeFix('quantization_device_map')],
   }),
   checkRule({
@@ -129,7 +132,7 @@ export const quantizationRules: Rule[] = [
     severity: WARNING,
     at: ['quantization_bit'],
     when: (ctx) => truthy(ctx.doc, 'do_train') && quantized(ctx) && !truthy(ctx.doc, 'upcast_layernorm'),
-    message: 'LLaMA-Factory recommends `upcast_layernorm: true` when training a quantised model, for stability.',
+    message: () => t('LLaMA-Factory recommends `upcast_layernorm: true` when training a quantised model, for stability.'),
     fixes: [setFix('upcast_layernorm', true, 'quantization_bit')],
   }),
   checkRule({
@@ -138,7 +141,7 @@ export const quantizationRules: Rule[] = [
     severity: WARNING,
     at: ['quantization_bit'],
     when: (ctx) => !truthy(ctx.doc, 'do_train') && quantized(ctx),
-    message: 'Evaluating or predicting with a 4/8-bit model can score lower than the full-precision model.',
+    message: () => t('Evaluating or predicting with a 4/8-bit model can score lower than the full-precision model.'),
   }),
   checkRule({
     code: 'quant-method-ignored',
@@ -148,13 +151,13 @@ export const quantizationRules: Rule[] = [
     at: ['quantization_bit'],
     related: ['quantization_method'],
     when: (ctx) => quantized(ctx) && METHODS.includes(method(ctx) as string) && !ON_THE_FLY.includes(method(ctx) as string),
-    message: (ctx) => `\`quantization_method: ${String(method(ctx))}\` does not quantise on the fly: \`quantization_bit\` is ignored, and a checkpoint that is not already ${String(method(ctx))}-quantised trains in 16 bit. Use bnb, hqq or eetq, or a pre-quantised checkpoint without \`quantization_bit\`.`,
+    message: (ctx) => t('`quantization_method: {0}` does not quantise on the fly: `quantization_bit` is ignored, and a checkpoint that is not already {1}-quantised trains in 16 bit. Use bnb, hqq or eetq, or a pre-quantised checkpoint without `quantization_bit`.', String(method(ctx)), String(method(ctx))),
     fixes: [removeFix('quantization_bit')],
   }),
   bitsRule('bnb', 'R234'),
   bitsRule('hqq', 'R236'),
   bitsRule('eetq', 'R237'),
-  shardedRule('bnb', 'R235', (ctx) => bits(ctx) === 8, ' in 8 bit'),
+  shardedRule('bnb', 'R235', (ctx) => bits(ctx) === 8),
   shardedRule('hqq', 'R236'),
   shardedRule('eetq', 'R237'),
   checkRule({
@@ -165,7 +168,7 @@ export const quantizationRules: Rule[] = [
     at: ['export_quantization_bit'],
     onValue: true,
     when: (ctx) => isSet(ctx.doc, 'export_quantization_bit') && !EXPORT_BITS.includes(argValue(ctx.doc, 'export_quantization_bit') as number),
-    message: `GPTQ export quantisation accepts \`export_quantization_bit\` ${EXPORT_BITS.join(', ')} only.`,
+    message: () => t('GPTQ export quantisation accepts `export_quantization_bit` {0} only.', EXPORT_BITS.join(', ')),
   }),
   checkRule({
     code: 'export-quantize-with-adapters',
@@ -175,7 +178,7 @@ export const quantizationRules: Rule[] = [
     at: ['export_quantization_bit'],
     related: ['adapter_name_or_path'],
     when: (ctx) => isSet(ctx.doc, 'export_quantization_bit') && adapters(ctx).length > 0,
-    message: 'Adapters must be merged before the model is quantised: export once without `export_quantization_bit`, then quantise the merged model.',
+    message: () => t('Adapters must be merged before the model is quantised: export once without `export_quantization_bit`, then quantise the merged model.'),
     fixes: [removeFix('export_quantization_bit')],
   }),
   checkRule({
@@ -186,7 +189,7 @@ export const quantizationRules: Rule[] = [
     at: ['quantization_bit'],
     related: ['adapter_name_or_path'],
     when: (ctx) => quantized(ctx) && adapters(ctx).length > 0,
-    message: 'Adapters cannot be merged into a model quantised with `quantization_bit`; remove it so the merge runs on the full-precision model.',
+    message: () => t('Adapters cannot be merged into a model quantised with `quantization_bit`; remove it so the merge runs on the full-precision model.'),
     fixes: [removeFix('quantization_bit')],
   }),
 ];

@@ -3,6 +3,7 @@
 import type { Rule, RuleContext } from '../types';
 import { checkRule, ERROR, INFO, WARNING } from './declare';
 import { argValue, truthy } from '../../values';
+import { t } from '../../l10n';
 
 /** `report_to` as a list of names (a single string stays whole: transformers does not split it). */
 function loggers(ctx: RuleContext): string[] {
@@ -18,7 +19,7 @@ export const reportingRules: Rule[] = [
     severity: ERROR,
     at: ['project', 'report_to'],
     when: (ctx) => trackio(ctx) && !truthy(ctx.doc, 'project'),
-    message: 'Logging to trackio needs a `project` name.',
+    message: () => t('Logging to trackio needs a `project` name.'),
   }),
   checkRule({
     code: 'trackio-space-id-format',
@@ -30,7 +31,7 @@ export const reportingRules: Rule[] = [
       const id = argValue(ctx.doc, 'trackio_space_id');
       return trackio(ctx) && typeof id === 'string' && id !== 'trackio' && !/^[^/\s]+\/[^/\s]+$/.test(id);
     },
-    message: '`trackio_space_id` should be `trackio` or a Hugging Face Space id of the form `org/space`.',
+    message: () => t('`trackio_space_id` should be `trackio` or a Hugging Face Space id of the form `org/space`.'),
   }),
   checkRule({
     code: 'trackio-run-name',
@@ -38,7 +39,7 @@ export const reportingRules: Rule[] = [
     severity: WARNING,
     at: ['report_to'],
     when: (ctx) => trackio(ctx) && !truthy(ctx.doc, 'run_name'),
-    message: 'Give trackio runs a `run_name` so they can be told apart in the dashboard.',
+    message: () => t('Give trackio runs a `run_name` so they can be told apart in the dashboard.'),
   }),
   checkRule({
     code: 'swanlab-report-to-dropped',
@@ -47,6 +48,6 @@ export const reportingRules: Rule[] = [
     at: ['report_to'],
     related: ['use_swanlab'],
     when: (ctx) => truthy(ctx.doc, 'use_swanlab') && loggers(ctx).includes('swanlab'),
-    message: 'With `use_swanlab`, LLaMA-Factory adds its own SwanLab logger and removes `swanlab` from `report_to`, so it is not logged twice.',
+    message: () => t('With `use_swanlab`, LLaMA-Factory adds its own SwanLab logger and removes `swanlab` from `report_to`, so it is not logged twice.'),
   }),
 ];

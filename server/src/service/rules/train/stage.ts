@@ -5,6 +5,7 @@ import type { Rule, RuleContext } from '../types';
 import { checkRule, closestFix, didYouMean, ERROR, removeFix, setFix, truthyKeys, WARNING } from './declare';
 import { argValue, isSet, stageOf, truthy } from '../../values';
 import lists from '../../facts/lists.json';
+import { t } from '../../l10n';
 
 const STAGES: readonly string[] = lists.enums.stage;
 const stageIs = (...s: string[]) => (ctx: RuleContext) => s.includes(stageOf(ctx.doc) as string);
@@ -12,7 +13,8 @@ const notSft = (ctx: RuleContext) => stageOf(ctx.doc) !== 'sft';
 const ft = (ctx: RuleContext) => argValue(ctx.doc, 'finetuning_type');
 
 /** Options of the SFT data pipeline that other stages refuse. */
-function sftOnly(key: string, covers: string, what: string): Rule {
+/** `message` gets the stage the config trains with. */
+function sftOnly(key: string, covers: string, message: (stage: string) => string): Rule {
   return checkRule({
     code: `train-${key.replace(/_/g, '-')}-needs-sft`,
     covers: [covers],
@@ -20,7 +22,7 @@ function sftOnly(key: string, covers: string, what: string): Rule {
     at: [key],
     related: ['stage'],
     when: (ctx) => notSft(ctx) && truthy(ctx.doc, key),
-    message: (ctx) => `\`${key}\` ${what} only for \`stage: sft\`; LLaMA-Factory stops with stage \`${String(stageOf(ctx.doc))}\`. Remove it or train with stage sft.`,
+    message: (ctx) => message(String(stageOf(ctx.doc))),
     fixes: [removeFix(key)],
   });
 }
@@ -36,10 +38,10 @@ const evalTriggers = (ctx: RuleContext) =>
 const evalStrategyOn = (ctx: RuleContext) => isSet(ctx.doc, 'eval_strategy') && argValue(ctx.doc, 'eval_strategy') !== 'no';
 
 export const stageRules: Rule[] = [
-  sftOnly('predict_with_generate', 'R108', 'generates predictions'),
-  sftOnly('neat_packing', 'R109', 'packs without cross-attention'),
-  sftOnly('train_on_prompt', 'R110', 'is available'),
-  sftOnly('mask_history', 'R110', 'is available'),
+  sftOnly('predict_with_generate', 'R108', (stage) => t('`predict_with_generate` generates predictions only for `stage: sft`; LLaMA-Factory stops with stage `{0}`. Remove it or train with stage sft.', stage)),
+  sftOnly('neat_packing', 'R109', (stage) => t('`neat_packing` packs without cross-attention only for `stage: sft`; LLaMA-Factory stops with stage `{0}`. Remove it or train with stage sft.', stage)),
+  sftOnly('train_on_prompt', 'R110', (stage) => t('`{0}` is available only for `stage: sft`; LLaMA-Factory stops with stage `{1}`. Remove it or train with stage sft.', 'train_on_prompt', stage)),
+  sftOnly('mask_history', 'R110', (stage) => t('`{0}` is available only for `stage: sft`; LLaMA-Factory stops with stage `{1}`. Remove it or train with stage sft.', 'mask_history', stage)),
   checkRule({
     code: 'train-predict-needs-generate',
     covers: ['R111'],
@@ -47,7 +49,7 @@ export const stageRules: Rule[] = [
     at: ['do_predict'],
     related: ['predict_with_generate'],
     when: (ctx) => stageOf(ctx.doc) === 'sft' && truthy(ctx.doc, 'do_predict') && !truthy(ctx.doc, 'predict_with_generate'),
-    message: 'With `do_predict` in SFT, LLaMA-Factory needs `predict_with_generate: true` to produce and save the predictions.',
+    message: () => t('With `do_predict` in SFT, LLaMA-Factory needs `predict_with_generate: true` to produce and save the predictions.'),
     fixes: [setFix('predict_with_generate', true, 'do_predict')],
   }),
   checkRule({
@@ -57,7 +59,7 @@ export const stageRules: Rule[] = [
     at: ['load_best_model_at_end'],
     related: ['stage'],
     when: (ctx) => stageIs('rm', 'ppo')(ctx) && truthy(ctx.doc, 'load_best_model_at_end'),
-    message: (ctx) => `\`load_best_model_at_end\` is not supported for stage \`${String(stageOf(ctx.doc))}\`; remove it.`,
+    message: (ctx) => t('`load_best_model_at_end` is not supported for stage `{0}`; remove it.', String(stageOf(ctx.doc))),
     fixes: [removeFix('load_best_model_at_end')],
   }),
   checkRule({
@@ -67,7 +69,7 @@ export const stageRules: Rule[] = [
     at: ['stage'],
     related: ['do_train'],
     when: (ctx) => stageIs('ppo')(ctx) && !truthy(ctx.doc, 'do_train'),
-    message: 'PPO cannot run evaluation or prediction on its own; LLaMA-Factory requires `do_train: true` for stage ppo.',
+    message: () => t('PPO cannot run evaluation or prediction on its own; LLaMA-Factory requires `do_train: true` for stage ppo.'),
     fixes: [setFix('do_train', true, 'stage')],
   }),
   checkRule({
@@ -77,7 +79,7 @@ export const stageRules: Rule[] = [
     at: ['shift_attn'],
     related: ['stage'],
     when: (ctx) => stageIs('ppo')(ctx) && truthy(ctx.doc, 'shift_attn'),
-    message: 'Shift short attention (`shift_attn`) does not work with PPO; remove it.',
+    message: () => t('Shift short attention (`shift_attn`) does not work with PPO; remove it.'),
     fixes: [removeFix('shift_attn')],
   }),
   checkRule({
@@ -87,7 +89,7 @@ export const stageRules: Rule[] = [
     at: truthyKeys('use_kt', 'use_unsloth'),
     related: ['reward_model_type', 'stage'],
     when: (ctx) => stageIs('ppo')(ctx) && argValue(ctx.doc, 'reward_model_type') === 'lora' && (truthy(ctx.doc, 'use_kt') || truthy(ctx.doc, 'use_unsloth')),
-    message: 'PPO with a LoRA reward model (`reward_model_type: lora`, the default) cannot run on KTransformers or Unsloth; use `reward_model_type: full` or drop the backend.',
+    message: () => t('PPO with a LoRA reward model (`reward_model_type: lora`, the default) cannot run on KTransformers or Unsloth; use `reward_model_type: full` or drop the backend.'),
   }),
   checkRule({
     code: 'train-ppo-report-to',
@@ -97,7 +99,7 @@ export const stageRules: Rule[] = [
     onValue: true,
     related: ['stage'],
     when: (ctx) => stageIs('ppo')(ctx) && ppoUnsupportedLoggers(ctx).length > 0,
-    message: (ctx) => `PPO can only log to wandb, tensorboard or trackio; remove ${ppoUnsupportedLoggers(ctx).map((l) => `\`${l}\``).join(', ')} from \`report_to\`.`,
+    message: (ctx) => t('PPO can only log to wandb, tensorboard or trackio; remove {0} from `report_to`.', ppoUnsupportedLoggers(ctx).map((l) => `\`${l}\``).join(', ')),
   }),
   checkRule({
     code: 'train-streaming-needs-max-steps',
@@ -106,7 +108,7 @@ export const stageRules: Rule[] = [
     at: ['streaming'],
     related: ['max_steps'],
     when: (ctx) => truthy(ctx.doc, 'streaming') && argValue(ctx.doc, 'max_steps') === -1,
-    message: 'A streamed dataset has no known length, so LLaMA-Factory requires `max_steps` (a positive number of steps) with `streaming`.',
+    message: () => t('A streamed dataset has no known length, so LLaMA-Factory requires `max_steps` (a positive number of steps) with `streaming`.'),
   }),
   checkRule({
     code: 'train-dataset-missing',
@@ -114,7 +116,7 @@ export const stageRules: Rule[] = [
     severity: ERROR,
     at: ['do_train'],
     when: (ctx) => truthy(ctx.doc, 'do_train') && !isSet(ctx.doc, 'dataset'),
-    message: 'Training needs data: add `dataset` with one or more dataset names from dataset_info.json.',
+    message: () => t('Training needs data: add `dataset` with one or more dataset names from dataset_info.json.'),
   }),
   checkRule({
     code: 'train-eval-dataset-missing',
@@ -123,7 +125,7 @@ export const stageRules: Rule[] = [
     at: evalTriggers,
     related: ['eval_dataset', 'val_size'],
     when: (ctx) => evalTriggers(ctx).length > 0 && !isSet(ctx.doc, 'eval_dataset') && (num(ctx, 'val_size') ?? 1) < 1e-6,
-    message: 'Evaluation and prediction need data to run on: set `eval_dataset`, or `val_size` to hold out part of the training data.',
+    message: () => t('Evaluation and prediction need data to run on: set `eval_dataset`, or `val_size` to hold out part of the training data.'),
   }),
   checkRule({
     code: 'train-generate-with-accuracy',
@@ -132,7 +134,7 @@ export const stageRules: Rule[] = [
     at: ['compute_accuracy'],
     related: ['predict_with_generate'],
     when: (ctx) => truthy(ctx.doc, 'predict_with_generate') && truthy(ctx.doc, 'compute_accuracy'),
-    message: '`compute_accuracy` scores logits while `predict_with_generate` scores generated text; LLaMA-Factory accepts only one of them.',
+    message: () => t('`compute_accuracy` scores logits while `predict_with_generate` scores generated text; LLaMA-Factory accepts only one of them.'),
     fixes: [removeFix('compute_accuracy'), removeFix('predict_with_generate')],
   }),
   checkRule({
@@ -141,7 +143,7 @@ export const stageRules: Rule[] = [
     severity: WARNING,
     at: ['stage'],
     when: (ctx) => !truthy(ctx.doc, 'do_train') && stageIs('dpo')(ctx) && !isSet(ctx.doc, 'ref_model'),
-    message: 'Evaluating DPO without `ref_model`: the reward metrics are only meaningful against a reference model; set `ref_model`.',
+    message: () => t('Evaluating DPO without `ref_model`: the reward metrics are only meaningful against a reference model; set `ref_model`.'),
   }),
   checkRule({
     code: 'train-resume-cleared',
@@ -150,7 +152,7 @@ export const stageRules: Rule[] = [
     at: ['resume_from_checkpoint'],
     related: ['stage', 'finetuning_type'],
     when: (ctx) => stageIs('rm', 'ppo')(ctx) && ['full', 'freeze'].includes(ft(ctx) as string) && isSet(ctx.doc, 'resume_from_checkpoint'),
-    message: (ctx) => `Stage \`${String(stageOf(ctx.doc))}\` with ${String(ft(ctx))} tuning cannot resume; LLaMA-Factory discards \`resume_from_checkpoint\` and starts from scratch.`,
+    message: (ctx) => t('Stage `{0}` with {1} tuning cannot resume; LLaMA-Factory discards `resume_from_checkpoint` and starts from scratch.', String(stageOf(ctx.doc)), String(ft(ctx))),
     fixes: [removeFix('resume_from_checkpoint')],
   }),
   checkRule({
@@ -160,7 +162,7 @@ export const stageRules: Rule[] = [
     at: ['resume_from_checkpoint'],
     related: ['stage'],
     when: (ctx) => stageIs('rm', 'ppo')(ctx) && ft(ctx) === 'lora' && isSet(ctx.doc, 'resume_from_checkpoint'),
-    message: 'For LoRA in stage rm/ppo, resuming this way is not reliable; add the checkpoint folder to `adapter_name_or_path` instead.',
+    message: () => t('For LoRA in stage rm/ppo, resuming this way is not reliable; add the checkpoint folder to `adapter_name_or_path` instead.'),
   }),
   checkRule({
     code: 'train-ppo-reward-api-url',
@@ -169,7 +171,7 @@ export const stageRules: Rule[] = [
     at: ['reward_model', 'reward_model_type'],
     onValue: true,
     when: (ctx) => stageIs('ppo')(ctx) && argValue(ctx.doc, 'reward_model_type') === 'api' && !/^https?:\/\//.test(String(argValue(ctx.doc, 'reward_model') ?? '')),
-    message: 'With `reward_model_type: api`, `reward_model` must be the full http(s) URL of the reward service.',
+    message: () => t('With `reward_model_type: api`, `reward_model` must be the full http(s) URL of the reward service.'),
   }),
   checkRule({
     code: 'train-ppo-full-reward-tokenizer',
@@ -177,7 +179,7 @@ export const stageRules: Rule[] = [
     severity: WARNING,
     at: ['reward_model_type'],
     when: (ctx) => stageIs('ppo')(ctx) && argValue(ctx.doc, 'reward_model_type') === 'full',
-    message: 'A full reward model gets the policy\'s token ids directly: make sure it uses the same tokenizer as the model being trained.',
+    message: () => t('A full reward model gets the policy\'s token ids directly: make sure it uses the same tokenizer as the model being trained.'),
   }),
   checkRule({
     code: 'train-ppo-eval-dataset',
@@ -186,7 +188,7 @@ export const stageRules: Rule[] = [
     at: (ctx) => [isSet(ctx.doc, 'eval_dataset') ? 'eval_dataset' : 'val_size'],
     related: ['stage'],
     when: (ctx) => stageIs('ppo')(ctx) && (isSet(ctx.doc, 'eval_dataset') || (num(ctx, 'val_size') ?? 0) > 1e-6),
-    message: (ctx) => `The PPO trainer does not evaluate; remove \`${isSet(ctx.doc, 'eval_dataset') ? 'eval_dataset' : 'val_size'}\`.`,
+    message: (ctx) => t('The PPO trainer does not evaluate; remove `{0}`.', isSet(ctx.doc, 'eval_dataset') ? 'eval_dataset' : 'val_size'),
     fixes: [removeFix('eval_dataset'), removeFix('val_size')],
   }),
   checkRule({
@@ -196,7 +198,7 @@ export const stageRules: Rule[] = [
     at: ['resume_from_checkpoint'],
     related: ['stage'],
     when: (ctx) => stageIs('ppo')(ctx) && !['full', 'freeze'].includes(ft(ctx) as string) && isSet(ctx.doc, 'resume_from_checkpoint'),
-    message: 'The PPO trainer cannot resume from a checkpoint; remove `resume_from_checkpoint`.',
+    message: () => t('The PPO trainer cannot resume from a checkpoint; remove `resume_from_checkpoint`.'),
     fixes: [removeFix('resume_from_checkpoint')],
   }),
   checkRule({
@@ -207,7 +209,7 @@ export const stageRules: Rule[] = [
     at: ['stage'],
     onValue: true,
     when: (ctx) => ctx.doc.byKey.has('stage') && !STAGES.includes(stageOf(ctx.doc) as string),
-    message: (ctx) => `Unknown stage \`${String(stageOf(ctx.doc))}\`; LLaMA-Factory accepts ${STAGES.join(', ')}.${didYouMean(stageOf(ctx.doc), STAGES)}`,
+    message: (ctx) => t('Unknown stage `{0}`; LLaMA-Factory accepts {1}.{2}', String(stageOf(ctx.doc)), STAGES.join(', '), didYouMean(stageOf(ctx.doc), STAGES)),
     fixes: [closestFix('stage', () => STAGES)],
   }),
 ];

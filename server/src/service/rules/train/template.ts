@@ -4,6 +4,7 @@ import type { Rule } from '../types';
 import { checkRule, closestFix, didYouMean, ERROR, INFO, removeFix, WARNING } from './declare';
 import { argValue, truthy } from '../../values';
 import lists from '../../facts/lists.json';
+import { t } from '../../l10n';
 
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 const TEMPLATES = lists.templates.map((t) => t.name);
@@ -21,7 +22,7 @@ export const templateRules: Rule[] = [
     commands: ALL,
     at: ['model_name_or_path'],
     when: (ctx) => !ctx.doc.byKey.has('template') && ctx.doc.byKey.has('model_name_or_path'),
-    message: 'No `template` is set: LLaMA-Factory falls back to the chat template stored with the tokenizer, or to the bare `empty` template when there is none. Set the template that matches the model.',
+    message: () => t('No `template` is set: LLaMA-Factory falls back to the chat template stored with the tokenizer, or to the bare `empty` template when there is none. Set the template that matches the model.'),
   }),
   checkRule({
     code: 'template-unknown',
@@ -34,7 +35,7 @@ export const templateRules: Rule[] = [
       const v = argValue(ctx.doc, 'template');
       return v !== null && v !== undefined && !byName.has(String(v));
     },
-    message: (ctx) => `\`${String(argValue(ctx.doc, 'template'))}\` is not a LLaMA-Factory template.${didYouMean(argValue(ctx.doc, 'template'), TEMPLATES)}`,
+    message: (ctx) => t('`{0}` is not a LLaMA-Factory template.{1}', String(argValue(ctx.doc, 'template')), didYouMean(argValue(ctx.doc, 'template'), TEMPLATES)),
     fixes: [closestFix('template', () => TEMPLATES)],
   }),
   checkRule({
@@ -44,7 +45,7 @@ export const templateRules: Rule[] = [
     at: ['train_on_prompt'],
     related: ['template'],
     when: (ctx) => truthy(ctx.doc, 'train_on_prompt') && template(ctx.doc)?.efficientEos === true,
-    message: (ctx) => `Template \`${String(argValue(ctx.doc, 'template'))}\` puts the EOS token in the prompt, so the prompt cannot be trained on; remove \`train_on_prompt\`.`,
+    message: (ctx) => t('Template `{0}` puts the EOS token in the prompt, so the prompt cannot be trained on; remove `train_on_prompt`.', String(argValue(ctx.doc, 'template'))),
     fixes: [removeFix('train_on_prompt')],
   }),
   checkRule({
@@ -57,8 +58,8 @@ export const templateRules: Rule[] = [
     when: (ctx) => template(ctx.doc)?.reasoning === true,
     message: (ctx) => {
       const name = String(argValue(ctx.doc, 'template'));
-      const nothink = byName.has(`${name}_nothink`) ? ` \`${name}_nothink\`` : ' the `_nothink` variant';
-      return `\`${name}\` is a reasoning template (thinking is controlled by \`enable_thinking\`); for a model that does not reason, use${nothink}.`;
+      const nothink = byName.has(`${name}_nothink`) ? `\`${name}_nothink\`` : t('the `_nothink` variant');
+      return t('`{0}` is a reasoning template (thinking is controlled by `enable_thinking`); for a model that does not reason, use {1}.', name, nothink);
     },
   }),
 ];

@@ -4,9 +4,10 @@ import type { Rule } from '../types';
 import { bothFix, checkRule, ERROR, removeFix, setFix } from './declare';
 import { readDeepSpeed, zero3 } from './deepspeed';
 import { argValue, names, truthy } from '../../values';
+import { t } from '../../l10n';
 
 /** `key` (a switch) is refused under ZeRO-3. */
-function notWithZero3(key: string, covers: string[], why: string, fixes = [removeFix(key)]): Rule {
+function notWithZero3(key: string, covers: string[], why: () => string, fixes = [removeFix(key)]): Rule {
   return checkRule({
     code: `zero3-${key.replace(/_/g, '-')}`,
     covers,
@@ -14,19 +15,19 @@ function notWithZero3(key: string, covers: string[], why: string, fixes = [remov
     at: [key],
     related: ['deepspeed'],
     when: (ctx) => truthy(ctx.doc, key) && zero3(ctx),
-    message: `\`${key}\` does not work with DeepSpeed ZeRO-3 (the config under \`deepspeed\` sets stage 3): ${why}`,
+    message: () => t('`{0}` does not work with DeepSpeed ZeRO-3 (the config under `deepspeed` sets stage 3): {1}', key, why()),
     fixes,
   });
 }
 
 export const zero3Rules: Rule[] = [
-  notWithZero3('predict_with_generate', ['R129'], 'generation needs whole weights on each GPU. Predict with a ZeRO-2 or no DeepSpeed config.'),
-  notWithZero3('pissa_init', ['R132'], 'run scripts/pissa_init.py first and train from its output.'),
-  notWithZero3('pure_bf16', ['R134'], 'use `bf16: true` (mixed precision) instead.', [
-    bothFix('Use `bf16: true` instead of `pure_bf16`', removeFix('pure_bf16'), setFix('bf16', true)),
+  notWithZero3('predict_with_generate', ['R129'], () => t('generation needs whole weights on each GPU. Predict with a ZeRO-2 or no DeepSpeed config.')),
+  notWithZero3('pissa_init', ['R132'], () => t('run scripts/pissa_init.py first and train from its output.')),
+  notWithZero3('pure_bf16', ['R134'], () => t('use `bf16: true` (mixed precision) instead.'), [
+    bothFix(() => t('Use `bf16: true` instead of `pure_bf16`'), removeFix('pure_bf16'), setFix('bf16', true)),
   ]),
-  notWithZero3('use_unsloth', ['R142'], 'Unsloth needs the whole model on each GPU.'),
-  notWithZero3('use_kt', ['R143'], 'KTransformers places experts itself.'),
+  notWithZero3('use_unsloth', ['R142'], () => t('Unsloth needs the whole model on each GPU.')),
+  notWithZero3('use_kt', ['R143'], () => t('KTransformers places experts itself.')),
   checkRule({
     code: 'zero3-several-adapters',
     covers: ['R250'],
@@ -35,7 +36,7 @@ export const zero3Rules: Rule[] = [
     onValue: true,
     related: ['deepspeed', 'use_kt', 'use_unsloth'],
     when: (ctx) => names(argValue(ctx.doc, 'adapter_name_or_path')).length > 1 && (zero3(ctx) || truthy(ctx.doc, 'use_kt') || truthy(ctx.doc, 'use_unsloth')),
-    message: 'Only one adapter can be loaded under DeepSpeed ZeRO-3, KTransformers or Unsloth; merge the adapters first (llamafactory-cli export).',
+    message: () => t('Only one adapter can be loaded under DeepSpeed ZeRO-3, KTransformers or Unsloth; merge the adapters first (llamafactory-cli export).'),
   }),
   checkRule({
     code: 'badam-layer-needs-zero3',
@@ -47,6 +48,6 @@ export const zero3Rules: Rule[] = [
       const stage = readDeepSpeed(ctx)?.stage;
       return truthy(ctx.doc, 'use_badam') && argValue(ctx.doc, 'badam_mode') === 'layer' && stage !== undefined && stage !== 3;
     },
-    message: 'A DeepSpeed run is distributed, and layer-wise BAdam across GPUs needs ZeRO-3; this DeepSpeed config uses another stage. Use a ZeRO-3 config, or train on one GPU without DeepSpeed.',
+    message: () => t('A DeepSpeed run is distributed, and layer-wise BAdam across GPUs needs ZeRO-3; this DeepSpeed config uses another stage. Use a ZeRO-3 config, or train on one GPU without DeepSpeed.'),
   }),
 ];

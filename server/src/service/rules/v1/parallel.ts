@@ -6,6 +6,7 @@ import { makeDiagnostic } from '../../types';
 import { argValue, numberArg, stringArg } from '../../values';
 import { pluginBlock, pluginName, subKeyRange } from '../../v1/plugins';
 import { defineRule, report } from '../args/report';
+import { t } from '../../l10n';
 
 const FA2 = 'flash_attention_2';
 
@@ -15,18 +16,18 @@ export const contextParallel = defineRule(['v1-context-parallel'], [], (ctx) => 
   const out = [];
   if (pluginName(ctx.doc, 'dist_config') === 'deepspeed') {
     out.push(report(ctx, 'cp_size', DiagnosticSeverity.Error, 'v1-context-parallel',
-      `Context parallelism (\`cp_size: ${cp}\`) is implemented for FSDP only; with \`dist_config.name: deepspeed\` the trainer stops. Use \`fsdp2\` or set \`cp_size: 1\`.`,
-      { related: [{ key: 'dist_config', message: 'DeepSpeed' }] }));
+      t('Context parallelism (`cp_size: {0}`) is implemented for FSDP only; with `dist_config.name: deepspeed` the trainer stops. Use `fsdp2` or set `cp_size: 1`.', cp),
+      { related: [{ key: 'dist_config', message: t('the DeepSpeed backend') }] }));
   }
   if (argValue(ctx.doc, 'flash_attn') !== FA2) {
     out.push(report(ctx, 'cp_size', DiagnosticSeverity.Error, 'v1-context-parallel',
-      `Splitting sequences across GPUs (\`cp_size: ${cp}\`) needs \`flash_attn: ${FA2}\`; the trainer stops with any other attention kernel.`,
-      { related: [{ key: 'flash_attn', message: 'attention kernel' }], fixes: [{ title: `Set flash_attn: ${FA2}`, ops: [{ set: 'flash_attn', value: FA2 }], preferred: true }] }));
+      t('Splitting sequences across GPUs (`cp_size: {0}`) needs `flash_attn: {1}`; the trainer stops with any other attention kernel.', cp, FA2),
+      { related: [{ key: 'flash_attn', message: t('attention kernel') }], fixes: [{ title: t('Set flash_attn: {0}', FA2), ops: [{ set: 'flash_attn', value: FA2 }], preferred: true }] }));
   }
   if (/qwen3[._-]?5/i.test(stringArg(ctx.doc, 'model') ?? '')) {
     out.push(report(ctx, 'cp_size', DiagnosticSeverity.Warning, 'v1-context-parallel',
-      'This looks like a Qwen3.5 model, whose architecture LLaMA-Factory\'s context parallelism does not support yet: training would stop with an error. Set `cp_size: 1`.',
-      { related: [{ key: 'model', message: 'Qwen3.5 model' }] }));
+      t('This looks like a Qwen3.5 model, whose architecture LLaMA-Factory\'s context parallelism does not support yet: training would stop with an error. Set `cp_size: 1`.'),
+      { related: [{ key: 'model', message: t('Qwen3.5 model') }] }));
   }
   return out;
 });
@@ -37,7 +38,7 @@ export const expertParallel = defineRule(['v1-ep-size'], [], (ctx) => {
   if (pluginName(ctx.doc, 'dist_config') !== 'fsdpturbo' || typeof ep !== 'number' || ep < 1 || dp === undefined || dp % ep === 0) return [];
   const range = subKeyRange(ctx.doc, 'dist_config', 'ep_size')!;
   return [makeDiagnostic(range, DiagnosticSeverity.Error, 'v1-ep-size',
-    `Experts are spread over groups of \`ep_size: ${ep}\` ranks taken from the ${dp} data-parallel ranks, so ep_size must divide \`dp_size\`; LLaMA-Factory stops otherwise.`)];
+    t('Experts are spread over groups of `ep_size: {0}` ranks taken from the {1} data-parallel ranks, so ep_size must divide `dp_size`; LLaMA-Factory stops otherwise.', ep, dp))];
 });
 
 export const parallelRules = [contextParallel, expertParallel];

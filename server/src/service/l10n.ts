@@ -1,0 +1,44 @@
+// Message catalogs, the @vscode/l10n way: the English text is the key, and a
+// catalog maps it to the translation. The server and the CLI each speak one
+// language per process, so the active locale is module state set once at
+// start-up (from InitializeParams.locale, --locale or LANG); everything else
+// in the service stays pure. Missing entries fall back to English.
+import ko from '../../../l10n/bundle.l10n.ko.json';
+import zhCn from '../../../l10n/bundle.l10n.zh-cn.json';
+
+export type Locale = 'en' | 'ko' | 'zh-cn';
+
+export const LOCALES: readonly Locale[] = ['en', 'ko', 'zh-cn'];
+
+const catalogs: Record<Locale, Record<string, string>> = { en: {}, ko, 'zh-cn': zhCn };
+
+let active: Locale = 'en';
+
+/** The supported locale closest to a BCP 47 tag or POSIX locale (`ko-KR`, `zh_CN.UTF-8`, `zh-Hans`); English otherwise. */
+export function normalizeLocale(tag: string | undefined): Locale {
+  const t = (tag ?? '').trim().toLowerCase().replace(/_/g, '-').replace(/[.@].*$/, '');
+  if (t === 'ko' || t.startsWith('ko-')) return 'ko';
+  if (t === 'zh' || t === 'zh-cn' || t === 'zh-sg' || t.startsWith('zh-hans')) return 'zh-cn';
+  return 'en';
+}
+
+/** Makes `locale` (normalised) the language of every later `t` call; returns the locale chosen. */
+export function setLocale(locale: string | undefined): Locale {
+  active = normalizeLocale(locale);
+  return active;
+}
+
+export function getLocale(): Locale {
+  return active;
+}
+
+/** The English template `message` in the active language, with `{0}`, `{1}`, ... replaced by `args`. */
+export function t(message: string, ...args: (string | number)[]): string {
+  const template = catalogs[active][message] ?? message;
+  return args.length === 0 ? template : template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+}
+
+/** " Did you mean `x`?" in the active language, or nothing when there is no suggestion. */
+export function didYouMeanText(suggestion: string | undefined): string {
+  return suggestion ? ` ${t('Did you mean `{0}`?', suggestion)}` : '';
+}
