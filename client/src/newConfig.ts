@@ -7,39 +7,39 @@ import { NewConfigRequest } from '../../server/src/protocol';
 import type { NewConfigResult } from '../../server/src/protocol';
 import { SUGGESTED_MODELS } from '../../server/src/service/features/new-config-choices';
 import type { NewConfigMethod } from '../../server/src/service/features/new-config-choices';
+import { t } from '../../server/src/service/l10n';
 import { chooseGpu } from './gpuPicker';
 
-const TITLE = 'New LLaMA-Factory Config';
-
-const METHODS: (vscode.QuickPickItem & { method: NewConfigMethod })[] = [
-  { label: 'LoRA', description: 'low-rank adapters on a 16-bit model', method: 'lora' },
-  { label: 'QLoRA 4-bit', description: 'LoRA on a 4-bit quantized model: the least memory', method: 'qlora' },
-  { label: 'Full', description: 'every weight trained (DeepSpeed ZeRO-3 across several GPUs)', method: 'full' },
-  { label: 'Freeze', description: 'only the last layers trained', method: 'freeze' },
+const methods = (): (vscode.QuickPickItem & { method: NewConfigMethod })[] => [
+  { label: 'LoRA', description: t('low-rank adapters on a 16-bit model'), method: 'lora' },
+  { label: 'QLoRA 4-bit', description: t('LoRA on a 4-bit quantized model: the least memory'), method: 'qlora' },
+  { label: t('Full'), description: t('every weight trained (DeepSpeed ZeRO-3 across several GPUs)'), method: 'full' },
+  { label: t('Freeze'), description: t('only the last layers trained'), method: 'freeze' },
 ];
 
 async function chooseModel(): Promise<string | undefined> {
-  const other = 'Other model…';
-  const items: vscode.QuickPickItem[] = [...SUGGESTED_MODELS.map((m) => ({ label: m.id, description: `template ${m.template}` })), { label: other, description: 'a Hub id or a local folder' }];
-  const picked = await vscode.window.showQuickPick(items, { title: `${TITLE}: model`, placeHolder: 'The model to fine-tune' });
+  const other = t('Other model…');
+  const items: vscode.QuickPickItem[] = [...SUGGESTED_MODELS.map((m) => ({ label: m.id, description: t('template {0}', m.template) })), { label: other, description: t('a Hub id or a local folder') }];
+  const picked = await vscode.window.showQuickPick(items, { title: t('New LLaMA-Factory Config: model'), placeHolder: t('The model to fine-tune') });
   if (picked?.label !== other) return picked?.label;
-  const typed = await vscode.window.showInputBox({ title: `${TITLE}: model`, prompt: 'Hugging Face / ModelScope id or local path', placeHolder: 'Qwen/Qwen2.5-7B-Instruct' });
+  const typed = await vscode.window.showInputBox({ title: t('New LLaMA-Factory Config: model'), prompt: t('Hugging Face / ModelScope id or local path'), placeHolder: 'Qwen/Qwen2.5-7B-Instruct' });
   return typed?.trim() || undefined;
 }
 
 async function chooseCount(): Promise<number | undefined> {
-  const picked = await vscode.window.showQuickPick(['1', '2', '4', '8'], { title: `${TITLE}: number of GPUs` });
+  const picked = await vscode.window.showQuickPick(['1', '2', '4', '8'], { title: t('New LLaMA-Factory Config: number of GPUs') });
   return picked ? Number(picked) : undefined;
 }
 
 function report(r: NewConfigResult): void {
-  const applied = r.applied ? ` Changed from the preset to fit: ${r.applied}.` : '';
+  const applied = r.applied ? t(' Changed from the preset to fit: {0}.', r.applied) : '';
+  const used = r.deviceGiB?.toFixed(1) ?? '?';
   if (r.fits === null) {
-    void vscode.window.showInformationMessage(`New config for ${r.gpuName}. The model's size is unknown, so it was not sized against the GPU.`);
+    void vscode.window.showInformationMessage(t("New config for {0}. The model's size is unknown, so it was not sized against the GPU.", r.gpuName));
   } else if (r.fits) {
-    void vscode.window.showInformationMessage(`New config for ${r.gpuName}: ≈ ${r.deviceGiB?.toFixed(1)} GiB of ${r.usableGiB.toFixed(1)} GiB usable.${applied}`);
+    void vscode.window.showInformationMessage(t('New config for {0}: ≈ {1} GiB of {2} GiB usable.', r.gpuName, used, r.usableGiB.toFixed(1)) + applied);
   } else {
-    void vscode.window.showWarningMessage(`No setting found that fits ${r.gpuName}: ≈ ${r.deviceGiB?.toFixed(1)} GiB of ${r.usableGiB.toFixed(1)} GiB usable. Try QLoRA, more GPUs or a smaller model.${applied}`);
+    void vscode.window.showWarningMessage(t('No setting found that fits {0}: ≈ {1} GiB of {2} GiB usable. Try QLoRA, more GPUs or a smaller model.', r.gpuName, used, r.usableGiB.toFixed(1)) + applied);
   }
 }
 
@@ -47,10 +47,10 @@ function report(r: NewConfigResult): void {
 export async function newConfig(client: LanguageClient): Promise<vscode.TextDocument | undefined> {
   const model = await chooseModel();
   if (!model) return undefined;
-  const method = (await vscode.window.showQuickPick(METHODS, { title: `${TITLE}: method` }))?.method;
+  const method = (await vscode.window.showQuickPick(methods(), { title: t('New LLaMA-Factory Config: method') }))?.method;
   if (!method) return undefined;
   const current = vscode.workspace.getConfiguration('llamafactory').get<string>('gpu', '');
-  const gpu = await chooseGpu(`${TITLE}: GPU`, current, false);
+  const gpu = await chooseGpu(t('New LLaMA-Factory Config: GPU'), current, false);
   if (!gpu) return undefined;
   const gpus = await chooseCount();
   if (!gpus) return undefined;
