@@ -46,10 +46,36 @@ export interface ConfigDocument {
   offsetAt(position: Position): number;
 }
 
+/** A line break as LSP clients count them: \r\n, \n or a lone \r. */
+export const LINE_BREAK = /\r\n|\r|\n/;
+
+/**
+ * The line break for inserted lines: \r\n when the text uses it, else \n. Never a
+ * lone \r, which the YAML parser does not take as a line break.
+ */
+export function lineBreakOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/**
+ * Offsets ↔ LSP positions. Lines end at \n, \r\n or a lone \r, as LSP clients
+ * count them; an offset inside a line break maps to the end of that line.
+ */
 class LineIndex {
   private readonly starts: number[] = [0];
   constructor(private readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
+  }
+  private contentEnd(line: number): number {
+    let end = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
+    if (end > this.starts[line] && line + 1 < this.starts.length) {
+      end--;
+      if (this.text.charCodeAt(end) === 10 && end > this.starts[line] && this.text.charCodeAt(end - 1) === 13) end--;
+    }
+    return end;
   }
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
@@ -60,7 +86,7 @@ class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo] };
+    return { line: lo, character: Math.min(o, this.contentEnd(lo)) - this.starts[lo] };
   }
   offsetAt(p: Position): number {
     if (p.line >= this.starts.length) return this.text.length;
@@ -184,7 +210,7 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
       const entry: ConfigEntry = {
         key,
         keyRange: rangeOf(kr[0], kr[1]),
-        valueRange: rangeOf(vr[0], vr[1]),
+        valueRange: rangeOf(vr[0], trimLineBreaks(text, vr[0], vr[1])),
         value,
         quoted: isScalar(valueNode) && valueNode.type !== Scalar.PLAIN && valueNode.type !== undefined,
         pair,
@@ -201,6 +227,13 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
   }
   doc.kind = classify(text, doc);
   return doc;
+}
+
+/** A block scalar's range ends after its last line break; a value ends before it, so replacing the value keeps the line. */
+function trimLineBreaks(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && (text.charCodeAt(e - 1) === 10 || text.charCodeAt(e - 1) === 13)) e--;
+  return e;
 }
 
 function scalarValue(node: Scalar): unknown {

@@ -4,6 +4,7 @@
 // order and the rest of the file stay byte-identical.
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument, ConfigEntry } from './document';
+import { lineBreakOf } from './document';
 
 /** YAML text for a scalar value, quoted only when a plain scalar would change meaning. */
 export function formatScalar(value: string | number | boolean | null): string {
@@ -75,7 +76,7 @@ export function removeEntry(doc: ConfigDocument, entry: ConfigEntry): TextEdit {
 export function insertKey(doc: ConfigDocument, key: string, value: string | number | boolean | null, after?: string): TextEdit {
   const line = `${key}: ${formatScalar(value)}`;
   const anchor = after ? doc.byKey.get(after) : undefined;
-  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(doc.text);
   if (anchor) {
     const { keyStart, valueEnd } = entryOffsets(anchor);
     const endLine = doc.positionAt(Math.max(valueEnd - 1, keyStart)).line;

@@ -20,26 +20,38 @@ export function complete(doc: ConfigDocument, p: Position, configPath: string, h
   return [];
 }
 
+interface KeyItemBase {
+  key: string;
+  item: CompletionItem;
+  newText: string;
+}
+
+let keyItemBases: KeyItemBase[] | undefined;
+/** The parts of every key's item that never change, built on first use (hover text for 411 keys is not free). */
+function keyBases(): KeyItemBase[] {
+  keyItemBases ??= v0Keys.map((k, i) => {
+    const s = keySchema(k)!;
+    const value = s.default === null || typeof s.default === 'object' ? '' : formatScalar(s.default as string | number | boolean);
+    const item: CompletionItem = {
+      label: k,
+      kind: CompletionItemKind.Property,
+      detail: Array.isArray(s.type) ? s.type.join(' | ') : s.type,
+      documentation: { kind: MarkupKind.Markdown, value: keyHoverMarkdown(k) ?? '' },
+      insertTextFormat: InsertTextFormat.Snippet,
+      sortText: String(i).padStart(4, '0'),
+      filterText: k,
+    };
+    if (s.deprecationMessage) item.tags = [1 /* Deprecated */];
+    return { key: k, item, newText: `${k}: \${1:${value.replace(/[$}\\]/g, '\\$&')}}` };
+  });
+  return keyItemBases;
+}
+
 function keyItems(doc: ConfigDocument, typed: string, p: Position): CompletionItem[] {
   const range = { start: { line: p.line, character: 0 }, end: p };
-  return v0Keys
-    .filter((k) => !doc.byKey.has(k) || k === typed)
-    .map((k, i) => {
-      const s = keySchema(k)!;
-      const value = s.default === null || typeof s.default === 'object' ? '' : formatScalar(s.default as string | number | boolean);
-      const item: CompletionItem = {
-        label: k,
-        kind: CompletionItemKind.Property,
-        detail: Array.isArray(s.type) ? s.type.join(' | ') : s.type,
-        documentation: { kind: MarkupKind.Markdown, value: keyHoverMarkdown(k) ?? '' },
-        textEdit: { range, newText: `${k}: \${1:${value.replace(/[$}\\]/g, '\\$&')}}` },
-        insertTextFormat: InsertTextFormat.Snippet,
-        sortText: String(i).padStart(4, '0'),
-        filterText: k,
-      };
-      if (s.deprecationMessage) item.tags = [1 /* Deprecated */];
-      return item;
-    });
+  return keyBases()
+    .filter((b) => !doc.byKey.has(b.key) || b.key === typed)
+    .map((b) => ({ ...b.item, textEdit: { range, newText: b.newText } }));
 }
 
 function valueItems(doc: ConfigDocument, key: string, typed: string, p: Position, configPath: string, host: ServiceHost): CompletionItem[] {
