@@ -69,10 +69,11 @@ export function startServer(connection: Connection): void {
     return s;
   };
 
-  const analyse = async (td: TextDocument): Promise<Analysis & { doc: ConfigDocument }> => {
-    const settings = await settingsFor(td.uri);
+  const analyseWith = (td: TextDocument, settings: ServerSettings): Analysis & { doc: ConfigDocument } => {
+    service.setLimits(settings.limits);
     return service.analyze({ uri: td.uri, text: td.getText(), version: td.version, configPath: pathOf(td.uri) }, settings);
   };
+  const analyse = async (td: TextDocument): Promise<Analysis & { doc: ConfigDocument }> => analyseWith(td, await settingsFor(td.uri));
 
   const parsed = (uri: string): { doc: ConfigDocument; configPath: string } | undefined => {
     const td = documents.get(uri);
@@ -82,9 +83,12 @@ export function startServer(connection: Connection): void {
 
   const publish = async (td: TextDocument): Promise<void> => {
     const version = td.version;
-    const a = await analyse(td);
-    // A newer edit arrived while settings were fetched: its own run publishes.
-    if (documents.get(td.uri)?.version !== version) return;
+    const stale = () => documents.get(td.uri)?.version !== version;
+    const settings = await settingsFor(td.uri);
+    // A newer edit arrived while settings were fetched: skip this analysis, the newer run publishes.
+    if (stale()) return;
+    const a = analyseWith(td, settings);
+    if (stale()) return;
     await connection.sendDiagnostics({ uri: td.uri, version, diagnostics: a.diagnostics });
   };
 

@@ -26,9 +26,11 @@ export interface ParseLimits {
   maxChars: number;
   /** Alias expansions allowed while resolving values (guards against alias bombs). */
   maxAliasExpansions: number;
+  /** Deepest nesting of mappings and lists analysed; deeper files are refused before the YAML parser recurses into them. */
+  maxDepth: number;
 }
 
-export const defaultParseLimits: ParseLimits = { maxChars: 5_000_000, maxAliasExpansions: 10_000 };
+export const defaultParseLimits: ParseLimits = { maxChars: 5_000_000, maxAliasExpansions: 10_000, maxDepth: 100 };
 
 export interface ConfigDocument {
   uri: string;
@@ -96,10 +98,55 @@ class LineIndex {
   }
 }
 
-class AliasBudgetExceeded extends Error {}
+class ExpansionLimit extends Error {}
+
+/**
+ * Where the nesting first gets deeper than `max` (-1 when it never does): block
+ * indentation levels plus open flow brackets, skipping quotes and comments. An
+ * estimate, cheap enough to run before parsing, with a limit far above real configs.
+ */
+export function tooDeepAt(text: string, max: number): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote = '';
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n' || c === '\r') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ') {
+        indent++;
+        continue;
+      }
+      lineStart = false;
+      if (c !== '#' && !quote && flow === 0) {
+        while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+        indents.push(indent);
+      }
+    }
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === '"' || c === "'") {
+      if (i === 0 || /[\s[{,:]/.test(text[i - 1])) quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+    } else if (c === '[' || c === '{') {
+      if (++flow + indents.length > max) return i;
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    if (indents.length + flow > max) return i;
+  }
+  return -1;
+}
 
 /** Parses `text`; never throws, whatever the input. */
-export function parseConfig(uri: string, text: string, limits: ParseLimits = defaultParseLimits): ConfigDocument {
+export function parseConfig(uri: string, text: string, partialLimits: Partial<ParseLimits> = {}): ConfigDocument {
+  const limits: ParseLimits = { ...defaultParseLimits, ...partialLimits };
   const index = new LineIndex(text);
   const rangeOf = (start: number, end: number): Range => ({ start: index.positionAt(start), end: index.positionAt(end) });
   const doc: ConfigDocument = {
@@ -113,8 +160,14 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
     positionAt: (o) => index.positionAt(o),
     offsetAt: (p) => index.offsetAt(p),
   };
+  // A refused file still needs its kind, so its one diagnostic shows: read from the start of it.
+  const kindOfPrefix = (end: number): ConfigKind => {
+    const cut = text.slice(0, Math.min(end, 65_536));
+    const lastBreak = cut.lastIndexOf('\n');
+    return parseConfig(uri, lastBreak > 0 ? cut.slice(0, lastBreak) : cut, limits).kind;
+  };
   if (text.length > limits.maxChars) {
-    doc.kind = classify(text.slice(0, 4096), undefined);
+    doc.kind = kindOfPrefix(text.length);
     doc.problems.push(
       makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Warning, 'file-too-large',
         `This file has ${text.length} characters, more than the ${limits.maxChars} that are analysed; it was not checked.`),
@@ -123,10 +176,20 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
   }
   if (text.includes('\u0000')) {
     const at = text.indexOf('\u0000');
-    doc.kind = classify(text.slice(0, at), undefined);
+    doc.kind = kindOfPrefix(at);
     doc.problems.push(
       makeDiagnostic(rangeOf(at, at + 1), DiagnosticSeverity.Error, 'binary-content',
         'This file contains a NUL byte, so it is binary data rather than YAML; it was not checked.'),
+    );
+    return doc;
+  }
+
+  const deep = tooDeepAt(text, limits.maxDepth);
+  if (deep >= 0) {
+    doc.kind = kindOfPrefix(deep);
+    doc.problems.push(
+      makeDiagnostic(rangeOf(deep, deep + 1), DiagnosticSeverity.Error, 'nesting-too-deep',
+        `The nesting here is deeper than ${limits.maxDepth} levels; no LLaMA-Factory setting needs that, and the file was not checked.`),
     );
     return doc;
   }
@@ -159,16 +222,16 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
   const root = first?.contents;
   let budget = limits.maxAliasExpansions;
   const toValue = (node: unknown, depth: number): unknown => {
-    if (depth > 200) throw new AliasBudgetExceeded();
+    if (depth > limits.maxDepth) throw new ExpansionLimit();
     if (isAlias(node)) {
-      if (--budget < 0) throw new AliasBudgetExceeded();
+      if (--budget < 0) throw new ExpansionLimit();
       return toValue(node.resolve(first), depth + 1);
     }
     if (isScalar(node)) return scalarValue(node);
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       for (const item of node.items) {
-        if (--budget < 0) throw new AliasBudgetExceeded();
+        if (--budget < 0) throw new ExpansionLimit();
         const k = toValue(item.key, depth + 1);
         out[String(k)] = toValue(item.value, depth + 1);
       }
@@ -176,7 +239,7 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
     }
     if (isSeq(node)) {
       return node.items.map((i) => {
-        if (--budget < 0) throw new AliasBudgetExceeded();
+        if (--budget < 0) throw new ExpansionLimit();
         return toValue(i, depth + 1);
       });
     }
@@ -200,11 +263,11 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
       try {
         value = toValue(valueNode, 0);
       } catch (e) {
-        if (!(e instanceof AliasBudgetExceeded)) throw e;
+        if (!(e instanceof ExpansionLimit)) throw e;
         value = undefined;
         doc.problems.push(
           makeDiagnostic(rangeOf(vr[0], vr[1]), DiagnosticSeverity.Error, 'alias-limit',
-            `Expanding the aliases under \`${key}\` needs more than ${limits.maxAliasExpansions} steps; the value was not checked.`),
+            `Expanding the aliases under \`${key}\` takes more than ${limits.maxAliasExpansions} steps or ${limits.maxDepth} levels; the value was not checked.`),
         );
       }
       const entry: ConfigEntry = {
@@ -223,6 +286,14 @@ export function parseConfig(uri: string, text: string, limits: ParseLimits = def
     doc.problems.push(
       makeDiagnostic(rangeOf(s, e), DiagnosticSeverity.Error, 'root-not-mapping',
         'A LLaMA-Factory config must be a mapping of `key: value` lines at the top level.'),
+    );
+  }
+  const replaced = text.indexOf('\uFFFD');
+  if (replaced >= 0) {
+    // Editors and the CLI decode bytes that are not UTF-8 as U+FFFD; Python's UTF-8 reader stops on them instead.
+    doc.problems.push(
+      makeDiagnostic(rangeOf(replaced, replaced + 1), DiagnosticSeverity.Error, 'invalid-utf8',
+        'This character stands for bytes that are not valid UTF-8 (or is a literal U+FFFD); LLaMA-Factory reads configs as UTF-8 and would fail here. Save the file as UTF-8.'),
     );
   }
   doc.kind = classify(text, doc);

@@ -3,7 +3,7 @@
 import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, Position, Range } from 'vscode-languageserver-types';
 import { analyze, effectiveKind } from './analyze';
 import type { Analysis } from './analyze';
-import { parseConfig } from './document';
+import { defaultParseLimits, parseConfig } from './document';
 import type { ConfigDocument, ParseLimits } from './document';
 import { codeActions } from './features/actions';
 import { complete } from './features/completion';
@@ -15,7 +15,7 @@ import type { TargetGpu } from './hardware/types';
 import type { RuleContext } from './rules/types';
 import type { ServiceHost, ServiceSettings } from './types';
 
-export type { Analysis, ConfigDocument, DetectedGpu, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+export type { Analysis, ConfigDocument, DetectedGpu, ParseLimits, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
 
 export interface TargetOptions {
   detected?: DetectedGpu;
@@ -42,9 +42,12 @@ export interface LanguageService {
   codeActions(context: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
   /** Forgets a closed document. */
   forget(uri: string): void;
+  /** Changes the parse limits (the `llamafactory.limits.*` settings); cached parses are dropped when they change. */
+  setLimits(limits: Partial<ParseLimits>): void;
 }
 
-export function createLanguageService(host: ServiceHost, limits?: ParseLimits): LanguageService {
+export function createLanguageService(host: ServiceHost, initialLimits: Partial<ParseLimits> = {}): LanguageService {
+  let limits: ParseLimits = { ...defaultParseLimits, ...initialLimits };
   const cache = new Map<string, { version: number; text: string; doc: ConfigDocument }>();
   const parse = (input: DocumentInput): ConfigDocument => {
     const hit = cache.get(input.uri);
@@ -67,5 +70,11 @@ export function createLanguageService(host: ServiceHost, limits?: ParseLimits): 
     links: (doc, configPath) => links(doc, configPath, host),
     codeActions: (ctx, range, diagnostics, only) => codeActions(ctx, range, diagnostics, only),
     forget: (uri) => void cache.delete(uri),
+    setLimits(next) {
+      const merged = { ...limits, ...next };
+      if (merged.maxChars === limits.maxChars && merged.maxAliasExpansions === limits.maxAliasExpansions && merged.maxDepth === limits.maxDepth) return;
+      limits = merged;
+      cache.clear();
+    },
   };
 }

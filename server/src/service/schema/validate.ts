@@ -37,8 +37,12 @@ export interface RenameData {
   candidates: string[];
 }
 
+/** Unknown keys that get a did-you-mean search; past this many the file is not a config and the search would only cost time. */
+const MAX_SUGGESTIONS = 200;
+
 export function validateV0(doc: ConfigDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
+  let suggestionsLeft = MAX_SUGGESTIONS;
   const values: Record<string, unknown> = {};
   for (const entry of doc.entries) {
     const first = doc.byKey.get(entry.key) === entry;
@@ -47,7 +51,7 @@ export function validateV0(doc: ConfigDocument): Diagnostic[] {
       continue;
     }
     if (!keySchema(entry.key)) {
-      out.push(unknownKey(entry));
+      out.push(unknownKey(entry, suggestionsLeft-- > 0));
       continue;
     }
     if (entry.value !== undefined) values[entry.key] = entry.value;
@@ -71,7 +75,7 @@ function duplicateKey(doc: ConfigDocument, entry: ConfigEntry): Diagnostic {
   return d;
 }
 
-function unknownKey(entry: ConfigEntry): Diagnostic {
+function unknownKey(entry: ConfigEntry, suggest: boolean): Diagnostic {
   const key = entry.key;
   if (internalKeys.has(key)) {
     return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'internal-key',
@@ -81,7 +85,7 @@ function unknownKey(entry: ConfigEntry): Diagnostic {
     return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Warning, 'requires-env',
       `\`${key}\` is a Megatron-Core setting: it is accepted only when the job is launched with USE_MCA=1; without it LLaMA-Factory stops with an unknown-key error.`);
   }
-  const suggestion = closest(key, v0Keys);
+  const suggestion = suggest ? closest(key, v0Keys) : undefined;
   const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
   const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };
   return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key',

@@ -28,6 +28,8 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 export function rankBySimilarity(word: string, candidates: readonly string[], maxDistance = defaultLimit(word)): string[] {
   const w = word.toLowerCase();
   return candidates
+    // The length check first: it rules out most candidates without computing a distance.
+    .filter((c) => Math.abs(c.length - w.length) <= maxDistance)
     .map((c) => ({ c, d: editDistance(w, c.toLowerCase(), maxDistance) }))
     .filter((x) => x.d <= maxDistance)
     .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
