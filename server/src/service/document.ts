@@ -1,7 +1,7 @@
 // Parses a config once into plain data the rest of the service reads: the
 // top-level entries with their resolved values and ranges, the YAML document
 // (for comment-preserving edits) and the problems found while parsing.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
@@ -194,10 +194,9 @@ export function parseConfig(uri: string, text: string, partialLimits: Partial<Pa
     return doc;
   }
 
-  const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, lineCounter, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
     doc.problems.push(makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Error, 'yaml-syntax', `The YAML could not be read: ${String(e)}`));
     return doc;
