@@ -57,8 +57,6 @@ function isSubsequence(sub: string[], seq: string[]): boolean {
   return i === sub.length;
 }
 
-const countOf = (ds: Diagnostic[], code: unknown) => ds.filter((d) => d.code === code).length;
-
 /** Quick-fixes offered for one diagnostic (the fixes and the disable comments). */
 function quickFixes(a: ReturnType<typeof analyse>, d: Diagnostic): CodeAction[] {
   return service.codeActions(a.context, d.range, a.diagnostics, ['quickfix']).filter((x) => x.diagnostics?.includes(d));
@@ -110,10 +108,11 @@ export function fixViolations(text: string, gpu: string): string[] {
         const allowed = edits.filter((e) => keyRanges.has(JSON.stringify(e.range))).length + edits.filter((e) => e.newText === '').length;
         if (lost > allowed) out.push(`${what}: lost ${lost - allowed} key(s)`);
       }
-      if (countOf(b.diagnostics, d.code) >= countOf(a.diagnostics, d.code)) out.push(`${what}: the diagnostic is still there after the fix`);
-      // The same fix for the same problem, offered again, must change nothing.
+      // The same problem where it was (its line moved by the edits) is gone; if it is still offered, the same fix changes nothing.
       const line = shiftedLine(d.range.start.line, edits);
-      for (const d2 of b.diagnostics.filter((x) => x.code === d.code && x.message === d.message && x.range.start.line === line)) {
+      const same = b.diagnostics.filter((x) => x.code === d.code && x.message === d.message && x.range.start.line === line);
+      if (same.length > 0) out.push(`${what}: the diagnostic is still there after the fix`);
+      for (const d2 of same) {
         for (const again of quickFixes(b, d2).filter((x) => x.title === action.title)) {
           const twice = applyChecked(result, again.edit?.changes?.[uri] ?? [], `${what} (again)`);
           if (twice !== result) out.push(`${what}: not idempotent`);

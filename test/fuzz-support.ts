@@ -137,6 +137,18 @@ export const generatedConfig: fc.Arbitrary<string> = fc
   .array(fc.constantFrom(...keys).chain((k) => fc.tuple(fc.constant(k), valueFor(v0Schema.properties[k]), fc.constantFrom('', '', '', '  # note'))), { minLength: 1, maxLength: 30 })
   .map((entries) => ['### generated', 'stage: sft', 'model_name_or_path: Qwen/Qwen2.5-7B', ...entries.map(([k, v, c]) => `${k}: ${v}${c}`), ''].join('\n'));
 
+/**
+ * Syntax errors of a text. A leading byte-order mark is dropped first: with it the
+ * `yaml` package accepts an indented first line that PyYAML (and `yaml` without
+ * the mark) refuses, and an inserted comment line would expose that.
+ */
+function yamlErrors(text: string): unknown[] {
+  return parseAllDocuments(text.replace(/^\uFEFF/, ''), { version: '1.1', schema: 'failsafe', uniqueKeys: false }).flatMap((d) => ('errors' in d ? d.errors : []));
+}
+
+/** Generated configs that parse cleanly, for properties about comments, blank lines and keys. */
+export const wellFormedConfig: fc.Arbitrary<string> = generatedConfig.filter((t) => yamlErrors(t).length === 0);
+
 /** A position anywhere in (and a little beyond) the text. */
 export const position: fc.Arbitrary<{ line: number; character: number }> = fc.record({ line: fc.nat({ max: 400 }), character: fc.nat({ max: 200 }) });
 
@@ -172,13 +184,6 @@ export function applyChecked(text: string, edits: TextEdit[], what: string): str
   return out;
 }
 
-/**
- * Syntax errors of a text. A leading byte-order mark is dropped first: with it the
- * `yaml` package accepts an indented first line that PyYAML (and `yaml` without
- * the mark) refuses, and an inserted comment line would expose that.
- */
-const yamlErrors = (text: string) =>
-  parseAllDocuments(text.replace(/^\uFEFF/, ''), { version: '1.1', schema: 'failsafe', uniqueKeys: false }).flatMap((d) => ('errors' in d ? d.errors : []));
 
 export interface CheckOptions {
   positions: { line: number; character: number }[];
