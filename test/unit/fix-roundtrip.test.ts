@@ -18,3 +18,8 @@ test('every quick-fix on generated configs keeps the file intact (fixed seed)', 
     { seed: 7, numRuns: 300, endOnFailure: true },
   );
 });
+
+test('a value that is only a comment is set before the comment', () => {
+  const text = 'model_name_or_path: Qwen/Qwen3-4B\nstage: sft\ndo_train: true\nfinetuning_type: lora\nreport_to:   # choices: [none, wandb]\n';
+  assert.deepEqual(fixViolations(text, ''), []);
+});

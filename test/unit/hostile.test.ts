@@ -85,3 +85,12 @@ test('deep nesting is refused before the parser recurses into it', () => {
   // Ordinary nesting (a DeepSpeed-like block, flow lists) stays well under the limit.
   assert.ok(!run(`${HEAD}x:\n  a:\n    b:\n      c: [1, [2, {d: 3}]]\n`).codes.includes('nesting-too-deep'));
 });
+
+test('old Mac line endings (lone CR) read like LF, as PyYAML and editors read them', () => {
+  const lf = `${HEAD}lora_rank: 8  # note\nbf16: true\n`;
+  const cr = lf.replace(/\n/g, '\r');
+  const service = createLanguageService(memoryHost());
+  const entries = (text: string) => service.parse({ uri: 'file:///work/cr.yaml', text, configPath: '/work/cr.yaml' }).entries.map((e) => [e.key, e.value, e.keyRange.start.line]);
+  assert.deepEqual(entries(cr), entries(lf));
+  assert.deepEqual(run(cr).codes, run(lf).codes);
+});

@@ -196,7 +196,9 @@ export function parseConfig(uri: string, text: string, partialLimits: Partial<Pa
 
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    // A lone \r ends a line for PyYAML and LSP clients but not for the `yaml` package; replacing it
+    // one character for one keeps every offset while the parser sees the lines LLaMA-Factory sees.
+    docs = parseAllDocuments(text.replace(/\r(?!\n)/g, '\n'), { version: '1.1', schema: 'failsafe', uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
     doc.problems.push(makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Error, 'yaml-syntax', `The YAML could not be read: ${String(e)}`));
     return doc;

@@ -45,9 +45,10 @@ export function setValue(doc: ConfigDocument, key: string, value: string | numbe
   const entry = doc.byKey.get(key);
   if (!entry) return undefined;
   const text = formatScalar(value);
-  if (entry.pair.value == null) {
-    // `key:` with nothing after it: write after the colon.
-    const colon = doc.text.indexOf(':', entryOffsets(entry).keyStart);
+  const { valueStart, valueEnd } = entryOffsets(entry);
+  if (entry.pair.value == null || valueStart === valueEnd) {
+    // `key:` with nothing after it (perhaps a comment): write right after the colon, before any comment.
+    const colon = doc.text.indexOf(':', doc.offsetAt(entry.keyRange.end));
     const at = colon < 0 ? doc.offsetAt(entry.keyRange.end) : colon + 1;
     return { range: { start: doc.positionAt(at), end: doc.positionAt(at) }, newText: ` ${text}` };
   }
