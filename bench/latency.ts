@@ -183,6 +183,9 @@ async function main(): Promise<void> {
     '```',
     '',
     `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
+    ...(os.loadavg()[0] > os.cpus().length
+      ? ['The machine was busy (load above its core count): absolute times are inflated; the ratios hold up better, as the tools alternate run by run.']
+      : []),
     '',
     'Documents: the upstream v0 example configs (../shared/corpus) one after another, cut to 60, 600 and 5,000 lines',
     '(past the first config the keys repeat, so both tools report duplicates). Both tools get the same generated',
