@@ -43,6 +43,9 @@ test('a 10 MB file is refused with one warning', () => {
 
 test('the size limit is a setting', () => {
   assert.deepEqual(run(HEAD + 'lora_rank: 8\n'.repeat(10), { maxChars: 100 }).codes, ['file-too-large']);
+  const small = run(HEAD + 'lora_rank: 8\n'.repeat(100_000), { maxChars: 1_000 });
+  assert.deepEqual(small.codes, ['file-too-large']);
+  assert.ok(small.ms < BOUND_MS, `${small.ms} ms`);
   const s = normalizeSettings({ limits: { maxFileSize: 2_000, maxAliasExpansions: 500, maxNestingDepth: 20 } });
   assert.deepEqual(s.limits, { maxChars: 2_000, maxAliasExpansions: 500, maxDepth: 20 });
   assert.deepEqual(normalizeSettings({ limits: { maxFileSize: -1 } }).limits.maxChars, 5_000_000);

@@ -162,7 +162,7 @@ export function parseConfig(uri: string, text: string, partialLimits: Partial<Pa
   };
   // A refused file still needs its kind, so its one diagnostic shows: read from the start of it.
   const kindOfPrefix = (end: number): ConfigKind => {
-    const cut = text.slice(0, Math.min(end, 65_536));
+    const cut = text.slice(0, Math.min(end, 65_536, limits.maxChars));
     const lastBreak = cut.lastIndexOf('\n');
     return parseConfig(uri, lastBreak > 0 ? cut.slice(0, lastBreak) : cut, limits).kind;
   };
