@@ -94,11 +94,12 @@ export function startServer(connection: Connection): void {
   const detected = async (settings: ServerSettings): Promise<DetectedGpu | undefined> =>
     settings.detectGpu && trusted && !settings.gpu ? detectGpu() : undefined;
 
-  const analyse = async (td: TextDocument): Promise<Analysis & { doc: ConfigDocument }> => {
-    const settings = await settingsFor(td.uri);
+  const analyseWith = async (td: TextDocument, settings: ServerSettings): Promise<Analysis & { doc: ConfigDocument }> => {
     const gpu = await detected(settings);
+    service.setLimits(settings.limits);
     return service.analyze({ uri: td.uri, text: td.getText(), version: td.version, configPath: pathOf(td.uri) }, settings, gpu ? { detected: gpu } : undefined);
   };
+  const analyse = async (td: TextDocument): Promise<Analysis & { doc: ConfigDocument }> => analyseWith(td, await settingsFor(td.uri));
 
   const parsed = (uri: string): { doc: ConfigDocument; configPath: string } | undefined => {
     const td = documents.get(uri);
@@ -108,9 +109,12 @@ export function startServer(connection: Connection): void {
 
   const publish = async (td: TextDocument): Promise<void> => {
     const version = td.version;
-    const a = await analyse(td);
-    // A newer edit arrived while settings were fetched: its own run publishes.
-    if (documents.get(td.uri)?.version !== version) return;
+    const stale = () => documents.get(td.uri)?.version !== version;
+    const settings = await settingsFor(td.uri);
+    // A newer edit arrived while settings were fetched: skip this analysis, the newer run publishes.
+    if (stale()) return;
+    const a = await analyseWith(td, settings);
+    if (stale()) return;
     await connection.sendDiagnostics({ uri: td.uri, version, diagnostics: a.diagnostics });
   };
 

@@ -1,5 +1,7 @@
 // Turns whatever the client sends for the `llamafactory` settings section into
 // complete ServiceSettings; a wrong type falls back to the default.
+import { defaultParseLimits } from './service/document';
+import type { ParseLimits } from './service/document';
 import type { RuleSeverity, ServiceSettings } from './service/types';
 import { defaultSettings } from './service/types';
 
@@ -10,6 +12,22 @@ export interface ServerSettings extends ServiceSettings {
   detectGpu: boolean;
   /** Fetch config.json of unknown models from the Hugging Face Hub (only in trusted workspaces). */
   hubLookup: boolean;
+  /** Bounds on what one document may cost to analyse (`llamafactory.limits.*`). */
+  limits: ParseLimits;
+}
+
+/** A whole number of at least `min`, else the fallback. */
+function countOr(v: unknown, min: number, fallback: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min ? v : fallback;
+}
+
+function normalizeLimits(raw: unknown): ParseLimits {
+  const l = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  return {
+    maxChars: countOr(l.maxFileSize, 1_000, defaultParseLimits.maxChars),
+    maxAliasExpansions: countOr(l.maxAliasExpansions, 100, defaultParseLimits.maxAliasExpansions),
+    maxDepth: countOr(l.maxNestingDepth, 10, defaultParseLimits.maxDepth),
+  };
 }
 
 export function normalizeSettings(raw: unknown): ServerSettings {
@@ -24,8 +42,9 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     files: Array.isArray(r.files) ? r.files.filter((f): f is string => typeof f === 'string') : defaultSettings.files,
     rules,
     gpu: typeof r.gpu === 'string' ? r.gpu : defaultSettings.gpu,
-    gpuCount: typeof r.gpuCount === 'number' && Number.isInteger(r.gpuCount) && r.gpuCount >= 1 ? r.gpuCount : defaultSettings.gpuCount,
+    gpuCount: countOr(r.gpuCount, 1, defaultSettings.gpuCount),
     detectGpu: r.detectGpu === true,
     hubLookup: r.hubLookup === true,
+    limits: normalizeLimits(r.limits),
   };
 }

@@ -15,8 +15,22 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { settings?: Record<string, unknown>; capabilities?: ClientCapabilities; rootUri?: string; locale?: string } = {}): Promise<TestClient> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+export interface StartOptions {
+  settings?: Record<string, unknown>;
+  capabilities?: ClientCapabilities;
+  rootUri?: string;
+  /** The editor's display language, sent in initialize. */
+  locale?: string;
+  /** Extra arguments for node before the server script (e.g. --require a preload). */
+  nodeArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<TestClient> {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(repoRoot, 'server/out/server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: opts.env ?? process.env,
+  });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiting: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

@@ -4,6 +4,7 @@
 // order and the rest of the file stay byte-identical.
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument, ConfigEntry } from './document';
+import { lineBreakOf } from './document';
 
 /** YAML text for a scalar value, quoted only when a plain scalar would change meaning. */
 export function formatScalar(value: string | number | boolean | null): string {
@@ -44,9 +45,10 @@ export function setValue(doc: ConfigDocument, key: string, value: string | numbe
   const entry = doc.byKey.get(key);
   if (!entry) return undefined;
   const text = formatScalar(value);
-  if (entry.pair.value == null) {
-    // `key:` with nothing after it: write after the colon.
-    const colon = doc.text.indexOf(':', entryOffsets(entry).keyStart);
+  const { valueStart, valueEnd } = entryOffsets(entry);
+  if (entry.pair.value == null || valueStart === valueEnd) {
+    // `key:` with nothing after it (perhaps a comment): write right after the colon, before any comment.
+    const colon = doc.text.indexOf(':', doc.offsetAt(entry.keyRange.end));
     const at = colon < 0 ? doc.offsetAt(entry.keyRange.end) : colon + 1;
     return { range: { start: doc.positionAt(at), end: doc.positionAt(at) }, newText: ` ${text}` };
   }
@@ -80,7 +82,7 @@ export function insertKey(doc: ConfigDocument, key: string, value: Scalar, after
 
 /** Inserts several `key: value` lines at one place, in the given order, as one edit. */
 export function insertKeys(doc: ConfigDocument, pairs: readonly (readonly [string, Scalar])[], after?: string): TextEdit {
-  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(doc.text);
   const lines = pairs.map(([k, v]) => `${k}: ${formatScalar(v)}`).join(eol);
   const anchor = after ? doc.byKey.get(after) : undefined;
   if (anchor) {

@@ -3,7 +3,7 @@
 import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, InlayHint, Position, Range } from 'vscode-languageserver-types';
 import { analyze, effectiveKind } from './analyze';
 import type { Analysis } from './analyze';
-import { parseConfig } from './document';
+import { defaultParseLimits, parseConfig } from './document';
 import type { ConfigDocument, ParseLimits } from './document';
 import { codeActions } from './features/actions';
 import { complete } from './features/completion';
@@ -16,7 +16,7 @@ import type { TargetGpu } from './hardware/types';
 import type { RuleContext } from './rules/types';
 import type { ServiceHost, ServiceSettings } from './types';
 
-export type { Analysis, ConfigDocument, DetectedGpu, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+export type { Analysis, ConfigDocument, DetectedGpu, ParseLimits, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
 
 export interface TargetOptions {
   detected?: DetectedGpu;
@@ -47,11 +47,14 @@ export interface LanguageService {
   inlayHints(context: RuleContext): InlayHint[];
   /** Forgets a closed document. */
   forget(uri: string): void;
+  /** Changes the parse limits (the `llamafactory.limits.*` settings); cached parses are dropped when they change. */
+  setLimits(limits: Partial<ParseLimits>): void;
 }
 
 type Analyzed = Analysis & { doc: ConfigDocument };
 
-export function createLanguageService(host: ServiceHost, limits?: ParseLimits): LanguageService {
+export function createLanguageService(host: ServiceHost, initialLimits: Partial<ParseLimits> = {}): LanguageService {
+  let limits: ParseLimits = { ...defaultParseLimits, ...initialLimits };
   const cache = new Map<string, { version: number; text: string; doc: ConfigDocument }>();
   // The last analysis per document: hover, lenses and actions of one version reuse it.
   const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; result: Analyzed }>();
@@ -84,6 +87,13 @@ export function createLanguageService(host: ServiceHost, limits?: ParseLimits): 
     forget: (uri) => {
       cache.delete(uri);
       analyses.delete(uri);
+    },
+    setLimits(next) {
+      const merged = { ...limits, ...next };
+      if (merged.maxChars === limits.maxChars && merged.maxAliasExpansions === limits.maxAliasExpansions && merged.maxDepth === limits.maxDepth) return;
+      limits = merged;
+      cache.clear();
+      analyses.clear();
     },
   };
 }

@@ -4,6 +4,7 @@
 //   key: value  # llamafactory-disable-line CODE      this line
 // Without codes, every diagnostic in the scope is silenced.
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { LINE_BREAK } from './document';
 
 const DIRECTIVE = /#\s*llamafactory-disable(-next-line|-line)?\b([^#\n]*)/g;
 
@@ -19,7 +20,7 @@ export interface Suppressions {
 export function readSuppressions(text: string): Suppressions {
   const out: Suppressions = { file: [], lines: new Map() };
   if (!text.includes('llamafactory-disable')) return out;
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(LINE_BREAK);
   lines.forEach((line, i) => {
     if (!line.includes('llamafactory-disable')) return;
     for (const m of line.matchAll(DIRECTIVE)) {

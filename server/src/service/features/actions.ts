@@ -3,6 +3,7 @@
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
+import { LINE_BREAK, lineBreakOf } from '../document';
 import { removeEntry, renameKey, setValue } from '../edits';
 import { rules } from '../rules';
 import type { Fix, RuleContext } from '../rules/types';
@@ -56,10 +57,16 @@ function overlaps(a: Range, b: Range): boolean {
 function disableActions(doc: ConfigDocument, d: Diagnostic): CodeAction[] {
   const code = String(d.code);
   const line = d.range.start.line;
-  const lineText = doc.text.split(/\r?\n/)[line] ?? '';
-  const indent = /^\s*/.exec(lineText)?.[0] ?? '';
-  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
-  const at = (l: number) => ({ start: { line: l, character: 0 }, end: { line: l, character: 0 } });
+  const lineText = doc.text.split(LINE_BREAK)[line] ?? '';
+  // Spaces and tabs only: \s would also copy a byte-order mark into the middle of the file.
+  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+  const eol = lineBreakOf(doc.text);
+  // A comment on the first line goes after a byte-order mark, which must stay first.
+  const bom = doc.text.startsWith('\uFEFF') ? 1 : 0;
+  const at = (l: number) => {
+    const p = { line: l, character: l === 0 ? bom : 0 };
+    return { start: p, end: p };
+  };
   return [
     {
       title: t('Disable {0} for this line', code),
@@ -78,7 +85,7 @@ function disableActions(doc: ConfigDocument, d: Diagnostic): CodeAction[] {
 
 /** Keeps a first-line `# llamafactory: v0` or `# yaml-language-server:` directive first. */
 function firstDirectiveFreeLine(doc: ConfigDocument): number {
-  const first = doc.text.split(/\r?\n/, 1)[0];
+  const first = doc.text.split(LINE_BREAK, 1)[0];
   return /^\s*#\s*(llamafactory\s*:|yaml-language-server\s*:)/.test(first) ? 1 : 0;
 }
 

@@ -3,12 +3,13 @@
 import { SymbolKind } from 'vscode-languageserver-types';
 import type { DocumentSymbol, Range } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
+import { LINE_BREAK } from '../document';
 
 const SECTION = /^#{2,}\s*(\S.*?)\s*$/;
 
 export function symbols(doc: ConfigDocument): DocumentSymbol[] {
   if (doc.kind === 'other') return [];
-  const lines = doc.text.split(/\r?\n/);
+  const lines = doc.text.split(LINE_BREAK);
   const sections: { name: string; line: number }[] = [];
   lines.forEach((l, i) => {
     const m = SECTION.exec(l);

@@ -9,6 +9,7 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
+import { LINE_BREAK } from '../document';
 import { makeDiagnostic } from '../types';
 import type { ServiceSettings } from '../types';
 import { resolveGpu, suggestGpuIds } from './resolve';
@@ -44,7 +45,7 @@ export const DIRECTIVE_EXAMPLE = '# llamafactory-gpu: a100-80gb-sxm x4';
 
 /** Finds the directive among the comment lines before the first YAML content. */
 export function findGpuDirective(text: string): GpuDirective | undefined {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK);
   const bom = text.startsWith('\uFEFF') ? 1 : 0;
   for (let line = 0; line < lines.length; line++) {
     const raw = lines[line];

@@ -17,7 +17,8 @@ import { didYouMeanText, t } from '../l10n';
 const internalKeys = new Set(v0InternalKeys);
 const mcaKeys = new Set(lists.mcaKeys);
 
-export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema): Diagnostic {
+/** `suggest` is false once a file has had many unknown keys: then it is no config and the search only costs time. */
+export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true): Diagnostic {
   const key = entry.key;
   if (schema.kind === 'llamafactory-v0') {
     if (internalKeys.has(key)) {
@@ -35,8 +36,8 @@ export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: Conf
     const mca = schema.kind === 'llamafactory-v0' && mcaKeys.has(key) ? ` ${t('(Megatron-Core runs launched with USE_MCA=1 do accept it.)')}` : '';
     return crossFormat(doc, entry, { ...cross, message: cross.message + mca });
   }
-  const suggestion = closest(key, schema.keys);
-    const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };
+  const suggestion = suggest ? closest(key, schema.keys) : undefined;
+  const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };
   return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key',
     t('LLaMA-Factory does not know the key `{0}` and will stop before training.', key) + didYouMeanText(suggestion), data);
 }

@@ -44,10 +44,14 @@ export interface RenameData {
   candidates: string[];
 }
 
+/** Unknown keys that get a did-you-mean search; past this many the file is not a config and the search would only cost time. */
+const MAX_SUGGESTIONS = 200;
+
 /** Checks every top-level entry of a v0 or v1 document against its format's schema. */
 export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnostic[] {
   const schema = schemaFor(kind) as ConfigSchema;
   const out: Diagnostic[] = [];
+  let suggestionsLeft = MAX_SUGGESTIONS;
   const values: Record<string, unknown> = {};
   for (const entry of doc.entries) {
     const first = doc.byKey.get(entry.key) === entry;
@@ -56,7 +60,7 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnosti
       continue;
     }
     if (!keySchema(entry.key, schema)) {
-      out.push(unknownKey(doc, entry, schema));
+      out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0));
       continue;
     }
     if (entry.value !== undefined) values[entry.key] = entry.value;

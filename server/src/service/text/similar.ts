@@ -54,6 +54,8 @@ export function rankBySimilarity(word: string, candidates: readonly string[], ma
   if (w === '') return [];
   const out: Ranked[] = [];
   for (const candidate of candidates) {
+    // The length check first: it rules out most candidates without computing a distance.
+    if (Math.abs(candidate.length - w.length) > maxDistance) continue;
     const d = editDistance(w, normalize(candidate), maxDistance);
     if (d <= maxDistance) out.push({ candidate, distance: d });
   }
