@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { MarkupContent, Position } from 'vscode-languageserver-types';
 import { createLanguageService, defaultSettings } from '../../server/src/service';
-import { GUIDE_CATALOGS, GUIDED_KEYS, guideLocale } from '../../server/src/service/guide/precision';
+import { GUIDE_CATALOGS, GUIDED_KEYS } from '../../server/src/service/guide/precision';
+import { setLocale } from '../../server/src/service/l10n';
 import { estimateReport, estimateWith } from '../../server/src/service/memory/report';
 import { fixturesDir, memoryHost } from '../helpers';
 
@@ -23,7 +24,13 @@ function hoverOn(key: string, opts: { gpu?: string; text?: string; locale?: stri
   const line = text.split('\n').findIndex((l) => l.startsWith(`${key}:`));
   assert.ok(line >= 0, `${key} is in the config`);
   const position: Position = { line, character: 1 };
-  const h = service.hover(context, position, opts.locale);
+  setLocale(opts.locale ?? 'en');
+  let h;
+  try {
+    h = service.hover(context, position);
+  } finally {
+    setLocale('en');
+  }
   assert.ok(h, `hover on ${key}`);
   return (h.contents as MarkupContent).value;
 }
@@ -102,14 +109,6 @@ test('Korean and Chinese hovers use the translated guide', () => {
   assert.doesNotMatch(zh, /Switching to/);
 });
 
-test('locales map to catalogs, English by default', () => {
-  assert.equal(guideLocale(), 'en');
-  assert.equal(guideLocale('ko-KR'), 'ko');
-  assert.equal(guideLocale('zh-cn'), 'zh-cn');
-  assert.equal(guideLocale('zh-Hans'), 'zh-cn');
-  assert.equal(guideLocale('zh-tw'), 'en');
-  assert.equal(guideLocale('de'), 'en');
-});
 
 /** Every leaf path of a catalog, with the length of each list. */
 function shape(value: unknown, prefix = ''): string[] {

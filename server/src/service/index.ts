@@ -36,8 +36,8 @@ export interface DocumentInput {
 export interface LanguageService {
   parse(input: DocumentInput): ConfigDocument;
   analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
-  /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates) in `locale` (default English). */
-  hover(context: RuleContext, position: Position, locale?: string): Hover | null;
+  /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates). */
+  hover(context: RuleContext, position: Position): Hover | null;
   complete(doc: ConfigDocument, position: Position, configPath: string): CompletionItem[];
   symbols(doc: ConfigDocument): DocumentSymbol[];
   links(doc: ConfigDocument, configPath: string): DocumentLink[];
@@ -77,7 +77,7 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
       if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, result });
       return result;
     },
-    hover: (ctx, p, locale) => hover(ctx, p, locale),
+    hover: (ctx, p) => hover(ctx, p),
     complete: (doc, p, configPath) => complete(doc, p, configPath, host),
     symbols: (doc) => symbols(doc),
     links: (doc, configPath) => links(doc, configPath, host),

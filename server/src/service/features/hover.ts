@@ -65,8 +65,8 @@ function valueHoverMarkdown(key: string, value: unknown): string | undefined {
   return undefined;
 }
 
-/** The hover at `p` in the analysed document; `locale` picks the language of the precision guide. */
-export function hover(ctx: RuleContext, p: Position, locale = 'en'): Hover | null {
+/** The hover at `p` in the analysed document, in the active language. */
+export function hover(ctx: RuleContext, p: Position): Hover | null {
   const doc = ctx.doc;
   const config = schemaFor(doc.kind);
   if (!config) return null;
@@ -80,7 +80,7 @@ export function hover(ctx: RuleContext, p: Position, locale = 'en'): Hover | nul
   }
   const valueMd = spot.at === 'value' && config.kind === 'llamafactory-v0' ? valueHoverMarkdown(entry.key, entry.value) : undefined;
   const keyMd = valueMd ? undefined : keyHoverMarkdown(entry.key, config);
-  const guide = keyMd && config.kind === 'llamafactory-v0' ? precisionGuideMarkdown(ctx, entry.key, locale) : undefined;
+  const guide = keyMd && config.kind === 'llamafactory-v0' ? precisionGuideMarkdown(ctx, entry.key) : undefined;
   const md = valueMd ?? (guide ? `${keyMd}\n\n---\n\n${guide}` : keyMd);
   if (!md) return null;
   return { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? entry.keyRange : entry.valueRange };

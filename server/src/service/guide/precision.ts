@@ -2,6 +2,8 @@
 // is and when to pick it, what the target GPU supports, and what toggling the
 // key would do to this config's memory estimate. The text lives in one JSON
 // catalog per language (precision.<locale>.json), with `{0}` placeholders.
+import { getLocale } from '../l10n';
+import type { Locale } from '../l10n';
 import type { GpuFacts } from '../hardware/types';
 import { DIRECTIVE_EXAMPLE } from '../hardware/target';
 import { estimateReport, estimateWith } from '../memory/report';
@@ -13,10 +15,9 @@ import ko from './precision.ko.json';
 import zhCn from './precision.zh-cn.json';
 
 export type GuideCatalog = typeof en;
-export type GuideLocale = 'en' | 'ko' | 'zh-cn';
 
 /** Each catalog must have English's shape (the compiler checks the keys). */
-export const GUIDE_CATALOGS: Record<GuideLocale, GuideCatalog> = { en, ko, 'zh-cn': zhCn };
+export const GUIDE_CATALOGS: Record<Locale, GuideCatalog> = { en, ko, 'zh-cn': zhCn };
 
 export const GUIDED_KEYS = ['fp16', 'bf16', 'pure_bf16', 'tf32', 'quantization_bit', 'flash_attn'] as const;
 export type GuidedKey = (typeof GUIDED_KEYS)[number];
@@ -25,13 +26,6 @@ export function isGuidedKey(key: string): key is GuidedKey {
   return (GUIDED_KEYS as readonly string[]).includes(key);
 }
 
-/** The catalog for an editor locale (`ko-KR` → ko, `zh-Hans` → zh-cn); English otherwise. */
-export function guideLocale(locale = 'en'): GuideLocale {
-  const l = locale.toLowerCase();
-  if (l.startsWith('ko')) return 'ko';
-  if (l === 'zh' || /^zh-(cn|hans|sg)/.test(l)) return 'zh-cn';
-  return 'en';
-}
 
 const fill = (template: string, ...args: (string | number)[]): string =>
   template.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
@@ -124,9 +118,10 @@ function whatIfLines(key: GuidedKey, ctx: RuleContext, c: GuideCatalog): string[
 }
 
 /** The guide for a precision key in Markdown, or undefined for other keys. */
-export function precisionGuideMarkdown(ctx: RuleContext, key: string, locale = 'en'): string | undefined {
+/** The guide for `key` in the active language (see l10n.ts). */
+export function precisionGuideMarkdown(ctx: RuleContext, key: string): string | undefined {
   if (!isGuidedKey(key)) return undefined;
-  const c = GUIDE_CATALOGS[guideLocale(locale)];
+  const c = GUIDE_CATALOGS[getLocale()];
   const gpu = ctx.target?.gpu;
   const target = gpu ? gpuLines(key, gpu, c) : [fill(c.gpu.none, DIRECTIVE_EXAMPLE)];
   const bullets = (lines: string[]): string[] => lines.map((l) => `- ${l}`);
