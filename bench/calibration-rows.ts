@@ -70,8 +70,13 @@ function archFromNotes(notes: string, paramsB: number): { arch: Architecture; ap
   return { arch, approximate: false };
 }
 
-/** The kind of figure; when a row names several, its value is the first one named. */
+/** The kind of figure; when a row names several, its value is the first one named unless a parenthesis says which. */
 function figureOf(what: string): Figure {
+  // A parenthesis naming the counter qualifies the tool's label: m026 "torchtune peak
+  // memory (reserved per QLoRA tutorial)" is the tutorial's max_memory_reserved
+  // (9.29 GB = 8.65 GiB, the training figure m035 quotes).
+  const qualifier = /\((reserved|alloc\w*|active)\b/i.exec(what);
+  if (qualifier) return /reserved/i.test(qualifier[1]) ? 'reserved' : 'allocated';
   const reserved = what.search(/reserved/i);
   const allocated = what.search(/allocated|active|torchtune peak|torch peak/i);
   if (reserved >= 0 && (allocated < 0 || reserved < allocated)) return 'reserved';

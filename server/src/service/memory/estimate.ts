@@ -97,7 +97,7 @@ const LEGACY_CACHED_CAP_GIB = 4;
  * per hidden unit, layer and token without checkpointing. With checkpointing
  * only the recomputed layer should hold them, yet the ms-swift LoRA sweeps keep
  * about half of it (fit together with the cached-logits slack above on rows
- * m117-m131, m180-m197; the full 12 overshoots their 8k-token rows by 10-17 GiB).
+ * m117-m131, m180-m197; the full 12 overshoots their 8k-token rows by 9-17 GiB).
  */
 const LORA_DROPOUT_BYTES = 12;
 const LORA_DROPOUT_BYTES_CHECKPOINTED = 6;
