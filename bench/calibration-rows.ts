@@ -267,6 +267,10 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
       optimizerInBackward,
       // axolotl's QLoRA recipes call prepare_model_for_kbit_training (README of the calibration data).
       upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,
+      // torchtune's Llama-2 QLoRA recipes (m019, m026, m035) predate torchao's chunked NF4
+      // conversion; m035's notes: "model init alone: 9.13 GB" reserved, above training's
+      // allocated peak. The Llama-3.x rows come from later releases.
+      unchunkedNf4Load: stack === 'torchtune' && /nf4/.test(quant) && /Llama-2/i.test(r['model']),
     },
     // README: "fits on" comments are bounds, like the largest-context rows.
     upperBound: /max context|fits on|fitting/i.test(r['what_measured']) || /fits-on statement/i.test(notes) || cardSizeComment(r),

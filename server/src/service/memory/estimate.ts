@@ -29,6 +29,13 @@ export interface EstimateInput {
    * LLaMA-Factory does not; the calibration rows from axolotl need it.
    */
   upcastNonQuantized?: boolean;
+  /**
+   * The bf16 base weights are quantized to NF4 on the GPU with an unchunked
+   * nearest-value search (torchao before mid-2024, used by torchtune's Llama-2
+   * QLoRA recipes): loading, not training, can set the peak. LLaMA-Factory
+   * quantizes through bitsandbytes, which has no such intermediate.
+   */
+  unchunkedNf4Load?: boolean;
 }
 
 export interface MemoryEstimate {
@@ -101,6 +108,12 @@ const LEGACY_CACHED_CAP_GIB = 4;
  */
 const LORA_DROPOUT_BYTES = 12;
 const LORA_DROPOUT_BYTES_CHECKPOINTED = 6;
+/**
+ * Unchunked NF4 conversion compares every element with the 16 NF4 levels in
+ * fp32: pytorch/ao PR #315 quantized a 4096 x 128256 weight and peaked 35.8 GB
+ * above the 2.1 GB input, ~68 bytes per element.
+ */
+const NF4_UNCHUNKED_BYTES_PER_ELEMENT = 68;
 /** CUDA context + cuBLAS workspace outside PyTorch: 0.75 GiB on every H200 row. */
 const CUDA_CONTEXT_GIB = 0.75;
 /** NCCL communicator buffers per rank on multi-GPU runs (formulas.md §7). */
@@ -319,8 +332,9 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   const dropout = number(c, 'lora_dropout', 0) > 0 && p.method === 'lora' ? dropoutBytes * arch.hidden * p.tokens * layersSaving : 0;
   // The legacy loss path leaves freed fp32 logits blocks in the allocator's cache.
   const cachedLoss = legacy && !liger && !compiled ? Math.min(p.tokens * arch.vocab * LEGACY_CACHED_BYTES_PER_LOGIT, LEGACY_CACHED_CAP_GIB * GIB) : 0;
+  const largestLinear = Math.max(...counts.linears.map((g) => g.dIn * g.dOut));
   const dora = flag(c, 'use_dora') ? counts.largestLayer / 4 * b : 0;
-  const dequant = p.quantBits > 0 ? Math.max(...counts.linears.map((g) => g.dIn * g.dOut)) * b : 0;
+  const dequant = p.quantBits > 0 ? largestLinear * b : 0;
   const gathered = stage === 3 ? Math.min(counts.largestLayer * 2, 1e9) * b : 0;
   const bucket = stage === 3 && deepspeed ? Math.min((counts.total / n) * 4, 1e9 * 4) * (tr.params > counts.total / 2 ? 1 : 0) : 0;
   const ddpBuckets = n > 1 && !useDs ? grads : 0;
@@ -328,6 +342,9 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   const vocabGrad = tr.embeddingTrainable ? counts.embedding * trainBytes : 0;
   const persistent = { weights, 'optimizer states': states + masters };
   const phases: Record<string, Parts> = {
+    ...(input.unchunkedNf4Load && p.quantBits === 4
+      ? { 'model load': { weights: weightParts, 'quantization temporaries': largestLinear * (b + NF4_UNCHUNKED_BYTES_PER_ELEMENT) } }
+      : {}),
     'forward/loss': {
       ...persistent,
       gradients: accumulating ? grads + ddpBuckets : 0,
@@ -358,6 +375,7 @@ const KEY_FOR: Record<string, string> = {
   activations: 'cutoff_len',
   'logits and loss': 'per_device_train_batch_size',
   'optimizer temporaries': 'optim',
+  'quantization temporaries': 'quantization_bit',
 };
 
 export function estimateMemory(input: EstimateInput): MemoryEstimate {
