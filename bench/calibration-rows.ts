@@ -70,8 +70,13 @@ function archFromNotes(notes: string, paramsB: number): { arch: Architecture; ap
   return { arch, approximate: false };
 }
 
-/** The kind of figure; when a row names several, its value is the first one named. */
+/** The kind of figure; when a row names several, its value is the first one named unless a parenthesis says which. */
 function figureOf(what: string): Figure {
+  // A parenthesis naming the counter qualifies the tool's label: m026 "torchtune peak
+  // memory (reserved per QLoRA tutorial)" is the tutorial's max_memory_reserved
+  // (9.29 GB = 8.65 GiB, the training figure m035 quotes).
+  const qualifier = /\((reserved|alloc\w*|active)\b/i.exec(what);
+  if (qualifier) return /reserved/i.test(qualifier[1]) ? 'reserved' : 'allocated';
   const reserved = what.search(/reserved/i);
   const allocated = what.search(/allocated|active|torchtune peak|torch peak/i);
   if (reserved >= 0 && (allocated < 0 || reserved < allocated)) return 'reserved';
@@ -262,6 +267,10 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
       optimizerInBackward,
       // axolotl's QLoRA recipes call prepare_model_for_kbit_training (README of the calibration data).
       upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,
+      // torchtune's Llama-2 QLoRA recipes (m019, m026, m035) predate torchao's chunked NF4
+      // conversion; m035's notes: "model init alone: 9.13 GB" reserved, above training's
+      // allocated peak. The Llama-3.x rows come from later releases.
+      unchunkedNf4Load: stack === 'torchtune' && /nf4/.test(quant) && /Llama-2/i.test(r['model']),
     },
     // README: "fits on" comments are bounds, like the largest-context rows.
     upperBound: /max context|fits on|fitting/i.test(r['what_measured']) || /fits-on statement/i.test(notes) || cardSizeComment(r),

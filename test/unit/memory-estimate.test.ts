@@ -35,6 +35,28 @@ test('QLoRA < LoRA < full fine-tuning', () => {
   assert.ok(q < l && l < f, `${q} ${l} ${f}`);
 });
 
+test('an unchunked NF4 conversion can peak at load, before training', () => {
+  const short = { quantization_bit: 4, per_device_train_batch_size: 1, cutoff_len: 256 };
+  const plain = est(short);
+  const load = est(short, { unchunkedNf4Load: true });
+  assert.ok(load.allocatedGiB > plain.allocatedGiB);
+  assert.ok(load.assumptions[0].includes('model load'), load.assumptions[0]);
+  assert.ok(load.breakdown.some((b) => b.name === 'quantization temporaries'));
+  // Long batches still peak in training, where the load phase changes nothing.
+  assert.equal(est({ quantization_bit: 4 }, { unchunkedNf4Load: true }).allocatedGiB, est({ quantization_bit: 4 }).allocatedGiB);
+});
+
+test('the legacy loss path adds cached allocator slack that saturates', () => {
+  const slack = (cutoff: number, extra: Partial<EstimateInput> = {}): number => {
+    const e = est({ per_device_train_batch_size: 1, cutoff_len: cutoff }, extra);
+    return e.reservedGiB - e.allocatedGiB;
+  };
+  const cached = (cutoff: number): number => slack(cutoff, { transformersVersion: '4.40' }) - slack(cutoff);
+  assert.ok(cached(2048) > 1, `${cached(2048)}`);
+  // Doubling a long context no longer grows the cached share as it did at short ones.
+  assert.ok(cached(16384) - cached(8192) < cached(4096) - cached(2048));
+});
+
 test('figures are ordered and the breakdown names the peak parts', () => {
   const e = est({});
   assert.ok(e.lowGiB < e.allocatedGiB && e.allocatedGiB < e.reservedGiB && e.reservedGiB < e.deviceGiB && e.deviceGiB < e.highGiB);
@@ -72,9 +94,7 @@ const csv = join(__dirname, '..', '..', '..', '..', 'shared', 'calibration', 'me
 test('calibration error stays within target', { skip: !existsSync(csv) }, () => {
   const s = summarize(errorRows(loadCases(csv)));
   assert.ok(s.median <= 10, `median ${s.median}`);
-  // Issue 4 asks for p90 <= 25 %; the estimator reaches ~27 % today (left: unsloth's
-  // HF-column QLoRA rows, ms-swift short-sequence reserved figures, torchtune FSDP1
-  // full FT, generic-architecture axolotl rows). This guards against regressions.
-  assert.ok(s.p90 <= 28, `p90 ${s.p90}`);
+  // Issue 4's targets: median <= 10 %, p90 <= 25 %.
+  assert.ok(s.p90 <= 25, `p90 ${s.p90}`);
   assert.ok(s.median < s.readmeMedian && s.median < s.naiveMedian);
 });

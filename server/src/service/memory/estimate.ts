@@ -31,6 +31,13 @@ export interface EstimateInput {
    * LLaMA-Factory does not; the calibration rows from axolotl need it.
    */
   upcastNonQuantized?: boolean;
+  /**
+   * The bf16 base weights are quantized to NF4 on the GPU with an unchunked
+   * nearest-value search (torchao before mid-2024, used by torchtune's Llama-2
+   * QLoRA recipes): loading, not training, can set the peak. LLaMA-Factory
+   * quantizes through bitsandbytes, which has no such intermediate.
+   */
+  unchunkedNf4Load?: boolean;
 }
 
 export interface MemoryEstimate {
@@ -82,6 +89,33 @@ const COMPILED_ACTIVATION_FACTOR = 0.85;
  */
 const RESERVED_SLACK_OF_TRANSIENT = 0.12;
 const RESERVED_SLACK_FIXED_GIB = 0.2;
+/**
+ * transformers < 4.46 frees several fp32 logits-sized blocks per step (upcast,
+ * shifted copy, log-softmax, its gradient); with variable-length samples the
+ * allocator keeps them cached beside the next step's, so reserved sits above
+ * the allocated peak by a share of the logits that stops growing once the cache
+ * holds a few GiB. The ms-swift Qwen-1.8B/7B/14B length sweeps (rows m117-m131,
+ * reserved) grow ~7.5 MB per token up to 2048 tokens and ~3.2 MB beyond, the
+ * same for all three sizes: 10 bytes per logit, at most 4 GiB (also the batch
+ * and quantization sweeps m180-m197).
+ */
+const LEGACY_CACHED_BYTES_PER_LOGIT = 10;
+const LEGACY_CACHED_CAP_GIB = 4;
+/**
+ * LoRA dropout keeps a mask and a dropped copy of each adapted input: 12 bytes
+ * per hidden unit, layer and token without checkpointing. With checkpointing
+ * only the recomputed layer should hold them, yet the ms-swift LoRA sweeps keep
+ * about half of it (fit together with the cached-logits slack above on rows
+ * m117-m131, m180-m197; the full 12 overshoots their 8k-token rows by 9-17 GiB).
+ */
+const LORA_DROPOUT_BYTES = 12;
+const LORA_DROPOUT_BYTES_CHECKPOINTED = 6;
+/**
+ * Unchunked NF4 conversion compares every element with the 16 NF4 levels in
+ * fp32: pytorch/ao PR #315 quantized a 4096 x 128256 weight and peaked 35.8 GB
+ * above the 2.1 GB input, ~68 bytes per element.
+ */
+const NF4_UNCHUNKED_BYTES_PER_ELEMENT = 68;
 /** CUDA context + cuBLAS workspace outside PyTorch: 0.75 GiB on every H200 row. */
 const CUDA_CONTEXT_GIB = 0.75;
 /** NCCL communicator buffers per rank on multi-GPU runs (formulas.md §7). */
@@ -219,7 +253,7 @@ function attentionKernel(c: Record<string, unknown>): string {
   return v === 'disabled' || v === 'eager' ? 'eager' : v === 'fa2' || v === 'fa3' ? 'fa2' : 'sdpa';
 }
 
-function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, Parts>; transient: number } {
+function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, Parts>; transient: number; cachedLoss: number } {
   const c = input.config;
   const { counts, arch, n, sharding } = p;
   const tr = trainable(p, c);
@@ -296,9 +330,13 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
     ? (offloadGc ? 0 : layersSaving * 2 * arch.hidden * p.tokens * (b / 2))
     : layersSaving * perLayer * p.tokens;
   const recompute = p.checkpointing ? perLayer * p.tokens * 1.5 : 0;
-  const dropout = number(c, 'lora_dropout', 0) > 0 && p.method === 'lora' ? 3 * arch.hidden * 4 * p.tokens * layersSaving : 0;
+  const dropoutBytes = p.checkpointing ? LORA_DROPOUT_BYTES_CHECKPOINTED : LORA_DROPOUT_BYTES;
+  const dropout = number(c, 'lora_dropout', 0) > 0 && p.method === 'lora' ? dropoutBytes * arch.hidden * p.tokens * layersSaving : 0;
+  // The legacy loss path leaves freed fp32 logits blocks in the allocator's cache.
+  const cachedLoss = legacy && !liger && !compiled ? Math.min(p.tokens * arch.vocab * LEGACY_CACHED_BYTES_PER_LOGIT, LEGACY_CACHED_CAP_GIB * GIB) : 0;
+  const largestLinear = Math.max(...counts.linears.map((g) => g.dIn * g.dOut));
   const dora = flag(c, 'use_dora') ? counts.largestLayer / 4 * b : 0;
-  const dequant = p.quantBits > 0 ? Math.max(...counts.linears.map((g) => g.dIn * g.dOut)) * b : 0;
+  const dequant = p.quantBits > 0 ? largestLinear * b : 0;
   const gathered = stage === 3 ? Math.min(counts.largestLayer * 2, 1e9) * b : 0;
   const bucket = stage === 3 && deepspeed ? Math.min((counts.total / n) * 4, 1e9 * 4) * (tr.params > counts.total / 2 ? 1 : 0) : 0;
   const ddpBuckets = n > 1 && !useDs ? grads : 0;
@@ -306,6 +344,9 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
   const vocabGrad = tr.embeddingTrainable ? counts.embedding * trainBytes : 0;
   const persistent = { weights, 'optimizer states': states + masters };
   const phases: Record<string, Parts> = {
+    ...(input.unchunkedNf4Load && p.quantBits === 4
+      ? { 'model load': { weights: weightParts, 'quantization temporaries': largestLinear * (b + NF4_UNCHUNKED_BYTES_PER_ELEMENT) } }
+      : {}),
     'forward/loss': {
       ...persistent,
       gradients: accumulating ? grads + ddpBuckets : 0,
@@ -324,7 +365,7 @@ function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, P
       'optimizer temporaries': (deepspeed || input.optimizerInBackward || projectedOptim ? 0 : (opt.temp * tr.params) / (stage >= 1 ? n : 1)) + bucket,
     },
   };
-  return { phases, transient: saved + loss + recompute };
+  return { phases, transient: saved + loss + recompute, cachedLoss };
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
@@ -336,11 +377,12 @@ const KEY_FOR: Record<string, string> = {
   activations: 'cutoff_len',
   'logits and loss': 'per_device_train_batch_size',
   'optimizer temporaries': 'optim',
+  'quantization temporaries': 'quantization_bit',
 };
 
 export function estimateMemory(input: EstimateInput): MemoryEstimate {
   const p = plan(input);
-  const { phases, transient } = computeParts(input, p);
+  const { phases, transient, cachedLoss } = computeParts(input, p);
   let peakName = '';
   let peak = -1;
   for (const [name, parts] of Object.entries(phases)) {
@@ -348,7 +390,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     if (total > peak) { peak = total; peakName = name; }
   }
   const allocated = peak / GIB;
-  const reserved = allocated + RESERVED_SLACK_OF_TRANSIENT * (transient / GIB) + RESERVED_SLACK_FIXED_GIB;
+  const reserved = allocated + RESERVED_SLACK_OF_TRANSIENT * (transient / GIB) + RESERVED_SLACK_FIXED_GIB + cachedLoss / GIB;
   const extra = CUDA_CONTEXT_GIB + (p.n > 1 ? NCCL_GIB : 0);
   const device = reserved + extra;
   const breakdown = Object.entries(phases[peakName])
