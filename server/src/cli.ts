@@ -148,7 +148,8 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
     write(`${version}\n`);
     return 0;
   }
-  const host = createNodeHost();
+  // One run: the files a config names do not change while it lints.
+  const host = createNodeHost(undefined, 60_000);
   const service = createLanguageService(host);
   const settings = { ...defaultSettings, gpu: opts.gpu, gpuCount: opts.gpus };
   const reports: FileReport[] = [];

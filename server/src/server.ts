@@ -64,7 +64,8 @@ export function startServer(connection: Connection): void {
     settingsCache.clear();
     revalidateAll();
   });
-  const host = { ...createNodeHost(() => [...workspaceRoots, process.cwd()]), hubConfig: (id: string) => hub.get(id) };
+  // File answers are kept for 2 s: enough to cover a burst of keystrokes, short enough to notice saved files.
+  const host = { ...createNodeHost(() => [...workspaceRoots, process.cwd()], 2000), hubConfig: (id: string) => hub.get(id) };
   const service = createLanguageService(host);
   const settingsCache = new Map<string, Promise<ServerSettings>>();
   const timers = new Map<string, NodeJS.Timeout>();

@@ -82,13 +82,25 @@ export function resolveFromFolder(
   return undefined;
 }
 
-/** Reads and parses a JSON file through the host; undefined when missing or malformed. */
+const parsedJson = new Map<string, { text: string; value: unknown }>();
+
+/**
+ * Reads and parses a JSON file through the host; undefined when missing or
+ * malformed. The parse is reused while the file's text stays the same (a
+ * dataset_info.json can be large and is read on every analysis).
+ */
 export function readJson(host: ServiceHost, p: string): unknown {
   const text = host.readFile(p);
   if (text === undefined) return undefined;
+  const hit = parsedJson.get(p);
+  if (hit && hit.text === text) return hit.value;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    value = undefined;
   }
+  if (parsedJson.size > 256) parsedJson.clear();
+  parsedJson.set(p, { text, value });
+  return value;
 }

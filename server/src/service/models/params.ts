@@ -110,7 +110,19 @@ function mlp(arch: Architecture, moeLayer: boolean, add: Add): number {
   return extra;
 }
 
+const counted = new WeakMap<Architecture, ParamCounts>();
+
+/** Parameter counts of an architecture (computed once per architecture object). */
 export function countParams(arch: Architecture): ParamCounts {
+  let counts = counted.get(arch);
+  if (!counts) {
+    counts = count(arch);
+    counted.set(arch, counts);
+  }
+  return counts;
+}
+
+function count(arch: Architecture): ParamCounts {
   const groups = new Map<string, LinearGroup>();
   let other = 0;
   let largestLayer = 0;

@@ -121,10 +121,18 @@ function fromCatalog(name: string): ResolvedModel | undefined {
   const exact = index().get(key) ?? index().get(bare);
   const entry = exact ?? longestPrefix(bare);
   if (!entry) return undefined;
-  const arch = architectureFromConfig(entry);
+  const arch = catalogArchitecture(entry);
   if (!arch) return undefined;
   const detail = exact ? t('built-in catalog ({0})', entry.id) : t('built-in catalog, closest entry {0} (by name prefix)', entry.id);
   return resolved('catalog', entry.id, arch, detail);
+}
+
+const catalogArchitectures = new Map<CatalogEntry, Architecture | undefined>();
+
+/** Catalog entries are fixed, so each is turned into an architecture once. */
+function catalogArchitecture(entry: CatalogEntry): Architecture | undefined {
+  if (!catalogArchitectures.has(entry)) catalogArchitectures.set(entry, architectureFromConfig(entry));
+  return catalogArchitectures.get(entry);
 }
 
 /**
