@@ -18,13 +18,15 @@ function html(result: EstimateMemoryResult, nonce: string, cspSource: string): s
   const r = result.report;
   const capacity = r.gpu ? r.gpu.memoryGiB : Math.max(r.deviceGiB, r.highGiB);
   const scale = Math.max(capacity, r.deviceGiB);
-  const bar = r.breakdown
-    .map((b, i) => `<div class="seg" title="${esc(memoryLabel(b.name))}: ${b.GiB.toFixed(1)} GiB" style="width:${((b.GiB / scale) * 100).toFixed(2)}%;background:${COLORS[i % COLORS.length]}"></div>`)
-    .join('');
+  // The CSP allows no inline style attributes, so each segment gets a class defined in the nonce'd <style>.
+  const pct = (gib: number) => ((gib / scale) * 100).toFixed(2);
+  const segmentCss = r.breakdown.map((b, i) => `.s${i}{width:${pct(b.GiB)}%;background:${COLORS[i % COLORS.length]}}.d${i}{background:${COLORS[i % COLORS.length]}}`).join('');
+  const bar = r.breakdown.map((b, i) => `<div class="seg s${i}" title="${esc(memoryLabel(b.name))}: ${b.GiB.toFixed(1)} GiB"></div>`).join('');
   const legend = r.breakdown
-    .map((b, i) => `<tr><td><span class="dot" style="background:${COLORS[i % COLORS.length]}"></span>${esc(memoryLabel(b.name))}</td><td class="n">${b.GiB.toFixed(1)}</td></tr>`)
+    .map((b, i) => `<tr><td><span class="dot d${i}"></span>${esc(memoryLabel(b.name))}</td><td class="n">${b.GiB.toFixed(1)}</td></tr>`)
     .join('');
-  const capMark = r.gpu ? `<div class="cap" style="left:${((capacity / scale) * 100).toFixed(2)}%" title="${esc(r.gpu.name)}: ${capacity} GiB"></div>` : '';
+  const capCss = `.cap{left:${pct(capacity)}%}`;
+  const capMark = r.gpu ? `<div class="cap" title="${esc(r.gpu.name)}: ${capacity} GiB"></div>` : '';
   const counts = result.whatFits[0]?.counts.map((c) => `<th>×${c.gpus}</th>`).join('') ?? '';
   const fits = result.whatFits
     .map((row) => `<tr><td>${esc(row.gpu.name)}</td><td class="n">${row.gpu.memoryGiB}</td>${row.counts
@@ -41,6 +43,7 @@ table{border-collapse:collapse;margin:8px 0 16px}td,th{padding:2px 10px;border-b
 .n{text-align:right;font-variant-numeric:tabular-nums}.dot{display:inline-block;width:10px;height:10px;margin-right:6px}
 .ok{color:var(--vscode-testing-iconPassed)}.no{color:var(--vscode-errorForeground)}
 .summary{font-size:1.2em;margin-top:12px}.muted{opacity:.75}
+${segmentCss}${capCss}
 </style></head><body>
 <div class="summary" id="summary">${esc(result.summary)}</div>
 <div class="bar" id="bar">${bar}${capMark}</div>

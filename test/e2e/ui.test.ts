@@ -19,6 +19,9 @@ interface Manifest {
   contributes: { commands: { command: string; title: string }[] };
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const nls = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
+/** A manifest string as VS Code shows it in English (`%key%` looked up in package.nls.json). */
+const manifestText = (s: string) => s.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? s);
 const FILE = 'conflict-fp16-bf16.yaml';
 
 async function openByQuickOpen(page: Page, file: string): Promise<void> {
@@ -91,7 +94,14 @@ e2eTest('VS Code UI: the installed VSIX shows Problems and hovers', ['node24', '
       const estimate = manifest.contributes.commands.find((c) => c.command === 'llamafactory.estimateMemory');
       assert.ok(estimate, 'the manifest contributes Estimate Memory');
       await page.keyboard.press('Escape');
-      await runCommand(page, estimate.title);
+      // A config with a target GPU: the lens on its first line shows the estimate against the card.
+      await openByQuickOpen(page, 'estimate-4090.yaml');
+      const lens = page.locator('.codelens-decoration', { hasText: 'GeForce RTX 4090' }).first();
+      await lens.waitFor({ timeout: 60_000 });
+      assert.match(await lens.innerText(), /≈ \d+\.\d GiB \/ 24\.0 GiB on GeForce RTX 4090/);
+      await page.screenshot({ path: path.join(artifactsDir, 'inline-estimate.png') });
+      mark('the code lens shows the estimate');
+      await runCommand(page, manifestText(estimate.title));
       // The view renders inside two nested frames; wait for its table, not just the frame.
       const view = page.frameLocator('iframe.webview').first().frameLocator('iframe').first();
       await view.locator('#whatfits').waitFor({ timeout: 30_000 });

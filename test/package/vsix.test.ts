@@ -22,8 +22,10 @@ test('the VSIX holds only what the extension needs at run time', (t) => {
     const names = listZip(file).map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
     const snippets = fs.existsSync(path.join(repoRoot, 'snippets')) ? fs.readdirSync(path.join(repoRoot, 'snippets')).map((f) => `snippets/${f}`) : [];
     const schemas = fs.readdirSync(path.join(repoRoot, 'schemas')).filter((f) => f.endsWith('.json')).map((f) => `schemas/${f}`);
+    const nls = fs.readdirSync(repoRoot).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f));
+    assert.equal(nls.length, 3, 'English, Korean and Chinese manifest strings');
     assert.deepEqual(names.sort(), [
-      'LICENSE.txt', 'client/out/extension.js', 'images/icon.png', 'package.json', 'readme.md',
+      'LICENSE.txt', 'client/out/extension.js', 'images/icon.png', 'package.json', 'readme.md', ...nls,
       ...schemas, 'server/out/cli.js', 'server/out/server.js', ...snippets,
     ].sort());
 
