@@ -21,6 +21,8 @@ export interface StartOptions {
   rootUri?: string;
   /** The editor's display language, sent in initialize. */
   locale?: string;
+  /** initializationOptions (VS Code's client sends `{ trusted }`). */
+  initializationOptions?: unknown;
   /** Extra arguments for node before the server script (e.g. --require a preload). */
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
@@ -44,6 +46,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestClient> 
     processId: process.pid,
     rootUri: opts.rootUri ?? null,
     ...(opts.locale ? { locale: opts.locale } : {}),
+    ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
     capabilities: opts.capabilities ?? { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
   });
   await connection.sendNotification('initialized', {});

@@ -32,28 +32,53 @@ test('the recorder sees process starts and connections (control)', () => {
   assert.ok(kinds.includes('net.connect'), kinds.join());
 });
 
+/** Opens configs and asks for every feature, so any spawn or connection a feature might make happens. */
+async function exercise(client: Awaited<ReturnType<typeof startServer>>, files: string[]): Promise<void> {
+  for (const [i, file] of files.entries()) {
+    const uri = pathToFileURL(file).toString();
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : 'model_name_or_path: acme/unknown-model\nstage: sft\ndo_train: true\ntemplate: qwen\ndataset: alpaca_en_demo\n';
+    const published = client.nextDiagnostics(uri);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const { diagnostics } = await published;
+    const end = { line: text.split('\n').length, character: 0 };
+    for (let line = 0; line < Math.min(text.split('\n').length, 30); line += 3) {
+      const position = { line, character: 3 + (i % 5) };
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+      await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position });
+    }
+    await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end }, context: { diagnostics } });
+    await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
+    await client.connection.sendRequest('textDocument/documentLink', { textDocument: { uri } });
+    await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    await client.connection.sendRequest('llamafactory/estimateMemory', { uri });
+    await client.connection.sendRequest('llamafactory/documentStatus', { uri });
+  }
+}
+
+// The missing file stands for a config whose model only the Hub would know (its text is made up above).
+const configs = () => [path.join(fixturesDir, 'lsp', 'config.yaml'), path.join(fixturesDir, 'lsp', 'hub-only-model.yaml'), ...v0Examples().slice(0, 5)];
+
 test('with default settings the server spawns nothing and connects nowhere', async () => {
   const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'lf-io-')), 'io.jsonl');
   const client = await startServer({ nodeArgs: ['--require', preload], env: { ...process.env, LLAMAFACTORY_IO_LOG: log } });
   try {
-    const files = [path.join(fixturesDir, 'lsp', 'config.yaml'), ...v0Examples().slice(0, 5)];
-    for (const [i, file] of files.entries()) {
-      const uri = pathToFileURL(file).toString();
-      const text = existsSync(file) ? readFileSync(file, 'utf8') : 'model_name_or_path: Qwen/Qwen2.5-7B\nstage: sft\ntemplate: qwen\ndataset: alpaca_en_demo\n';
-      const published = client.nextDiagnostics(uri);
-      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
-      const { diagnostics } = await published;
-      const end = { line: text.split('\n').length, character: 0 };
-      for (let line = 0; line < Math.min(text.split('\n').length, 30); line += 3) {
-        const position = { line, character: 3 + (i % 5) };
-        await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
-        await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position });
-      }
-      await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end }, context: { diagnostics } });
-      await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
-      await client.connection.sendRequest('textDocument/documentLink', { textDocument: { uri } });
-      await client.connection.sendRequest('llamafactory/documentStatus', { uri });
-    }
+    await exercise(client, configs());
+  } finally {
+    await client.close();
+  }
+  assert.deepEqual(recorded(log), []);
+});
+
+test('in an untrusted workspace GPU detection and Hub lookups stay off even when enabled', async () => {
+  const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'lf-io-')), 'io.jsonl');
+  const client = await startServer({
+    nodeArgs: ['--require', preload],
+    env: { ...process.env, LLAMAFACTORY_IO_LOG: log },
+    initializationOptions: { trusted: false },
+    settings: { detectGpu: true, hubLookup: true },
+  });
+  try {
+    await exercise(client, configs());
   } finally {
     await client.close();
   }
