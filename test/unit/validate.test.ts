@@ -107,3 +107,17 @@ test('fix all combines the preferred fixes', () => {
   const left = codesByLine(schemaOnly(analyzeText(out).diagnostics));
   assert.deepEqual(left, ['25:type-mismatch']);
 });
+
+test('a disable comment is not offered where it would break the YAML (found by the long fuzz run)', () => {
+  // The `yaml` package rejects a comment line before a flow-collection key followed by an over-long value.
+  const text = `model_name_or_path: Qwen/Qwen3.5-4B\r\n[]: ${'x'.repeat(1100)}\r\nstage: sft\r\n`;
+  const a = analyzeText(text);
+  for (const d of a.diagnostics) {
+    for (const action of a.service.codeActions(a.context, d.range, [d])) {
+      const out = applyEdits(a.doc, action.edit!.changes![a.doc.uri]);
+      assert.ok(parseConfig(a.doc.uri, out).problems.filter((p) => p.code === 'yaml-syntax').length <= a.doc.problems.filter((p) => p.code === 'yaml-syntax').length, action.title);
+    }
+  }
+  const keyDiagnostic = a.diagnostics.find((d) => d.range.start.line === 1)!;
+  assert.ok(!a.service.codeActions(a.context, keyDiagnostic.range, [keyDiagnostic]).some((x) => x.title.includes('for this line')));
+});

@@ -2,9 +2,9 @@
 // this line / in this file" comments, and "fix all" combining every preferred fix.
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
+import { LINE_BREAK, lineBreakOf, parseConfig } from '../document';
 import type { ConfigDocument } from '../document';
-import { LINE_BREAK, lineBreakOf } from '../document';
-import { removeEntry, renameKey, setValue } from '../edits';
+import { applyEdits, removeEntry, renameKey, setValue } from '../edits';
 import { rules } from '../rules';
 import type { Fix, RuleContext } from '../rules/types';
 import type { RenameData, ReplaceData } from '../schema/validate';
@@ -67,20 +67,27 @@ function disableActions(doc: ConfigDocument, d: Diagnostic): CodeAction[] {
     const p = { line: l, character: l === 0 ? bom : 0 };
     return { start: p, end: p };
   };
+  const comment = (title: string, l: number, text: string): CodeAction => ({
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    edit: { changes: { [doc.uri]: [{ range: at(l), newText: text }] } },
+  });
   return [
-    {
-      title: t('Disable {0} for this line', code),
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [d],
-      edit: { changes: { [doc.uri]: [{ range: at(line), newText: `${indent}# llamafactory-disable-next-line ${code}${eol}` }] } },
-    },
-    {
-      title: t('Disable {0} in this file', code),
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [d],
-      edit: { changes: { [doc.uri]: [{ range: at(firstDirectiveFreeLine(doc)), newText: `# llamafactory-disable ${code}${eol}` }] } },
-    },
-  ];
+    comment(t('Disable {0} for this line', code), line, `${indent}# llamafactory-disable-next-line ${code}${eol}`),
+    comment(t('Disable {0} in this file', code), firstDirectiveFreeLine(doc), `# llamafactory-disable ${code}${eol}`),
+  ].filter((a) => keepsYamlReadable(doc, a.edit!.changes![doc.uri]));
+}
+
+const syntaxErrors = (doc: ConfigDocument) => doc.problems.filter((p) => p.code === 'yaml-syntax').length;
+
+/**
+ * Whether the text still parses as well after `edits`. A comment line is harmless
+ * almost everywhere, but the `yaml` package rejects one before an over-long flow key,
+ * and an action must never break a file.
+ */
+function keepsYamlReadable(doc: ConfigDocument, edits: TextEdit[]): boolean {
+  return syntaxErrors(parseConfig(doc.uri, applyEdits(doc, edits))) <= syntaxErrors(doc);
 }
 
 /** Keeps a first-line `# llamafactory: v0` or `# yaml-language-server:` directive first. */
