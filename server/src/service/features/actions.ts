@@ -73,10 +73,18 @@ function disableActions(doc: ConfigDocument, d: Diagnostic): CodeAction[] {
     diagnostics: [d],
     edit: { changes: { [doc.uri]: [{ range: at(l), newText: text }] } },
   });
+  const fileLine = firstDirectiveFreeLine(doc);
   return [
-    comment(t('Disable {0} for this line', code), line, `${indent}# llamafactory-disable-next-line ${code}${eol}`),
-    comment(t('Disable {0} in this file', code), firstDirectiveFreeLine(doc), `# llamafactory-disable ${code}${eol}`),
-  ].filter((a) => keepsYamlReadable(doc, a.edit!.changes![doc.uri]));
+    [comment(t('Disable {0} for this line', code), line, `${indent}# llamafactory-disable-next-line ${code}${eol}`), lineText] as const,
+    [comment(t('Disable {0} in this file', code), fileLine, `# llamafactory-disable ${code}${eol}`), doc.text.split(LINE_BREAK)[fileLine] ?? ''] as const,
+  ]
+    .filter(([a, before]) => !risky(before) || keepsYamlReadable(doc, a.edit!.changes![doc.uri]))
+    .map(([a]) => a);
+}
+
+/** A line a comment placed above could confuse the parser: a long one or one opening with a flow or special key. */
+function risky(line: string): boolean {
+  return line.length > 1000 || /^[ \t]*[[{?!&*"']/.test(line);
 }
 
 const syntaxErrors = (doc: ConfigDocument) => doc.problems.filter((p) => p.code === 'yaml-syntax').length;
@@ -84,7 +92,7 @@ const syntaxErrors = (doc: ConfigDocument) => doc.problems.filter((p) => p.code 
 /**
  * Whether the text still parses as well after `edits`. A comment line is harmless
  * almost everywhere, but the `yaml` package rejects one before an over-long flow key,
- * and an action must never break a file.
+ * and an action must never break a file. Only risky lines pay for this re-parse.
  */
 function keepsYamlReadable(doc: ConfigDocument, edits: TextEdit[]): boolean {
   return syntaxErrors(parseConfig(doc.uri, applyEdits(doc, edits))) <= syntaxErrors(doc);
