@@ -4,11 +4,14 @@
 // and throws on the first broken invariant.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { parseAllDocuments } from 'yaml';
+import { isMap, isSeq, parseAllDocuments } from 'yaml';
 import type { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { createLanguageService, defaultSettings } from '../server/src/service';
 import type { LanguageService } from '../server/src/service';
+import { parseConfig } from '../server/src/service/document';
+import type { ConfigDocument } from '../server/src/service/document';
 import { v0Schema } from '../server/src/service/schema/schema';
 import type { KeySchema } from '../server/src/service/schema/schema';
 import { v0Examples } from './corpus';
@@ -197,8 +200,41 @@ const service: LanguageService = createLanguageService(memoryHost());
 // Compile the schema and warm the JIT once, so the time bound measures analysis, not start-up.
 service.analyze({ uri: 'file:///warm-up.yaml', text: 'model_name_or_path: m\nstage: sft\n', configPath: '/warm-up.yaml' }, defaultSettings);
 
+/** What a parse produced, in comparable form: every entry with its ranges, the ranges of nodes inside its value, and the problems. */
+function parseSummary(doc: ConfigDocument): unknown {
+  const nodeRanges = (node: unknown, out: unknown[]): unknown[] => {
+    if (isMap(node) || isSeq(node)) {
+      out.push(node.range);
+      for (const item of node.items as unknown[]) {
+        if (isMap(node)) {
+          const pair = item as { key: { range?: unknown } | null; value: unknown };
+          out.push(pair.key?.range);
+          nodeRanges(pair.value, out);
+        } else nodeRanges(item, out);
+      }
+    } else out.push((node as { range?: unknown } | null)?.range);
+    return out;
+  };
+  return {
+    kind: doc.kind,
+    parsed: doc.parsed,
+    problems: doc.problems,
+    entries: doc.entries.map((e) => ({ key: e.key, keyRange: e.keyRange, valueRange: e.valueRange, value: e.value, quoted: e.quoted, node: e.node && nodeRanges(e.node, []) })),
+  };
+}
+
+/** The line scan gives exactly what a full YAML parse gives; throws with both when not. */
+export function assertSameParse(text: string): void {
+  const scanned = parseSummary(parseConfig('file:///same.yaml', text));
+  const parsed = parseSummary(parseConfig('file:///same.yaml', text, {}, 'yaml'));
+  if (!isDeepStrictEqual(scanned, parsed)) {
+    throw new Error(`the line scan and the YAML parser disagree on ${JSON.stringify(text)}:\nscan: ${JSON.stringify(scanned)}\nyaml: ${JSON.stringify(parsed)}`);
+  }
+}
+
 /** Runs every service feature on `text`; throws on a crash or a broken invariant. */
 export function checkService(text: string, opts: CheckOptions): void {
+  assertSameParse(text);
   const configPath = '/work/project/config.yaml';
   const input = { uri: 'file:///work/project/config.yaml', text, configPath };
   const t0 = performance.now();

@@ -121,3 +121,11 @@ test('a disable comment is not offered where it would break the YAML (found by t
   const keyDiagnostic = a.diagnostics.find((d) => d.range.start.line === 1)!;
   assert.ok(!a.service.codeActions(a.context, keyDiagnostic.range, [keyDiagnostic]).some((x) => x.title.includes('for this line')));
 });
+
+test('past 100 duplicates, the message alone names the first occurrence (pasted-together files stay fast to publish)', () => {
+  const text = ['model_name_or_path: m', 'stage: sft', ...Array.from({ length: 150 }, (_, i) => `stage: s${i}`)].join('\n');
+  const dups = analyzeText(text).diagnostics.filter((d) => d.code === 'duplicate-key');
+  assert.equal(dups.length, 150);
+  assert.equal(dups.filter((d) => d.relatedInformation?.[0].location.range.start.line === 1).length, 100);
+  assert.ok(dups.slice(100).every((d) => d.relatedInformation === undefined && String(d.message).includes('line 2')));
+});

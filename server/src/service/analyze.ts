@@ -8,7 +8,7 @@ import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
 import { ruleApplies, rules } from './rules';
-import type { RuleContext } from './rules/types';
+import type { Rule, RuleContext } from './rules/types';
 import { validateConfig } from './schema/validate';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
@@ -41,6 +41,14 @@ export function effectiveKind(doc: ConfigDocument, configPath: string, settings:
   return doc.kind;
 }
 
+const rulesByKind = new Map<ConfigKind, readonly Rule[]>();
+
+function rulesFor(kind: ConfigKind): readonly Rule[] {
+  let found = rulesByKind.get(kind);
+  if (!found) rulesByKind.set(kind, (found = rules.filter((r) => ruleApplies(r, kind))));
+  return found;
+}
+
 export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
@@ -49,10 +57,10 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   if (kind === 'other') return { kind, diagnostics: [], context, targetStatus: resolved.status };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
-  if (doc.yaml) {
+  if (doc.parsed) {
     found.push(...validateConfig(doc, kind));
     if (parsedCleanly) {
-      for (const rule of rules.filter((r) => ruleApplies(r, kind))) {
+      for (const rule of rulesFor(kind)) {
         try {
           found.push(...rule.check(context));
         } catch (e) {

@@ -1,11 +1,13 @@
 // Parses a config once into plain data the rest of the service reads: the
 // top-level entries with their resolved values and ranges, the YAML document
 // (for comment-preserving edits) and the problems found while parsing.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
-import type { Document, Node, Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
+import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import { classify } from './classify';
+import { scanEntries } from './entry-scan';
+import type { ScannedEntry } from './entry-scan';
 import { resolvePlainScalar } from './scalars';
 import { ConfigKind, makeDiagnostic } from './types';
 import { t } from './l10n';
@@ -19,7 +21,8 @@ export interface ConfigEntry {
   value: unknown;
   /** True when the value is a quoted scalar (so `"false"` is a string, not a boolean). */
   quoted: boolean;
-  pair: Pair;
+  /** The value's YAML node when it is a mapping or a list, for ranges inside it; undefined for scalars. */
+  node: YAMLMap | YAMLSeq | undefined;
 }
 
 export interface ParseLimits {
@@ -41,8 +44,8 @@ export interface ConfigDocument {
   entries: ConfigEntry[];
   /** First occurrence of each top-level key. */
   byKey: Map<string, ConfigEntry>;
-  /** The YAML document when the text parsed into one; used by edits. */
-  yaml: Document.Parsed | undefined;
+  /** True when the text held a YAML document (not empty, only comments, or refused). */
+  parsed: boolean;
   /** Syntax and structure problems found while parsing. */
   problems: Diagnostic[];
   positionAt(offset: number): Position;
@@ -145,8 +148,14 @@ export function tooDeepAt(text: string, max: number): number {
   return -1;
 }
 
+/**
+ * How the text is read: 'scan' reads flat `key: value` entries directly and hands the
+ * rest to the YAML parser (the same result, faster); 'yaml' parses everything with it.
+ */
+export type ParseStrategy = 'scan' | 'yaml';
+
 /** Parses `text`; never throws, whatever the input. */
-export function parseConfig(uri: string, text: string, partialLimits: Partial<ParseLimits> = {}): ConfigDocument {
+export function parseConfig(uri: string, text: string, partialLimits: Partial<ParseLimits> = {}, strategy: ParseStrategy = 'scan'): ConfigDocument {
   const limits: ParseLimits = { ...defaultParseLimits, ...partialLimits };
   const index = new LineIndex(text);
   const rangeOf = (start: number, end: number): Range => ({ start: index.positionAt(start), end: index.positionAt(end) });
@@ -156,7 +165,7 @@ export function parseConfig(uri: string, text: string, partialLimits: Partial<Pa
     kind: 'other',
     entries: [],
     byKey: new Map(),
-    yaml: undefined,
+    parsed: false,
     problems: [],
     positionAt: (o) => index.positionAt(o),
     offsetAt: (p) => index.offsetAt(p),
@@ -185,7 +194,9 @@ export function parseConfig(uri: string, text: string, partialLimits: Partial<Pa
     return doc;
   }
 
-  const deep = tooDeepAt(text, limits.maxDepth);
+  const scanned = strategy === 'scan' ? scanEntries(text) : undefined;
+  // A file of one-line entries nests one level deep; only other files need measuring before the parser recurses.
+  const deep = scanned?.every((e) => e.scalar) ? -1 : tooDeepAt(text, limits.maxDepth);
   if (deep >= 0) {
     doc.kind = kindOfPrefix(deep);
     doc.problems.push(
@@ -195,101 +206,8 @@ export function parseConfig(uri: string, text: string, partialLimits: Partial<Pa
     return doc;
   }
 
-  let docs: Document.Parsed[];
-  try {
-    // A lone \r ends a line for PyYAML and LSP clients but not for the `yaml` package; replacing it
-    // one character for one keeps every offset while the parser sees the lines LLaMA-Factory sees.
-    docs = parseAllDocuments(text.replace(/\r(?!\n)/g, '\n'), { version: '1.1', schema: 'failsafe', uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
-  } catch (e) {
-    doc.problems.push(makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Error, 'yaml-syntax', t('The YAML could not be read: {0}', String(e))));
-    return doc;
-  }
-  if (!Array.isArray(docs)) docs = [];
-  const first = docs[0];
-  doc.yaml = first;
-  for (const d of docs) {
-    for (const err of d.errors) {
-      const [s, e] = err.pos;
-      doc.problems.push(makeDiagnostic(rangeOf(s, Math.max(e, s + 1)), DiagnosticSeverity.Error, 'yaml-syntax', cleanYamlMessage(err.message)));
-    }
-  }
-  if (docs.length > 1) {
-    const start = docs[1].range[0];
-    doc.problems.push(
-      makeDiagnostic(rangeOf(start, start), DiagnosticSeverity.Error, 'multiple-documents',
-        t('LLaMA-Factory reads a single YAML document; this file has more than one (separated by ---).')),
-    );
-  }
-
-  const root = first?.contents;
-  let budget = limits.maxAliasExpansions;
-  const toValue = (node: unknown, depth: number): unknown => {
-    if (depth > limits.maxDepth) throw new ExpansionLimit();
-    if (isAlias(node)) {
-      if (--budget < 0) throw new ExpansionLimit();
-      return toValue(node.resolve(first), depth + 1);
-    }
-    if (isScalar(node)) return scalarValue(node);
-    if (isMap(node)) {
-      const out: Record<string, unknown> = {};
-      for (const item of node.items) {
-        if (--budget < 0) throw new ExpansionLimit();
-        const k = toValue(item.key, depth + 1);
-        out[String(k)] = toValue(item.value, depth + 1);
-      }
-      return out;
-    }
-    if (isSeq(node)) {
-      return node.items.map((i) => {
-        if (--budget < 0) throw new ExpansionLimit();
-        return toValue(i, depth + 1);
-      });
-    }
-    return null;
-  };
-
-  if (isMap(root)) {
-    for (const pair of root.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = pair.key as Node | null;
-      let key: string;
-      try {
-        key = String(toValue(keyNode, 0));
-      } catch {
-        key = '';
-      }
-      const kr = keyNode?.range ?? [0, 0, 0];
-      const valueNode = pair.value as Node | null;
-      const vr = valueNode?.range ?? [kr[1], kr[1], kr[1]];
-      let value: unknown;
-      try {
-        value = toValue(valueNode, 0);
-      } catch (e) {
-        if (!(e instanceof ExpansionLimit)) throw e;
-        value = undefined;
-        doc.problems.push(
-          makeDiagnostic(rangeOf(vr[0], vr[1]), DiagnosticSeverity.Error, 'alias-limit',
-            t('Expanding the aliases under `{0}` takes more than {1} steps or {2} levels; the value was not checked.', key, limits.maxAliasExpansions, limits.maxDepth)),
-        );
-      }
-      const entry: ConfigEntry = {
-        key,
-        keyRange: rangeOf(kr[0], kr[1]),
-        valueRange: rangeOf(vr[0], trimLineBreaks(text, vr[0], vr[1])),
-        value,
-        quoted: isScalar(valueNode) && valueNode.type !== Scalar.PLAIN && valueNode.type !== undefined,
-        pair,
-      };
-      doc.entries.push(entry);
-      if (!doc.byKey.has(key)) doc.byKey.set(key, entry);
-    }
-  } else if (root && !(isScalar(root) && (root.value === '' || root.value === null))) {
-    const [s, e] = root.range;
-    doc.problems.push(
-      makeDiagnostic(rangeOf(s, e), DiagnosticSeverity.Error, 'root-not-mapping',
-        t('A LLaMA-Factory config must be a mapping of `key: value` lines at the top level.')),
-    );
-  }
+  const reader = new EntryReader(text, limits, rangeOf);
+  if (!(scanned && reader.readScanned(doc, scanned))) reader.readWithYaml(doc);
   const replaced = text.indexOf('\uFFFD');
   if (replaced >= 0) {
     // Editors and the CLI decode bytes that are not UTF-8 as U+FFFD; Python's UTF-8 reader stops on them instead.
@@ -300,6 +218,193 @@ export function parseConfig(uri: string, text: string, partialLimits: Partial<Pa
   }
   doc.kind = classify(text, doc);
   return doc;
+}
+
+const YAML_OPTIONS = { version: '1.1', schema: 'failsafe', uniqueKeys: false, prettyErrors: false } as const;
+
+/**
+ * Turns parsed text into entries. Values are expanded under one budget for
+ * the whole file, whichever way each entry was read, so an alias bomb is
+ * cut off at the same point.
+ */
+class EntryReader {
+  private budget = 0;
+  constructor(
+    private readonly text: string,
+    private readonly limits: ParseLimits,
+    private readonly rangeOf: (start: number, end: number) => Range,
+  ) {}
+
+  /**
+   * Reads the scanned entries: scalars directly, the others each through the YAML
+   * parser on their own text. False (and `doc` untouched) when an entry's text does
+   * not parse cleanly on its own into that one key; the whole file then needs the parser.
+   */
+  readScanned(doc: ConfigDocument, scanned: ScannedEntry[]): boolean {
+    this.budget = this.limits.maxAliasExpansions;
+    const entries: ConfigEntry[] = [];
+    const problems: Diagnostic[] = [];
+    for (const [i, s] of scanned.entries()) {
+      if (s.scalar) {
+        const { start, end, text, quoted } = s.scalar;
+        // Everything is on the key's line, so positions need no search through the line index.
+        const at = (offset: number): Position => ({ line: s.line, character: offset - s.start });
+        entries.push({
+          key: String(resolvePlainScalar(s.key)),
+          keyRange: { start: at(s.start), end: at(s.keyEnd) },
+          valueRange: { start: at(start), end: at(end) },
+          value: quoted ? text : resolvePlainScalar(text),
+          quoted,
+          node: undefined,
+        });
+        continue;
+      }
+      const pair = this.parseAlone(s, scanned[i + 1]);
+      if (!pair) return false;
+      entries.push(this.entryOf(pair, undefined, problems));
+    }
+    doc.parsed = entries.length > 0;
+    doc.problems.push(...problems);
+    for (const entry of entries) this.add(doc, entry);
+    return true;
+  }
+
+  /**
+   * One entry's text parsed by itself, with the next key's line after it: a value
+   * can reach past its own lines (an indented plain scalar continues onto the next
+   * one), and the parser must still end it there. Ranges are moved to where the
+   * entry sits in the file. Undefined unless that reads cleanly as the two keys.
+   */
+  private parseAlone(s: ScannedEntry, next: ScannedEntry | undefined): Pair | undefined {
+    const yaml = parseDocument(this.text.slice(s.start, next ? next.lineEnd : s.end), YAML_OPTIONS);
+    const root = yaml.contents;
+    if (yaml.errors.length > 0 || !isMap(root) || root.items.length !== (next ? 2 : 1)) return undefined;
+    const startsAt = (pair: Pair, entry: ScannedEntry): boolean => {
+      const key = pair.key;
+      return isScalar(key) && key.type === Scalar.PLAIN && key.source === entry.key && key.range?.[0] === entry.start - s.start;
+    };
+    const [pair, after] = root.items;
+    if (!startsAt(pair, s) || (next && !startsAt(after, next))) return undefined;
+    let alias = false;
+    visit(yaml, {
+      Alias: () => {
+        // An alias may point into another entry: only the whole file resolves it.
+        alias = true;
+        return visit.BREAK;
+      },
+    });
+    if (alias) return undefined;
+    visit(yaml, {
+      Node: (_, node) => {
+        if (node.range) node.range = [node.range[0] + s.start, node.range[1] + s.start, node.range[2] + s.start];
+      },
+    });
+    return pair;
+  }
+
+  /** Parses the whole text with the YAML parser. */
+  readWithYaml(doc: ConfigDocument): void {
+    const { text, rangeOf } = this;
+    this.budget = this.limits.maxAliasExpansions;
+    let docs: Document.Parsed[];
+    try {
+      // A lone \r ends a line for PyYAML and LSP clients but not for the `yaml` package; replacing it
+      // one character for one keeps every offset while the parser sees the lines LLaMA-Factory sees.
+      docs = parseAllDocuments(text.replace(/\r(?!\n)/g, '\n'), YAML_OPTIONS) as Document.Parsed[];
+    } catch (e) {
+      doc.problems.push(makeDiagnostic(rangeOf(0, 0), DiagnosticSeverity.Error, 'yaml-syntax', t('The YAML could not be read: {0}', String(e))));
+      return;
+    }
+    if (!Array.isArray(docs)) docs = [];
+    const first = docs[0];
+    doc.parsed = first !== undefined;
+    for (const d of docs) {
+      for (const err of d.errors) {
+        const [s, e] = err.pos;
+        doc.problems.push(makeDiagnostic(rangeOf(s, Math.max(e, s + 1)), DiagnosticSeverity.Error, 'yaml-syntax', cleanYamlMessage(err.message)));
+      }
+    }
+    if (docs.length > 1) {
+      const start = docs[1].range[0];
+      doc.problems.push(
+        makeDiagnostic(rangeOf(start, start), DiagnosticSeverity.Error, 'multiple-documents',
+          t('LLaMA-Factory reads a single YAML document; this file has more than one (separated by ---).')),
+      );
+    }
+    const root = first?.contents;
+    if (isMap(root)) {
+      for (const pair of root.items) if (isPair(pair)) this.add(doc, this.entryOf(pair, first, doc.problems));
+    } else if (root && !(isScalar(root) && (root.value === '' || root.value === null))) {
+      const [s, e] = root.range;
+      doc.problems.push(
+        makeDiagnostic(rangeOf(s, e), DiagnosticSeverity.Error, 'root-not-mapping',
+          t('A LLaMA-Factory config must be a mapping of `key: value` lines at the top level.')),
+      );
+    }
+  }
+
+  private add(doc: ConfigDocument, entry: ConfigEntry): void {
+    doc.entries.push(entry);
+    if (!doc.byKey.has(entry.key)) doc.byKey.set(entry.key, entry);
+  }
+
+  /** The entry for a parsed pair; `yaml` resolves aliases (none when the pair was parsed alone). */
+  private entryOf(pair: Pair, yaml: Document.Parsed | undefined, problems: Diagnostic[]): ConfigEntry {
+    const keyNode = pair.key as Node | null;
+    let key: string;
+    try {
+      key = String(this.toValue(keyNode, yaml, 0));
+    } catch {
+      key = '';
+    }
+    const kr = keyNode?.range ?? [0, 0, 0];
+    const valueNode = pair.value as Node | null;
+    const vr = valueNode?.range ?? [kr[1], kr[1], kr[1]];
+    let value: unknown;
+    try {
+      value = this.toValue(valueNode, yaml, 0);
+    } catch (e) {
+      if (!(e instanceof ExpansionLimit)) throw e;
+      value = undefined;
+      problems.push(
+        makeDiagnostic(this.rangeOf(vr[0], vr[1]), DiagnosticSeverity.Error, 'alias-limit',
+          t('Expanding the aliases under `{0}` takes more than {1} steps or {2} levels; the value was not checked.', key, this.limits.maxAliasExpansions, this.limits.maxDepth)),
+      );
+    }
+    return {
+      key,
+      keyRange: this.rangeOf(kr[0], kr[1]),
+      valueRange: this.rangeOf(vr[0], trimLineBreaks(this.text, vr[0], vr[1])),
+      value,
+      quoted: isScalar(valueNode) && valueNode.type !== Scalar.PLAIN && valueNode.type !== undefined,
+      node: isMap(valueNode) || isSeq(valueNode) ? valueNode : undefined,
+    };
+  }
+
+  private toValue(node: unknown, yaml: Document.Parsed | undefined, depth: number): unknown {
+    if (depth > this.limits.maxDepth) throw new ExpansionLimit();
+    if (isAlias(node)) {
+      if (--this.budget < 0) throw new ExpansionLimit();
+      return this.toValue(yaml ? node.resolve(yaml) : undefined, yaml, depth + 1);
+    }
+    if (isScalar(node)) return scalarValue(node);
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const item of node.items) {
+        if (--this.budget < 0) throw new ExpansionLimit();
+        const k = this.toValue(item.key, yaml, depth + 1);
+        out[String(k)] = this.toValue(item.value, yaml, depth + 1);
+      }
+      return out;
+    }
+    if (isSeq(node)) {
+      return node.items.map((i) => {
+        if (--this.budget < 0) throw new ExpansionLimit();
+        return this.toValue(i, yaml, depth + 1);
+      });
+    }
+    return null;
+  }
 }
 
 /** A block scalar's range ends after its last line break; a value ends before it, so replacing the value keeps the line. */

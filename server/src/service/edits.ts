@@ -32,12 +32,8 @@ function lineStart(doc: ConfigDocument, offset: number): number {
   return doc.offsetAt({ line: doc.positionAt(offset).line, character: 0 });
 }
 
-function entryOffsets(entry: ConfigEntry): { keyStart: number; valueStart: number; valueEnd: number } {
-  const k = entry.pair.key as { range?: [number, number, number] } | null;
-  const v = entry.pair.value as { range?: [number, number, number] } | null;
-  const keyStart = k?.range?.[0] ?? 0;
-  const keyEnd = k?.range?.[1] ?? keyStart;
-  return { keyStart, valueStart: v?.range?.[0] ?? keyEnd + 1, valueEnd: v?.range?.[1] ?? keyEnd + 1 };
+function entryOffsets(doc: ConfigDocument, entry: ConfigEntry): { keyStart: number; valueStart: number; valueEnd: number } {
+  return { keyStart: doc.offsetAt(entry.keyRange.start), valueStart: doc.offsetAt(entry.valueRange.start), valueEnd: doc.offsetAt(entry.valueRange.end) };
 }
 
 /** Replaces the value of `key` (first occurrence), keeping a trailing comment. */
@@ -45,8 +41,8 @@ export function setValue(doc: ConfigDocument, key: string, value: string | numbe
   const entry = doc.byKey.get(key);
   if (!entry) return undefined;
   const text = formatScalar(value);
-  const { valueStart, valueEnd } = entryOffsets(entry);
-  if (entry.pair.value == null || valueStart === valueEnd) {
+  const { valueStart, valueEnd } = entryOffsets(doc, entry);
+  if (valueStart === valueEnd) {
     // `key:` with nothing after it (perhaps a comment): write right after the colon, before any comment.
     const colon = doc.text.indexOf(':', doc.offsetAt(entry.keyRange.end));
     const at = colon < 0 ? doc.offsetAt(entry.keyRange.end) : colon + 1;
@@ -63,7 +59,7 @@ export function removeKey(doc: ConfigDocument, key: string): TextEdit | undefine
 }
 
 export function removeEntry(doc: ConfigDocument, entry: ConfigEntry): TextEdit {
-  const { keyStart, valueEnd } = entryOffsets(entry);
+  const { keyStart, valueEnd } = entryOffsets(doc, entry);
   const start = lineStart(doc, keyStart);
   const endLine = doc.positionAt(Math.max(valueEnd - 1, keyStart)).line;
   const end = doc.offsetAt({ line: endLine + 1, character: 0 });
@@ -86,7 +82,7 @@ export function insertKeys(doc: ConfigDocument, pairs: readonly (readonly [strin
   const lines = pairs.map(([k, v]) => `${k}: ${formatScalar(v)}`).join(eol);
   const anchor = after ? doc.byKey.get(after) : undefined;
   if (anchor) {
-    const { keyStart, valueEnd } = entryOffsets(anchor);
+    const { keyStart, valueEnd } = entryOffsets(doc, anchor);
     const endLine = doc.positionAt(Math.max(valueEnd - 1, keyStart)).line;
     const at = doc.offsetAt({ line: endLine + 1, character: 0 });
     const atEnd = at >= doc.text.length && !doc.text.endsWith('\n');

@@ -26,13 +26,13 @@ function inside(doc: ConfigDocument, r: { start: Position; end: Position }, p: P
 export function spotAt(doc: ConfigDocument, p: Position): Spot {
   for (const entry of doc.entries) {
     if (inside(doc, entry.keyRange, p)) return { at: 'key', entry };
-    if (entry.pair.value != null && inside(doc, entry.valueRange, p)) return subSpot(doc, entry, p) ?? { at: 'value', entry };
+    if (inside(doc, entry.valueRange, p)) return subSpot(doc, entry, p) ?? { at: 'value', entry };
   }
   return { at: 'none' };
 }
 
 function subSpot(doc: ConfigDocument, entry: ConfigEntry, p: Position): Spot | undefined {
-  const map = entry.pair.value;
+  const map = entry.node;
   if (!isMap(map)) return undefined;
   const rangeOf = (n: Node | null, fallback: number): Range => {
     const [s, e] = n?.range ?? [fallback, fallback];

@@ -23,7 +23,7 @@ export function pluginName(doc: ConfigDocument, key: string): string | undefined
 export function subKeyRange(doc: ConfigDocument, key: string, sub: string): Range | undefined {
   const entry = doc.byKey.get(key);
   if (!entry) return undefined;
-  const map = entry.pair.value;
+  const map = entry.node;
   const item = isMap(map) ? map.items.find((i) => String((i.key as { value?: unknown } | null)?.value) === sub) : undefined;
   const range = (item?.key as Node | null | undefined)?.range;
   return range ? { start: doc.positionAt(range[0]), end: doc.positionAt(range[1]) } : entry.keyRange;
