@@ -35,7 +35,22 @@ export function getLocale(): Locale {
 /** The English template `message` in the active language, with `{0}`, `{1}`, ... replaced by `args`. */
 export function t(message: string, ...args: (string | number)[]): string {
   const template = catalogs[active][message] ?? message;
-  return args.length === 0 ? template : template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+  if (args.length === 0) return template;
+  let out = '';
+  for (const part of partsOf(template)) out += typeof part === 'string' ? part : part < args.length ? String(args[part]) : `{${part}}`;
+  return out;
+}
+
+const splitTemplates = new Map<string, (string | number)[]>();
+
+/** A template cut into text and placeholder numbers, once: a long file can produce thousands of the same message. */
+function partsOf(template: string): (string | number)[] {
+  let parts = splitTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\d+)\}/).map((p, i) => (i % 2 === 1 ? Number(p) : p));
+    splitTemplates.set(template, parts);
+  }
+  return parts;
 }
 
 /** " Did you mean `x`?" in the active language, or nothing when there is no suggestion. */

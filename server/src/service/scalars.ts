@@ -20,6 +20,8 @@ export function resolvePlainScalar(source: string): ScalarValue {
   if (NULLS.has(source)) return null;
   if (TRUES.has(source)) return true;
   if (FALSES.has(source)) return false;
+  // Every number below starts with a sign, a digit or a dot; most values (names, paths) do not.
+  if (!/^[-+0-9.]/.test(source)) return source;
   const digits = source.replace(/_/g, '');
   if (INT_DEC.test(source)) return Number(digits);
   if (INT_HEX.test(source)) return signed(digits, (s) => parseInt(s.slice(2), 16));

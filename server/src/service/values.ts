@@ -145,7 +145,16 @@ export function isV0(doc: ConfigDocument): boolean {
   return doc.kind === 'llamafactory-v0';
 }
 
+const commands = new WeakMap<ConfigDocument, Command>();
+
+/** The command the config is for, judged from its keys (asked by most rules, so worked out once per document). */
 export function commandOf(doc: ConfigDocument): Command {
+  let command = commands.get(doc);
+  if (command === undefined) commands.set(doc, (command = judgeCommand(doc)));
+  return command;
+}
+
+function judgeCommand(doc: ConfigDocument): Command {
   const has = (k: string) => doc.byKey.has(k);
   if (has('export_dir')) return 'export';
   if (TRAIN_MARKERS.some(has)) return 'train';

@@ -45,10 +45,15 @@ export const DIRECTIVE_EXAMPLE = '# llamafactory-gpu: a100-80gb-sxm x4';
 
 /** Finds the directive among the comment lines before the first YAML content. */
 export function findGpuDirective(text: string): GpuDirective | undefined {
-  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK);
   const bom = text.startsWith('\uFEFF') ? 1 : 0;
-  for (let line = 0; line < lines.length; line++) {
-    const raw = lines[line];
+  // Only the lines before the first content matter: read them one at a time, not the whole file.
+  const breaks = new RegExp(LINE_BREAK.source, 'g');
+  let from = bom;
+  for (let line = 0; from <= text.length; line++) {
+    breaks.lastIndex = from;
+    const found = breaks.exec(text);
+    const raw = text.slice(from, found ? found.index : text.length);
+    from = found ? found.index + found[0].length : text.length + 1;
     if (raw.trim() === '') continue;
     if (!raw.trimStart().startsWith('#')) return undefined;
     const m = DIRECTIVE.exec(raw);

@@ -4,7 +4,7 @@ import type { ResolvedModel } from '../models/resolve';
 import { countParams, moduleName, type ParamCounts } from '../models/params';
 import type { Architecture } from '../models/architecture';
 import { flag, list, number, shardingPlan, text, type ShardingPlan } from './settings';
-import { t } from '../l10n';
+import { getLocale, t } from '../l10n';
 import { memoryLabel } from './labels';
 
 export interface EstimateInput {
@@ -380,7 +380,28 @@ const KEY_FOR: Record<string, string> = {
   'quantization temporaries': 'quantization_bit',
 };
 
+const remembered = new WeakMap<Architecture, Map<string, MemoryEstimate>>();
+
+/**
+ * The estimate for `input`. Equal inputs share one result (an edit elsewhere in
+ * the file, a hover or a lens ask again), so callers must not modify it.
+ */
 export function estimateMemory(input: EstimateInput): MemoryEstimate {
+  const { arch, ...model } = input.model;
+  // Messages in the result follow the active locale, so it is part of the key.
+  const key = JSON.stringify([getLocale(), { ...input, model }], (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+  let byInput = remembered.get(arch);
+  if (!byInput) remembered.set(arch, (byInput = new Map()));
+  let estimate = byInput.get(key);
+  if (!estimate) {
+    estimate = computeEstimate(input);
+    if (byInput.size >= 64) byInput.clear();
+    byInput.set(key, estimate);
+  }
+  return estimate;
+}
+
+function computeEstimate(input: EstimateInput): MemoryEstimate {
   const p = plan(input);
   const { phases, transient, cachedLoss } = computeParts(input, p);
   let peakName = '';

@@ -2,7 +2,8 @@
 // Hugging Face or ModelScope cache, the built-in catalog, or last the size in
 // the name. Every file access goes through the injected host.
 import * as path from 'node:path';
-import { resolveFromFolder } from '../files';
+import { readJson, resolveFromFolder } from '../files';
+import { memoize } from '../memo';
 import type { ServiceHost } from '../types';
 import catalog from '../facts/models.json';
 import { type Architecture, architectureFromConfig, genericArchitecture } from './architecture';
@@ -25,14 +26,15 @@ type CatalogEntry = Record<string, unknown> & { id: string; aliases?: string[]; 
 
 const join = (dir: string, ...parts: string[]): string => path.join(dir, ...parts);
 
+const architectures = new WeakMap<object, Architecture | undefined>();
+
+/** The architecture in a folder's config.json; undefined (try the next source) when it is missing or unreadable. */
 function readConfig(host: ServiceHost, dir: string): Architecture | undefined {
-  const text = host.readFile(join(dir, 'config.json'));
-  if (text === undefined) return undefined;
-  try {
-    return architectureFromConfig(JSON.parse(text));
-  } catch {
-    return undefined; // unreadable config: fall through to the next source
-  }
+  // readJson hands back the same object while the file is unchanged, so the architecture is built once.
+  const json = readJson(host, join(dir, 'config.json'));
+  if (json === null || typeof json !== 'object') return undefined;
+  if (!architectures.has(json)) architectures.set(json, architectureFromConfig(json as Record<string, unknown>));
+  return architectures.get(json);
 }
 
 function resolved(source: ResolvedModel['source'], id: string, arch: Architecture, detail: string): ResolvedModel {
@@ -115,12 +117,19 @@ function index(): Map<string, CatalogEntry> {
   return full;
 }
 
-function fromCatalog(name: string): ResolvedModel | undefined {
+/** The catalog entry for a name: by id or alias, else by the longest name prefix. */
+const catalogEntry = memoize((name: string): { entry: CatalogEntry; exact: boolean } | undefined => {
   const key = name.trim().replace(/[\\/]+$/, '').toLowerCase();
   const bare = key.slice(Math.max(key.lastIndexOf('/'), key.lastIndexOf('\\')) + 1);
   const exact = index().get(key) ?? index().get(bare);
   const entry = exact ?? longestPrefix(bare);
-  if (!entry) return undefined;
+  return entry && { entry, exact: exact !== undefined };
+});
+
+function fromCatalog(name: string): ResolvedModel | undefined {
+  const found = catalogEntry(name);
+  if (!found) return undefined;
+  const { entry, exact } = found;
   const arch = catalogArchitecture(entry);
   if (!arch) return undefined;
   const detail = exact ? t('built-in catalog ({0})', entry.id) : t('built-in catalog, closest entry {0} (by name prefix)', entry.id);
@@ -165,10 +174,12 @@ export function sizeFromName(name: string): number | undefined {
   return undefined;
 }
 
+const genericOfSize = memoize(genericArchitecture);
+
 function fromName(name: string): ResolvedModel | undefined {
   const size = sizeFromName(name);
   if (size === undefined) return undefined;
-  const arch = genericArchitecture(size);
+  const arch = genericOfSize(size);
   return {
     source: 'name',
     id: name,

@@ -18,6 +18,7 @@ export const memoryRule: Rule = {
   codes: [CODE],
   covers: [],
   check(ctx) {
+    if (!ctx.target) return []; // nothing to run out of: skip the estimate
     const r = estimateReport(ctx);
     if (!r || r.fits !== false || !r.gpu || r.usableGiB === null) return [];
     const entry = ctx.doc.byKey.get(r.dominantKey) ?? ctx.doc.byKey.get('model_name_or_path');
