@@ -44,6 +44,11 @@ function main(): void {
   startServer(createConnection(ProposedFeatures.all));
 }
 
+/** Analysis faster than this (under the gap between two keystrokes of a fast typist) is never delayed. */
+const KEYSTROKE_MS = 50;
+/** The longest an edit waits for more edits before a slow document is validated. */
+const MAX_DELAY_MS = 250;
+
 function pathOf(uri: string): string {
   try {
     return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -108,24 +113,34 @@ export function startServer(connection: Connection): void {
     return { doc: service.parse({ uri, text: td.getText(), version: td.version, configPath: pathOf(uri) }), configPath: pathOf(uri) };
   };
 
+  // How long each document's last analysis took, which paces its validation (see schedule).
+  const lastCost = new Map<string, number>();
   const publish = async (td: TextDocument): Promise<void> => {
     const version = td.version;
     const stale = () => documents.get(td.uri)?.version !== version;
     const settings = await settingsFor(td.uri);
     // A newer edit arrived while settings were fetched: skip this analysis, the newer run publishes.
     if (stale()) return;
+    const start = performance.now();
     const a = await analyseWith(td, settings);
+    // The first analysis of a document also compiles the service's code and schema: it says nothing about the next ones.
+    lastCost.set(td.uri, lastCost.has(td.uri) ? performance.now() - start : 0);
     if (stale()) return;
     await connection.sendDiagnostics({ uri: td.uri, version, diagnostics: a.diagnostics });
   };
 
+  // A document that analyses faster than a keystroke
+  // is checked on the next turn of the event loop; a slower one waits as long as its last analysis took, so
+  // the edits of a burst coalesce into one run and validation takes at most about half the CPU. Either
+  // way a run overtaken by a newer edit is dropped before it publishes.
   const schedule = (td: TextDocument): void => {
     if (pullDiagnostics) return;
     clearTimeout(timers.get(td.uri));
+    const cost = lastCost.get(td.uri) ?? 0;
     timers.set(td.uri, setTimeout(() => {
       timers.delete(td.uri);
       void publish(td).catch((e) => connection.console.error(`validation failed: ${String(e)}`));
-    }, 15));
+    }, cost > KEYSTROKE_MS ? Math.min(cost, MAX_DELAY_MS) : 0));
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -183,6 +198,7 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     clearTimeout(timers.get(e.document.uri));
+    lastCost.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
     service.forget(e.document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
