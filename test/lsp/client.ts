@@ -12,6 +12,8 @@ export interface TestClient {
   process: ChildProcess;
   /** Resolves with the next diagnostics published for `uri` (optionally for a given version). */
   nextDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams>;
+  /** Every publishDiagnostics received so far, in order. */
+  published: PublishDiagnosticsParams[];
   close(): Promise<void>;
 }
 
@@ -35,7 +37,9 @@ export async function startServer(opts: StartOptions = {}): Promise<TestClient> 
   });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiting: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  const published: PublishDiagnosticsParams[] = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    published.push(p);
     const i = waiting.findIndex((w) => w.uri === p.uri && (w.version === undefined || w.version === p.version));
     if (i >= 0) waiting.splice(i, 1)[0].resolve(p);
   });
@@ -54,6 +58,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestClient> 
     connection,
     process: child,
     nextDiagnostics: (uri, version) => new Promise((resolve) => waiting.push({ uri, version, resolve })),
+    published,
     async close() {
       await connection.sendRequest('shutdown');
       await connection.sendNotification('exit');

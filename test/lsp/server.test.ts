@@ -55,6 +55,22 @@ test('an edit re-validates', async () => {
   assert.ok(!diagnostics.some((d) => d.code === 'unknown-key'));
 });
 
+test('a burst of edits ends with the newest text validated, and published versions never go back', async () => {
+  const before = client.published.length;
+  const newest = client.nextDiagnostics(uri, 40);
+  for (let v = 10; v <= 40; v++) {
+    // Odd versions misspell the key again, even ones fix it: only the newest text decides the result.
+    void client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: v },
+      contentChanges: [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 9 } }, text: v % 2 ? 'lora_rnak' : 'lora_rank' }],
+    });
+  }
+  const { diagnostics } = await newest;
+  assert.ok(!diagnostics.some((d) => d.code === 'unknown-key'));
+  const versions = client.published.slice(before).filter((p) => p.uri === uri).map((p) => p.version ?? 0);
+  assert.ok(versions.every((v, i) => i === 0 || v > versions[i - 1]), `published versions: ${versions.join(', ')}`);
+});
+
 test('hover answers with markdown', async () => {
   const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 3 } })) as Hover;
   assert.match((h.contents as MarkupContent).value, /\*\*finetuning_type\*\*/);
