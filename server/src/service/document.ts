@@ -149,6 +149,19 @@ export function tooDeepAt(text: string, max: number): number {
 }
 
 /**
+ * tooDeepAt for a scanned file: one-line entries nest one level deep, so only
+ * the entries left to the YAML parser are measured, each on its own.
+ */
+function deepestEntryAt(text: string, scanned: readonly ScannedEntry[], max: number): number {
+  for (const e of scanned) {
+    if (e.scalar) continue;
+    const at = tooDeepAt(text.slice(e.start, e.end), max);
+    if (at >= 0) return e.start + at;
+  }
+  return -1;
+}
+
+/**
  * How the text is read: 'scan' reads flat `key: value` entries directly and hands the
  * rest to the YAML parser (the same result, faster); 'yaml' parses everything with it.
  */
@@ -195,8 +208,7 @@ export function parseConfig(uri: string, text: string, partialLimits: Partial<Pa
   }
 
   const scanned = strategy === 'scan' ? scanEntries(text) : undefined;
-  // A file of one-line entries nests one level deep; only other files need measuring before the parser recurses.
-  const deep = scanned?.every((e) => e.scalar) ? -1 : tooDeepAt(text, limits.maxDepth);
+  const deep = scanned ? deepestEntryAt(text, scanned, limits.maxDepth) : tooDeepAt(text, limits.maxDepth);
   if (deep >= 0) {
     doc.kind = kindOfPrefix(deep);
     doc.problems.push(

@@ -7,6 +7,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigEntry } from '../../document';
 import { setValue } from '../../edits';
 import { readJson, resolveReference, viaText } from '../../files';
+import { memoize } from '../../memo';
 import { closest } from '../../text/similar';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
@@ -18,6 +19,8 @@ import { didYouMeanText, t } from '../../l10n';
 interface Registry {
   /** Dataset name → whether it holds preference (ranking) pairs. */
   ranking: Map<string, boolean>;
+  /** The registered name closest to an unknown one, if any is close. */
+  suggest(name: string): string | undefined;
   /** The dataset_info.json read, or undefined for the built-in list. */
   file: string | undefined;
   /**
@@ -33,8 +36,13 @@ interface Registry {
 type Lookup = { kind: 'skip' } | { kind: 'problem'; diagnostic: Diagnostic } | { kind: 'ok'; registry: Registry };
 
 /** The built-in list, for a config whose dataset_info.json is nowhere to be found. */
+const builtinRanking = new Map(lists.datasets.map((d) => [d.name, d.ranking]));
+const builtinNames = [...builtinRanking.keys()];
+// The list never changes, so each unknown name is compared with it once, not on every keystroke.
+const closestBuiltin = memoize((name: string) => closest(name, builtinNames));
 const builtin = (): Registry => ({
-  ranking: new Map(lists.datasets.map((d) => [d.name, d.ranking])),
+  ranking: builtinRanking,
+  suggest: closestBuiltin,
   file: undefined,
   authoritative: false,
   where: t("the dataset list of LLaMA-Factory's own data/dataset_info.json (no dataset_info.json was found for this config)"),
@@ -68,7 +76,8 @@ function lookup(ctx: RuleContext): Lookup {
   const ranking = new Map<string, boolean>();
   for (const [name, attrs] of Object.entries(info)) ranking.set(name, isObject(attrs) && attrs.ranking === true);
   const where = found.via === 'absolute' ? `\`${found.path}\`` : t('`{0}` (resolved from the {1} {2})', found.path, viaText(found.via), found.base);
-  return { kind: 'ok', registry: { ranking, file: found.path, authoritative: found.via !== 'search root', where } };
+  const registered = [...ranking.keys()];
+  return { kind: 'ok', registry: { ranking, suggest: (name) => closest(name, registered), file: found.path, authoritative: found.via !== 'search root', where } };
 }
 
 /**
@@ -77,7 +86,7 @@ function lookup(ctx: RuleContext): Lookup {
  * likely a dataset still to be added (upstream examples do this): a warning.
  */
 function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnostic {
-  const suggestion = closest(name, [...reg.ranking.keys()]);
+  const suggestion = reg.suggest(name);
   const severity = reg.authoritative && suggestion ? ERROR : WARNING;
   const advice = suggestion
     ? didYouMeanText(suggestion)
