@@ -129,10 +129,10 @@ export function startServer(connection: Connection): void {
     await connection.sendDiagnostics({ uri: td.uri, version, diagnostics: a.diagnostics });
   };
 
-  // A document that analyses faster than a keystroke
-  // is checked on the next turn of the event loop; a slower one waits as long as its last analysis took, so
-  // the edits of a burst coalesce into one run and validation takes at most about half the CPU. Either
-  // way a run overtaken by a newer edit is dropped before it publishes.
+  // A document that analyses faster than a keystroke is checked on the next turn of the event loop;
+  // a slower one waits as long as its last analysis took, so the edits of a burst coalesce into one
+  // run and validation takes at most about half the CPU. Either way a run overtaken by a newer edit
+  // is dropped before it publishes.
   const schedule = (td: TextDocument): void => {
     if (pullDiagnostics) return;
     clearTimeout(timers.get(td.uri));
