@@ -389,7 +389,7 @@ const remembered = new WeakMap<Architecture, Map<string, MemoryEstimate>>();
 export function estimateMemory(input: EstimateInput): MemoryEstimate {
   const { arch, ...model } = input.model;
   // Messages in the result follow the active locale, so it is part of the key.
-  const key = JSON.stringify([getLocale(), { ...input, model }], (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+  const key = `${getLocale()}${fingerprint({ ...input, model })}`;
   let byInput = remembered.get(arch);
   if (!byInput) remembered.set(arch, (byInput = new Map()));
   let estimate = byInput.get(key);
@@ -399,6 +399,15 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
     byInput.set(key, estimate);
   }
   return estimate;
+}
+
+/** A text that differs whenever `value` does (NaN, Infinity and undefined included, unlike JSON). */
+function fingerprint(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `[${value.map(fingerprint).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record).map((k) => `${JSON.stringify(k)}:${fingerprint(record[k])}`).join(',')}}`;
 }
 
 function computeEstimate(input: EstimateInput): MemoryEstimate {
