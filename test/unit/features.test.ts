@@ -34,6 +34,12 @@ test('hover on a template or dataset value describes it', () => {
   assert.match((d.service.hover(d.context, d.position)!.contents as MarkupContent).value, /built-in dataset/);
 });
 
+test('hover inside a mapping whose aliases were not expanded answers without its value (found by the long fuzz run)', () => {
+  const { service, context, position } = at('model_name_or_path: &anc\n  a‸: 1\n  b: *anc\nstage: sft\n');
+  assert.ok(context.doc.problems.some((p) => p.code === 'alias-limit'));
+  assert.doesNotThrow(() => service.hover(context, position));
+});
+
 test('hover is silent outside LLaMA-Factory configs', () => {
   const { service, context, position } = at('name: ci\nste‸ps: []\n');
   assert.equal(service.hover(context, position), null);

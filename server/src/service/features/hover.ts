@@ -74,7 +74,8 @@ export function hover(ctx: RuleContext, p: Position): Hover | null {
   if (spot.at === 'none') return null;
   const { entry, sub } = spot;
   if (sub) {
-    const name = (entry.value as Record<string, unknown>).name;
+    // No value when its aliases were not expanded (alias-limit).
+    const name = (entry.value as Record<string, unknown> | undefined)?.name;
     const md = subKeyHoverMarkdown(entry.key, name, sub.key, config);
     return md ? { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? sub.keyRange : sub.valueRange } : null;
   }
