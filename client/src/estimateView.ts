@@ -47,6 +47,7 @@ ${segmentCss}${capCss}
 </style></head><body>
 <div class="summary" id="summary">${esc(result.summary)}</div>
 <div class="bar" id="bar">${bar}${capMark}</div>
+<div id="launch">${esc(r.launchAssumed ?? '')}</div>
 <div class="muted">${esc(t('Range {0}–{1} GiB · model {2} ({3} B, {4})', r.lowGiB.toFixed(1), r.highGiB.toFixed(1), r.model.id, r.model.paramsB, r.modelDetail))}</div>
 <h3>${esc(r.gpus > 1 ? t('Breakdown (GiB per GPU)') : t('Breakdown (GiB)'))}</h3>
 <table id="breakdown">${legend}

@@ -43,6 +43,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     rules,
     gpu: typeof r.gpu === 'string' ? r.gpu : defaultSettings.gpu,
     gpuCount: countOr(r.gpuCount, 1, defaultSettings.gpuCount),
+    launch: typeof r.launch === 'string' ? r.launch : defaultSettings.launch,
     detectGpu: r.detectGpu === true,
     hubLookup: r.hubLookup === true,
     limits: normalizeLimits(r.limits),

@@ -4,6 +4,9 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigDocument } from './document';
+import { launchedDocument, markOverrideProblems, resolveLaunch } from './context/launch';
+import { checkAccelerateFile, looksLikeAccelerate } from './context/launch/accelerate-check';
+import { withLaunchCount } from './context/launch/gpu-count';
 import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
@@ -23,6 +26,10 @@ export interface AnalyzeInput {
   detected?: DetectedGpu;
   /** Whether settings.gpu came from the editor settings or the CLI's --gpu flag. */
   gpuSource?: 'setting' | 'cli';
+  /** The CLI gave --gpus (so the count is the user's, not a default). */
+  gpuCountGiven?: boolean;
+  /** The CLI's --launch command line; it comes before every other launch source. */
+  launch?: string;
 }
 
 export interface Analysis {
@@ -52,13 +59,19 @@ function rulesFor(kind: ConfigKind): readonly Rule[] {
 export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
-  const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource);
-  const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
-  if (kind === 'other') return { kind, diagnostics: [], context, targetStatus: resolved.status };
-  const found: Diagnostic[] = [...doc.problems, ...resolved.problems];
+  const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource, input.gpuCountGiven);
+  if (kind === 'other') {
+    const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
+    const found = looksLikeAccelerate(doc) ? [...doc.problems, ...checkAccelerateFile(doc, resolved.target)] : [];
+    return { kind, diagnostics: finish(doc, settings, found), context, targetStatus: resolved.status };
+  }
+  const launch = resolveLaunch({ doc, configPath: input.configPath, host, setting: settings.launch ?? '', option: input.launch });
+  const counted = withLaunchCount(resolved.target, launch);
+  const context: RuleContext = { doc: launchedDocument(doc, launch), configPath: input.configPath, host, settings, target: counted.target, ...(launch ? { launch } : {}) };
+  const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...(launch?.problems ?? []), ...counted.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
   if (doc.parsed) {
-    found.push(...validateConfig(doc, kind));
+    found.push(...validateConfig(context.doc, kind));
     if (parsedCleanly) {
       for (const rule of rulesFor(kind)) {
         try {
@@ -76,6 +89,12 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
       }
     }
   }
+  markOverrideProblems(found, launch);
+  return { kind, diagnostics: finish(doc, settings, found), context, targetStatus: resolved.status };
+}
+
+/** Suppression comments and severity settings applied, sorted by position. */
+function finish(doc: ConfigDocument, settings: ServiceSettings, found: Diagnostic[]): Diagnostic[] {
   const suppressions = readSuppressions(doc.text);
   const diagnostics: Diagnostic[] = [];
   for (const d of found) {
@@ -86,7 +105,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
     diagnostics.push(d);
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { kind, diagnostics, context, targetStatus: resolved.status };
+  return diagnostics;
 }
 
 function severityOf(s: Exclude<RuleSeverity, 'off'>): DiagnosticSeverity {

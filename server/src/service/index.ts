@@ -21,6 +21,10 @@ export type { Analysis, ConfigDocument, DetectedGpu, ParseLimits, RuleContext, S
 export interface TargetOptions {
   detected?: DetectedGpu;
   gpuSource?: 'setting' | 'cli';
+  /** The CLI gave --gpus. */
+  gpuCountGiven?: boolean;
+  /** The CLI's --launch command line. */
+  launch?: string;
 }
 export { defaultSettings } from './types';
 
@@ -99,5 +103,6 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
 }
 
 function sameTarget(a: TargetOptions | undefined, b: TargetOptions | undefined): boolean {
-  return a?.gpuSource === b?.gpuSource && a?.detected?.name === b?.detected?.name && a?.detected?.count === b?.detected?.count;
+  return a?.gpuSource === b?.gpuSource && a?.detected?.name === b?.detected?.name && a?.detected?.count === b?.detected?.count
+    && a?.gpuCountGiven === b?.gpuCountGiven && a?.launch === b?.launch;
 }

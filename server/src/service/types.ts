@@ -42,9 +42,11 @@ export interface ServiceSettings {
   gpu: string;
   /** Number of GPUs the job runs on. */
   gpuCount: number;
+  /** How the run is launched (`llamafactory.launch`): a command line, '' to look for one in the workspace. */
+  launch: string;
 }
 
-export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1 };
+export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1, launch: '' };
 
 /** The source name every diagnostic carries. */
 export const DIAGNOSTIC_SOURCE = 'llamafactory';

@@ -2,7 +2,7 @@
 // Memory view, or pick a GPU) and an inlay hint after the model name whose
 // tooltip is the breakdown table.
 import type { CodeLens, InlayHint } from 'vscode-languageserver-types';
-import { breakdownMarkdown, estimateReport, summaryLine, whyNoEstimate } from '../memory/report';
+import { breakdownMarkdown, estimateReport, launchLine, summaryLine, whyNoEstimate } from '../memory/report';
 import type { RuleContext } from '../rules/types';
 import { t } from '../l10n';
 
@@ -20,6 +20,8 @@ export function codeLenses(ctx: RuleContext): CodeLens[] {
   return [
     { range, command: { title: summaryLine(r), command: ESTIMATE_COMMAND, arguments: [ctx.doc.uri] } },
     { range, command: { title: r.gpu ? t('Change GPU…') : t('Select GPU…'), command: SELECT_GPU_COMMAND, arguments: [ctx.doc.uri] } },
+    // Only a known launch gets a lens; "none found" is said in the breakdown and the Estimate Memory view.
+    ...(ctx.launch ? [{ range, command: { title: launchLine(ctx), command: ESTIMATE_COMMAND, arguments: [ctx.doc.uri] } }] : []),
   ];
 }
 

@@ -90,11 +90,12 @@ export function resolveTarget(
   settings: ServiceSettings,
   detected?: DetectedGpu,
   settingsSource: 'setting' | 'cli' = 'setting',
+  countGiven = false,
 ): TargetResult {
   const problems: Diagnostic[] = [];
   // An explicit --gpu on the command line asks about that GPU, whatever the file says.
   if (settingsSource === 'cli') {
-    const asked = fromSettings(settings, settingsSource, problems);
+    const asked = fromSettings(settings, settingsSource, problems, countGiven);
     if (asked) return asked;
   }
   const directive = findGpuDirective(doc.text);
@@ -109,7 +110,7 @@ export function resolveTarget(
     }
     const match = resolveGpu(directive.name);
     if (match) {
-      const target: TargetGpu = { gpu: match.gpu, count, source: 'directive', ...(match.note ? { matchNote: match.note } : {}) };
+      const target: TargetGpu = { gpu: match.gpu, count, source: 'directive', countStated: directive.count !== undefined, ...(match.note ? { matchNote: match.note } : {}) };
       return { target, problems, status: t("Target: {0} (from the file's llamafactory-gpu comment)", label(match.gpu, count)) };
     }
     const suggestions = suggestGpuIds(directive.name);
@@ -122,7 +123,7 @@ export function resolveTarget(
     return { target: undefined, problems, status: t("No target GPU: \"{0}\" in the file's llamafactory-gpu comment is not a known GPU.", directive.name) };
   }
 
-  const configured = fromSettings(settings, settingsSource, problems);
+  const configured = fromSettings(settings, settingsSource, problems, countGiven);
   if (configured) return configured;
 
   if (detected && detected.count >= 1) {
@@ -136,13 +137,15 @@ export function resolveTarget(
 }
 
 /** The target named by the settings (or the CLI's --gpu), when one is set. */
-function fromSettings(settings: ServiceSettings, settingsSource: 'setting' | 'cli', problems: Diagnostic[]): TargetResult | undefined {
+function fromSettings(settings: ServiceSettings, settingsSource: 'setting' | 'cli', problems: Diagnostic[], countGiven: boolean): TargetResult | undefined {
   const name = settings.gpu.trim();
   if (!name) return undefined;
   const match = resolveGpu(name);
   const count = Number.isInteger(settings.gpuCount) && settings.gpuCount >= 1 ? settings.gpuCount : 1;
   if (match) {
-    const target: TargetGpu = { gpu: match.gpu, count, source: settingsSource, ...(match.note ? { matchNote: match.note } : {}) };
+    // The setting's default of 1 cannot be told from a written 1, so only another count counts as stated.
+    const countStated = settingsSource === 'cli' ? countGiven : count !== 1;
+    const target: TargetGpu = { gpu: match.gpu, count, source: settingsSource, countStated, ...(match.note ? { matchNote: match.note } : {}) };
     const status = settingsSource === 'cli' ? t('Target: {0} (from the command line)', label(match.gpu, count)) : t('Target: {0} (from the GPU setting)', label(match.gpu, count));
     return { target, problems, status };
   }

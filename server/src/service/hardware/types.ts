@@ -42,6 +42,10 @@ export interface TargetGpu {
   gpu: GpuFacts;
   count: number;
   source: 'directive' | 'setting' | 'detected' | 'cli';
+  /** The count was written by the user (a count in the directive, --gpus, a gpuCount setting other than the default 1). */
+  countStated?: boolean;
+  /** The count comes from the launch command rather than from `source`. */
+  countFrom?: 'launch';
   /** Set when the written name matched loosely ("a100" → "A100 80GB SXM"), to say which was picked. */
   matchNote?: string;
 }

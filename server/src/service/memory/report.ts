@@ -8,6 +8,10 @@ import { resolveModel } from '../models/resolve';
 import { readDeepSpeed } from '../rules/train/deepspeed';
 import type { RuleContext } from '../rules/types';
 import { readJson, resolveReference } from '../files';
+import { gpuCountOf } from '../context/launch/gpu-count';
+import { withLaunchSharding } from '../context/launch/sharding';
+import { describeLaunch, summarizeLaunch } from '../context/launch/describe';
+import type { LaunchSummary, YamlSharding } from '../context/launch/describe';
 import { v1ToEstimatorConfig } from '../v1/estimator-config';
 import { argValue, commandOf, isV0, truthy } from '../values';
 import { estimateMemory } from './estimate';
@@ -44,6 +48,8 @@ export interface EstimateReport {
   assumptions: string[];
   /** The key that drives the largest component (where an out-of-memory warning goes). */
   dominantKey: string;
+  /** The launch the estimate assumes, in one line ("Launched as: …", or that none is known). */
+  launchAssumed: string;
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -62,16 +68,20 @@ export function whyNoEstimate(ctx: RuleContext): string | undefined {
   return undefined;
 }
 
-/** The config in v0 keys, as the estimator reads it, and the DeepSpeed JSON it names. */
+/** The config in v0 keys, as the estimator reads it, and the DeepSpeed JSON it names (or the launch's sharding). */
 function estimatorConfig(ctx: RuleContext): { config: Record<string, unknown>; deepspeed: unknown } {
+  return withLaunchSharding(ctx.launch, ...yamlConfig(ctx), ctx.host, ctx.configPath);
+}
+
+function yamlConfig(ctx: RuleContext): [Record<string, unknown>, unknown] {
   if (ctx.doc.kind === 'llamafactory-v1') {
     const config = v1ToEstimatorConfig(ctx.doc);
     const file = typeof config.deepspeed === 'string' ? resolveReference(config.deepspeed, ctx.configPath, ctx.host) : undefined;
-    return { config, deepspeed: file ? readJson(ctx.host, file.path) : undefined };
+    return [config, file ? readJson(ctx.host, file.path) : undefined];
   }
   const config: Record<string, unknown> = {};
   for (const [k, e] of ctx.doc.byKey) if (e.value !== undefined) config[k] = e.value;
-  return { config, deepspeed: readDeepSpeed(ctx)?.config };
+  return [config, readDeepSpeed(ctx)?.config];
 }
 
 const inputs = new WeakMap<RuleContext, EstimateInput | null>();
@@ -89,7 +99,7 @@ export function estimateInput(ctx: RuleContext): EstimateInput | undefined {
       input = {
         config,
         model,
-        gpuCount: ctx.target?.count ?? ctx.settings.gpuCount,
+        gpuCount: gpuCountOf(ctx.target, ctx.launch, ctx.settings.gpuCount),
         deepspeed,
         ...(gpu ? { gpuMemoryGiB: gpu.memoryGiB, gpuSupportsBf16: gpu.bf16 === 'native' } : {}),
       };
@@ -103,7 +113,26 @@ export function summarizeGpu(gpu: GpuFacts): GpuSummary {
   return { id: gpu.id, name: gpu.name, memoryGiB: gpu.memoryGiB };
 }
 
-function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undefined): EstimateReport {
+/** What the YAML itself says about sharding, for the launch's description. */
+export function yamlSharding(ctx: RuleContext): YamlSharding {
+  const ds = truthy(ctx.doc, 'deepspeed') ? readDeepSpeed(ctx) : undefined;
+  return {
+    deepspeed: ds ? { stage: ds.stage, offloadParam: ds.offloadParam, offloadOptimizer: ds.offloadOptimizer } : undefined,
+    fsdp: truthy(ctx.doc, 'fsdp'),
+  };
+}
+
+/** The launch line for this config (hover, lens, CLI text). */
+export function launchLine(ctx: RuleContext): string {
+  return describeLaunch(ctx.launch, yamlSharding(ctx), gpuCountOf(ctx.target, ctx.launch, ctx.settings.gpuCount));
+}
+
+/** The CLI's JSON `launch` object; null when no launch was given or found. */
+export function launchSummary(ctx: RuleContext): LaunchSummary | null {
+  return ctx.launch ? summarizeLaunch(ctx.launch, yamlSharding(ctx)) : null;
+}
+
+function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undefined, launchAssumed: string): EstimateReport {
   const usable = gpu ? usableMemoryGiB(gpu) : null;
   return {
     gpu: gpu ? summarizeGpu(gpu) : null,
@@ -122,6 +151,7 @@ function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undef
     approximate: input.model.approximate,
     assumptions: e.assumptions,
     dominantKey: e.dominantKey,
+    launchAssumed,
   };
 }
 
@@ -132,7 +162,7 @@ export function estimateReport(ctx: RuleContext): EstimateReport | undefined {
   const hit = reports.get(ctx);
   if (hit !== undefined) return hit ?? undefined;
   const input = estimateInput(ctx);
-  const report = input ? toReport(input, estimateMemory(input), ctx.target?.gpu) : null;
+  const report = input ? toReport(input, estimateMemory(input), ctx.target?.gpu, launchLine(ctx)) : null;
   reports.set(ctx, report);
   return report ?? undefined;
 }
@@ -198,5 +228,6 @@ export function breakdownMarkdown(r: EstimateReport): string {
     t('Model: {0}, {1} B parameters ({2}).', r.model.id, r.model.paramsB, r.approximate ? t('{0}; approximate', r.modelDetail) : r.modelDetail),
   ];
   if (r.assumptions.length) lines.push('', ...r.assumptions.map((a) => `- ${a}`));
+  lines.push('', r.launchAssumed);
   return lines.join('\n');
 }

@@ -1,13 +1,14 @@
 // The rule registry: the only list of rules the service runs.
 import { argsRules } from './args';
 import { hardwareRules } from './hardware';
+import { launchRule } from './launch';
 import { memoryRules } from './memory';
 import { trainRules } from './train';
 import type { Rule } from './types';
 import { v1Rules } from './v1';
 import type { ConfigKind } from '../types';
 
-export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...hardwareRules, ...memoryRules, ...v1Rules];
+export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...hardwareRules, launchRule, ...memoryRules, ...v1Rules];
 
 /** Whether `rule` checks configs of this kind (rules without `kinds` are v0 rules). */
 export function ruleApplies(rule: Rule, kind: ConfigKind): boolean {

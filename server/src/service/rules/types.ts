@@ -3,6 +3,7 @@
 // clear remedy also returns fixes for its own diagnostics, looked up by code.
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
+import type { LaunchContext } from '../context/launch';
 import type { TargetGpu } from '../hardware/types';
 import type { ConfigKind, ServiceHost, ServiceSettings } from '../types';
 
@@ -14,6 +15,8 @@ export interface RuleContext {
   settings: ServiceSettings;
   /** The GPU the user targets; undefined when none is known (hardware rules stay silent). */
   target: TargetGpu | undefined;
+  /** How the run is launched, when a launch command is given or found; undefined otherwise. */
+  launch?: LaunchContext;
 }
 
 export interface Fix {

@@ -31,7 +31,6 @@ export const argsUndecidable: Record<string, string> = {
   R7: `${SCHEMA}; the parser types scalars the way OmegaConf does (document.ts, scalars.ts)`,
   R8: `${SCHEMA}; every rule reads values untyped, as LLaMA-Factory receives them`,
   R9: 'concerns key=value overrides typed on the command line, not the file',
-  R10: 'concerns command-line override tokens when torchrun re-launches, not values in the file',
   R11: 'environment: installed package versions are not known before launch',
   R12: 'environment: depends on USE_MCA and the installed mcore_adapter package',
   R26: ENUM,

@@ -8,5 +8,5 @@ import type { TargetGpu } from '../../hardware/types';
  * count, warnings when it was only detected (the run may use fewer GPUs).
  */
 export function countSeverity(target: TargetGpu): DiagnosticSeverity {
-  return target.source === 'detected' ? Severity.Warning : Severity.Error;
+  return target.source === 'detected' && target.countFrom !== 'launch' ? Severity.Warning : Severity.Error;
 }

@@ -30,16 +30,11 @@ export const gpuCountRule: Rule = {
   codes: [DEEPSPEED, LAYERWISE, LAYOUT],
   covers: ['R118', 'R125', 'R135', 'R136', 'R137'],
   check(ctx: RuleContext): Diagnostic[] {
+    const out: Diagnostic[] = singleProcessDeepSpeed(ctx);
     const target = ctx.target;
-    if (!target) return [];
+    if (!target) return out;
     const { doc } = ctx;
-    const out: Diagnostic[] = [];
     const count = target.count;
-    const deepspeed = doc.byKey.get('deepspeed');
-    if (count === 1 && deepspeed && truthy(doc, 'deepspeed') && !pyTruthy(forced(ctx))) {
-      out.push(makeDiagnostic(deepspeed.keyRange, DiagnosticSeverity.Warning, DEEPSPEED,
-        t('With 1 GPU, `llamafactory-cli train` does not start torchrun, and DeepSpeed then refuses a run that is not distributed. Launch with `FORCE_TORCHRUN=1`, or remove `deepspeed`.')));
-    }
     if (count > 1) {
       for (const f of SINGLE_PROCESS) {
         const entry = doc.byKey.get(f.key);
@@ -72,6 +67,26 @@ export const gpuCountRule: Rule = {
     return [{ title: t('Set {0} to false', feature.key), edits: [setValue(ctx.doc, feature.key, false)!], isPreferred: true }];
   },
 };
+
+/**
+ * DeepSpeed needs a distributed launch. A launch that is known to start one
+ * process without torchrun (llamafactory-cli on one visible GPU, python) makes
+ * it an error; a distributed launch (FORCE_TORCHRUN=1, several GPUs, torchrun,
+ * accelerate, deepspeed) makes it go away; without a launch, one target GPU
+ * makes it a warning, as FORCE_TORCHRUN may still be set.
+ */
+function singleProcessDeepSpeed(ctx: RuleContext): Diagnostic[] {
+  const { doc, launch, target } = ctx;
+  const deepspeed = doc.byKey.get('deepspeed');
+  if (!deepspeed || !truthy(doc, 'deepspeed') || launch?.distributedLaunch === true) return [];
+  if (launch?.distributedLaunch === false) {
+    return [makeDiagnostic(deepspeed.keyRange, DiagnosticSeverity.Error, DEEPSPEED,
+      t('The launch ({0}) starts one process without torchrun, and DeepSpeed refuses a run that is not distributed. Add `FORCE_TORCHRUN=1` to the launch, launch with torchrun/deepspeed, or remove `deepspeed`.', launch.source.label))];
+  }
+  if (target?.count !== 1 || pyTruthy(forced(ctx))) return [];
+  return [makeDiagnostic(deepspeed.keyRange, DiagnosticSeverity.Warning, DEEPSPEED,
+    t('With 1 GPU, `llamafactory-cli train` does not start torchrun, and DeepSpeed then refuses a run that is not distributed. Launch with `FORCE_TORCHRUN=1`, or remove `deepspeed`.'))];
+}
 
 function forced(ctx: RuleContext): unknown {
   const v = ctx.host.env('FORCE_TORCHRUN');

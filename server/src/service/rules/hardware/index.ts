@@ -25,7 +25,6 @@ export const hardwareRules: readonly Rule[] = [
 export const hardwareUndecidable: Record<string, string> = {
   R87: 'Dropping codecarbon from report_to on ROCm is harmless and changes nothing the user must fix.',
   R89: 'TF32 being switched on for torch_compile on Ampere+ is a silent speed-up, not a problem.',
-  R124: 'Depends on how the process is launched (python vs llamafactory-cli/torchrun), which the config does not say.',
   R138: 'Layer-wise BAdam across GPUs needs ZeRO-3, read from the DeepSpeed JSON; left to the rule that reads DeepSpeed files.',
   R144: 'Ascend JIT-compile and vLLM spawn settings come from environment variables and need no config change.',
   R172: 'ddp_find_unused_parameters defaulting to false for LoRA under DDP is the right choice and needs no message.',

@@ -50,7 +50,6 @@ export const trainUndecidable: Record<string, string> = {
   R107: `${ENV} (LLAMAFACTORY_VERBOSITY)`,
   R117: `${ENV} (USE_MEGATRON_BRIDGE must be set for the bridge arguments to exist)`,
   R118: `${GPU_COUNT} (world size against the parallel layout)`,
-  R124: GPU_COUNT,
   R125: GPU_COUNT,
   R133: 'hardware rule (target GPU): pure_bf16 needs a GPU with bf16 support',
   R135: GPU_COUNT,
