@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createNodeHost } from './nodeHost';
 import { createLanguageService, defaultSettings } from './service';
-import { breakdownMarkdown, estimateReport, summaryLine } from './service/memory/report';
+import { breakdownMarkdown, estimateReport, launchSummary, summaryLine } from './service/memory/report';
+import type { LaunchSummary } from './service/context/launch/describe';
 import type { ConfigKind } from './service/types';
 import { version } from './version';
 import { setLocale, t } from './service/l10n';
@@ -23,6 +24,8 @@ Options:
   --gpu ID             target GPU (an id such as a100-80gb-sxm, or a name such as "RTX 4090")
   --gpus N             number of GPUs the job runs on (default: 1)
   --estimate           add a memory estimate per file
+  --launch "CMD"       how the run is launched (e.g. "FORCE_TORCHRUN=1 llamafactory-cli train cfg.yaml");
+                       without it, a launch comment in the file, then a command found in the workspace
   --locale LANG        language of the messages: en, ko or zh-cn (default: from LC_ALL, LC_MESSAGES or LANG)
   --version            print the version
   -h, --help           print this help
@@ -35,6 +38,10 @@ export interface CliOptions {
   gpu: string;
   gpus: number;
   estimate: boolean;
+  /** The --launch command line; undefined when not given. */
+  launch?: string;
+  /** --gpus was given (the count is the user's, not the default). */
+  gpusGiven?: boolean;
   /** As given with --locale; empty to follow the environment. */
   locale: string;
   files: string[];
@@ -48,6 +55,7 @@ export interface FileReport {
   kind: ConfigKind;
   diagnostics: { range: Diagnostic['range']; severity: Severity; code: string; message: string }[];
   estimate: unknown;
+  launch: LaunchSummary | null;
 }
 
 class UsageError extends Error {}
@@ -81,6 +89,11 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 1) throw new UsageError(t('--gpus must be a whole number of at least 1'));
         o.gpus = n;
+        o.gpusGiven = true;
+        break;
+      }
+      case '--launch': {
+        o.launch = value();
         break;
       }
       case '--estimate':
@@ -164,12 +177,13 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
       continue;
     }
     const configPath = path.resolve(file);
-    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings, { gpuSource: 'cli' });
+    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings, { gpuSource: 'cli', gpuCountGiven: opts.gpusGiven, launch: opts.launch });
     const report: FileReport = {
       file,
       kind: a.kind,
       diagnostics: a.diagnostics.map((d) => ({ range: d.range, severity: SEVERITY[d.severity ?? 1], code: String(d.code ?? ''), message: typeof d.message === 'string' ? d.message : d.message.value })),
       estimate: opts.estimate ? (estimateReport(a.context) ?? null) : null,
+      launch: launchSummary(a.context),
     };
     if (status === 0 && report.diagnostics.some((d) => d.severity === 'error')) status = 1;
     reports.push(report);
