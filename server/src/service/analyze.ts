@@ -89,8 +89,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
       }
     }
   }
-  markOverrideProblems(found, launch);
-  return { kind, diagnostics: finish(doc, settings, found), context, targetStatus: resolved.status };
+  return { kind, diagnostics: finish(doc, settings, markOverrideProblems(found, launch)), context, targetStatus: resolved.status };
 }
 
 /** Suppression comments and severity settings applied, sorted by position. */

@@ -281,16 +281,18 @@ export function launchedDocument(doc: ConfigDocument, launch: LaunchContext | un
 /**
  * Says where a problem of an override comes from: the checks place it at the
  * launch source (the range object of the overridden entries), and this adds
- * which launch and links to it.
+ * which launch and links to it (on copies: rule results may be cached).
  */
-export function markOverrideProblems(found: Diagnostic[], launch: LaunchContext | undefined): void {
-  if (!launch || launch.overrides.length === 0) return;
+export function markOverrideProblems(found: Diagnostic[], launch: LaunchContext | undefined): Diagnostic[] {
+  if (!launch || launch.overrides.length === 0) return found;
   const link = launch.source.file === undefined ? undefined : pathToFileURL(launch.source.file).toString();
-  for (const d of found) {
-    if (d.range !== launch.at || String(d.code).startsWith('launch-')) continue;
-    d.message = `${d.message} ${t('(from a `key=value` override of the launch command, {0})', launch.source.label)}`;
-    if (link) d.relatedInformation = [{ location: { uri: link, range: { start: { line: launch.source.line ?? 0, character: 0 }, end: { line: launch.source.line ?? 0, character: 0 } } }, message: launch.command }];
-  }
+  const line = { start: { line: launch.source.line ?? 0, character: 0 }, end: { line: launch.source.line ?? 0, character: 0 } };
+  return found.map((d) => {
+    if (d.range !== launch.at || String(d.code).startsWith('launch-')) return d;
+    const marked = { ...d, message: `${d.message} ${t('(from a `key=value` override of the launch command, {0})', launch.source.label)}` };
+    if (link) marked.relatedInformation = [{ location: { uri: link, range: line }, message: launch.command }];
+    return marked;
+  });
 }
 
 /** How the run is distributed, with what the YAML itself says (its `deepspeed`/`fsdp` keys). */
