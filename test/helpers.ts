@@ -17,7 +17,8 @@ export function memoryHost(files: Record<string, string> = {}, roots: string[] =
   return {
     readFile: (p) => files[path.resolve(p)],
     isDirectory: (p) => dirs.has(path.resolve(p)),
-    listDir: (p) => Object.keys(files).filter((f) => path.dirname(f) === path.resolve(p)).map((f) => path.basename(f)),
+    // Files and folders directly inside, as readdir lists them.
+    listDir: (p) => [...Object.keys(files), ...dirs].filter((f) => path.dirname(f) === path.resolve(p) && f !== path.resolve(p)).map((f) => path.basename(f)),
     searchRoots: () => roots,
     env: () => undefined,
     homeDir: () => '/nonexistent-home',

@@ -37,13 +37,28 @@ test('JSON output follows the contract, one object per file in argument order', 
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.map((f: { file: string }) => f.file), [broken, good]);
   const [first] = out;
-  assert.deepEqual(Object.keys(first).sort(), ['diagnostics', 'estimate', 'file', 'kind']);
+  assert.deepEqual(Object.keys(first).sort(), ['diagnostics', 'estimate', 'file', 'kind', 'launch']);
+  assert.equal(first.launch, null, 'no launch given or found');
   assert.equal(first.kind, 'llamafactory-v0');
   const d = first.diagnostics.find((x: { code: string }) => x.code === 'unknown-key');
   assert.deepEqual(d.range, { start: { line: 9, character: 0 }, end: { line: 9, character: 27 } });
   assert.equal(d.severity, 'error');
   assert.equal(typeof d.message, 'string');
   for (const x of first.diagnostics) assert.ok(['error', 'warning', 'information', 'hint'].includes(x.severity));
+});
+
+test('--launch: the launch object per file, its GPUs in the estimate, its overrides checked', () => {
+  const launch = `CUDA_VISIBLE_DEVICES=0,1 llamafactory-cli train ${good} learning_rate=2e-5 warmup_ratio=oops`;
+  const r = lint('--format', 'json', '--estimate', '--launch', launch, good);
+  const [file] = JSON.parse(r.stdout);
+  assert.deepEqual(file.launch, { command: launch, source: '--launch', gpus: 2, nodes: 1, distributed: 'ddp', overrides: { learning_rate: 2e-5, warmup_ratio: 'oops' } });
+  assert.equal(file.estimate.gpus, 2);
+  const bad = file.diagnostics.find((d: { code: string }) => d.code === 'type-mismatch');
+  assert.deepEqual(bad.range.start, { line: 0, character: 0 });
+  assert.match(bad.message, /override of the launch command, --launch/);
+  assert.equal(r.status, 1);
+  const text = lint('--estimate', '--launch', launch, good);
+  assert.match(text.stdout, /Launched as: llamafactory-cli · DDP · 2 GPUs · 2 overrides \(--launch\)/);
 });
 
 test('an unreadable file exits 2 and the other files are still reported', () => {

@@ -42,21 +42,20 @@ const FSDP_WORDS: Record<string, () => string> = {
   hybrid_shard_zero2: () => t('FSDP hybrid shard (ZeRO-2)'),
 };
 
-function shardingWords(launch: LaunchContext, yaml: YamlSharding, distributed: Distributed): string[] {
+/** The sharding in words, and what it offloads (said after the GPU count). */
+function shardingWords(launch: LaunchContext, yaml: YamlSharding, distributed: Distributed): { kind: string; offload: string[] } {
   const accelerate = launch.accelerate?.config;
   if (distributed === 'fsdp') {
     const fsdp = yaml.fsdp ? undefined : accelerate?.fsdp;
-    if (!fsdp) return [t('FSDP (from the YAML)')];
-    return [FSDP_WORDS[fsdp.strategy](), ...(fsdp.offloadParams ? [t('params offloaded')] : [])];
+    if (!fsdp) return { kind: t('FSDP (from the YAML)'), offload: [] };
+    return { kind: FSDP_WORDS[fsdp.strategy](), offload: fsdp.offloadParams ? [t('params offloaded')] : [] };
   }
   if (distributed === 'deepspeed') {
     const ds = yaml.deepspeed ?? { stage: accelerate?.deepspeed?.zeroStage, offloadParam: accelerate?.deepspeed?.offloadParam, offloadOptimizer: accelerate?.deepspeed?.offloadOptimizer };
-    const words = [ds.stage === undefined ? 'DeepSpeed' : `DeepSpeed ZeRO-${ds.stage}`];
-    if (ds.offloadParam) words.push(t('params offloaded'));
-    if (ds.offloadOptimizer) words.push(t('optimizer offloaded'));
-    return words;
+    const offload = [...(ds.offloadParam ? [t('params offloaded')] : []), ...(ds.offloadOptimizer ? [t('optimizer offloaded')] : [])];
+    return { kind: ds.stage === undefined ? 'DeepSpeed' : `DeepSpeed ZeRO-${ds.stage}`, offload };
   }
-  return [distributed === 'ddp' ? 'DDP' : t('single process')];
+  return { kind: distributed === 'ddp' ? 'DDP' : t('single process'), offload: [] };
 }
 
 function gpusText(n: number): string {
@@ -66,9 +65,11 @@ function gpusText(n: number): string {
 /** "Launched as: …", or the plain statement that no launch is known and what is assumed instead. */
 export function describeLaunch(launch: LaunchContext | undefined, yaml: YamlSharding, gpuCount: number): string {
   if (!launch) return t('No launch command given or found: assuming {0} and only the DeepSpeed/FSDP the YAML sets.', gpusText(gpuCount));
-  const parts: string[] = [launch.launcher, ...shardingWords(launch, yaml, how(launch, yaml))];
+  const sharding = shardingWords(launch, yaml, how(launch, yaml));
+  const parts: string[] = [launch.launcher, sharding.kind];
   if (launch.gpus !== undefined) parts.push(gpusText(launch.gpus));
   if (launch.nodes > 1) parts.push(t('{0} nodes', launch.nodes));
+  parts.push(...sharding.offload);
   const overrides = launch.overrides.filter((o) => !o.malformed).length;
   if (overrides) parts.push(overrides === 1 ? t('1 override') : t('{0} overrides', overrides));
   return t('Launched as: {0} ({1})', parts.join(' · '), launch.source.label);

@@ -35,10 +35,13 @@ function kindOf(name: string, parent: string): Kind | undefined {
   return undefined;
 }
 
-const listed = new Map<string, { at: number; files: string[] }>();
+/** Per host (a test's in-memory host is another file system), per root. */
+const listedBy = new WeakMap<ServiceHost, Map<string, { at: number; files: string[] }>>();
 
 /** Candidate files under `root`, breadth first, bounded. */
 function candidates(root: string, host: ServiceHost): string[] {
+  let listed = listedBy.get(host);
+  if (!listed) listedBy.set(host, (listed = new Map()));
   const hit = listed.get(root);
   const now = Date.now();
   if (hit && now - hit.at < LIST_FRESH_MS) return hit.files;
