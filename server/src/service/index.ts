@@ -13,10 +13,9 @@ import { links } from './features/links';
 import { symbols } from './features/symbols';
 import type { DetectedGpu } from './hardware/target';
 import type { TargetGpu } from './hardware/types';
-import type { RuleContext } from './rules/types';
-import type { ServiceHost, ServiceSettings } from './types';
+import type { AnalysisContext, ServiceHost, ServiceSettings } from './types';
 
-export type { Analysis, ConfigDocument, DetectedGpu, ParseLimits, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+export type { Analysis, AnalysisContext, ConfigDocument, DetectedGpu, ParseLimits, ServiceHost, ServiceSettings, TargetGpu };
 
 export interface TargetOptions {
   detected?: DetectedGpu;
@@ -37,14 +36,14 @@ export interface LanguageService {
   parse(input: DocumentInput): ConfigDocument;
   analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
   /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates). */
-  hover(context: RuleContext, position: Position): Hover | null;
+  hover(context: AnalysisContext, position: Position): Hover | null;
   complete(doc: ConfigDocument, position: Position, configPath: string): CompletionItem[];
   symbols(doc: ConfigDocument): DocumentSymbol[];
   links(doc: ConfigDocument, configPath: string): DocumentLink[];
-  codeActions(context: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
+  codeActions(context: AnalysisContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
   /** The memory estimate on the first line, and the model's size and estimate after its name. */
-  codeLenses(context: RuleContext): CodeLens[];
-  inlayHints(context: RuleContext): InlayHint[];
+  codeLenses(context: AnalysisContext): CodeLens[];
+  inlayHints(context: AnalysisContext): InlayHint[];
   /** Forgets a closed document. */
   forget(uri: string): void;
   /** Changes the parse limits (the `llamafactory.limits.*` settings); cached parses are dropped when they change. */

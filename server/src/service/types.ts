@@ -2,6 +2,8 @@
 // LSP data types (plain objects, no connection) so the server passes them
 // through unchanged and the CLI prints them.
 import type { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
+import type { ConfigDocument } from './document';
+import type { TargetGpu } from './hardware/types';
 
 export type { Diagnostic, Range };
 
@@ -45,6 +47,22 @@ export interface ServiceSettings {
 }
 
 export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1 };
+
+/**
+ * What every analysis step reads about one config: the parsed document, where
+ * it lives, how to reach the files it names, the settings and the target GPU.
+ * Rules, the memory estimate and the editor features all take this one object,
+ * and per-config caches (DeepSpeed file, estimate) are keyed by it.
+ */
+export interface AnalysisContext {
+  doc: ConfigDocument;
+  /** File-system path of the config (for resolving the paths it references). */
+  configPath: string;
+  host: ServiceHost;
+  settings: ServiceSettings;
+  /** The GPU the user targets; undefined when none is known (hardware checks stay silent). */
+  target: TargetGpu | undefined;
+}
 
 /** The source name every diagnostic carries. */
 export const DIAGNOSTIC_SOURCE = 'llamafactory';

@@ -6,7 +6,7 @@ import type { Hover } from 'vscode-languageserver-types';
 import type { Position } from 'vscode-languageserver-types';
 import lists from '../facts/lists.json';
 import { precisionGuideMarkdown } from '../guide/precision';
-import type { RuleContext } from '../rules/types';
+import type { AnalysisContext } from '../types';
 import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
@@ -66,7 +66,7 @@ function valueHoverMarkdown(key: string, value: unknown): string | undefined {
 }
 
 /** The hover at `p` in the analysed document, in the active language. */
-export function hover(ctx: RuleContext, p: Position): Hover | null {
+export function hover(ctx: AnalysisContext, p: Position): Hover | null {
   const doc = ctx.doc;
   const config = schemaFor(doc.kind);
   if (!config) return null;

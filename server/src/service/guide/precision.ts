@@ -8,7 +8,7 @@ import type { GpuFacts } from '../hardware/types';
 import { DIRECTIVE_EXAMPLE } from '../hardware/target';
 import { estimateReport, estimateWith } from '../memory/report';
 import type { FitCandidate } from '../memory/fit';
-import type { RuleContext } from '../rules/types';
+import type { AnalysisContext } from '../types';
 import { numberArg, stringArg, truthy } from '../values';
 import en from './precision.en.json';
 import ko from './precision.ko.json';
@@ -70,7 +70,7 @@ function gpuLines(key: GuidedKey, gpu: GpuFacts, c: GuideCatalog): string[] {
 type Changes = FitCandidate['changes'];
 
 /** The toggles worth pricing for `key`, given what the config sets now. */
-function toggles(key: GuidedKey, ctx: RuleContext): [keyof GuideCatalog['changes'], Changes][] {
+function toggles(key: GuidedKey, ctx: AnalysisContext): [keyof GuideCatalog['changes'], Changes][] {
   const doc = ctx.doc;
   const bf16 = truthy(doc, 'bf16') || truthy(doc, 'pure_bf16');
   const fp16 = truthy(doc, 'fp16');
@@ -99,7 +99,7 @@ function toggles(key: GuidedKey, ctx: RuleContext): [keyof GuideCatalog['changes
 }
 
 /** What toggling `key` does to the estimate here, one line per toggle. */
-function whatIfLines(key: GuidedKey, ctx: RuleContext, c: GuideCatalog): string[] {
+function whatIfLines(key: GuidedKey, ctx: AnalysisContext, c: GuideCatalog): string[] {
   const w = c.whatIf;
   const base = estimateReport(ctx);
   if (!base) return [w.none];
@@ -119,7 +119,7 @@ function whatIfLines(key: GuidedKey, ctx: RuleContext, c: GuideCatalog): string[
 
 /** The guide for a precision key in Markdown, or undefined for other keys. */
 /** The guide for `key` in the active language (see l10n.ts). */
-export function precisionGuideMarkdown(ctx: RuleContext, key: string): string | undefined {
+export function precisionGuideMarkdown(ctx: AnalysisContext, key: string): string | undefined {
   if (!isGuidedKey(key)) return undefined;
   const c = GUIDE_CATALOGS[getLocale()];
   const gpu = ctx.target?.gpu;
