@@ -10,7 +10,8 @@ import { resolveFixes } from '../../server/src/service/fixes';
 import type { ResolvedFix } from '../../server/src/service/fixes';
 import { runRules as run } from '../../server/src/service/rules/run';
 import { defaultSettings } from '../../server/src/service/types';
-import type { AnalysisContext, ServiceHost } from '../../server/src/service/types';
+import type { ServiceHost } from '../../server/src/service/types';
+import type { AnalysisContext } from '../../server/src/service/context';
 import { corpusDir, fsHost, repoRoot } from '../helpers';
 
 export { repoRoot };

@@ -12,7 +12,7 @@ import { resolveFixes } from '../../server/src/service/fixes';
 import type { ResolvedFix } from '../../server/src/service/fixes';
 import { runRules } from '../../server/src/service/rules/run';
 import { defaultSettings } from '../../server/src/service/types';
-import type { AnalysisContext } from '../../server/src/service/types';
+import type { AnalysisContext } from '../../server/src/service/context';
 import { corpusDir, fsHost, repoRoot } from '../helpers';
 
 export { fsHost, repoRoot };

@@ -2,8 +2,6 @@
 // LSP data types (plain objects, no connection) so the server passes them
 // through unchanged and the CLI prints them.
 import type { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
-import type { ConfigDocument } from './document';
-import type { TargetGpu } from './hardware/types';
 
 export type { Diagnostic, Range };
 
@@ -35,6 +33,16 @@ export interface ServiceHost {
 /** Severity override for one rule code. */
 export type RuleSeverity = 'off' | 'information' | 'warning' | 'error';
 
+export interface ParseLimits {
+  /** Largest document analysed, in characters; larger ones are refused with one diagnostic. */
+  maxChars: number;
+  /** Alias expansions allowed while resolving values (guards against alias bombs). */
+  maxAliasExpansions: number;
+  /** Deepest nesting of mappings and lists analysed; deeper files are refused before the YAML parser recurses into them. */
+  maxDepth: number;
+}
+
+/** Everything here belongs to one document: two documents analysed by one service may have different settings. */
 export interface ServiceSettings {
   /** Glob-free list of extra file patterns (minimatch syntax) that count as configs. */
   files: string[];
@@ -44,25 +52,13 @@ export interface ServiceSettings {
   gpu: string;
   /** Number of GPUs the job runs on. */
   gpuCount: number;
+  /** Whether this document may use the host's `hubConfig` (off unless true). */
+  hubLookup?: boolean;
+  /** Bounds for parsing this document; the service's own limits fill in what is missing. */
+  limits?: Partial<ParseLimits>;
 }
 
 export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1 };
-
-/**
- * What every analysis step reads about one config: the parsed document, where
- * it lives, how to reach the files it names, the settings and the target GPU.
- * Rules, the memory estimate and the editor features all take this one object,
- * and per-config caches (DeepSpeed file, estimate) are keyed by it.
- */
-export interface AnalysisContext {
-  doc: ConfigDocument;
-  /** File-system path of the config (for resolving the paths it references). */
-  configPath: string;
-  host: ServiceHost;
-  settings: ServiceSettings;
-  /** The GPU the user targets; undefined when none is known (hardware checks stay silent). */
-  target: TargetGpu | undefined;
-}
 
 /** The source name every diagnostic carries. */
 export const DIAGNOSTIC_SOURCE = 'llamafactory';

@@ -9,7 +9,7 @@ import { resolveFixes } from '../fixes';
 import type { ResolvedFix } from '../fixes';
 import type { RenameData, ReplaceData } from '../schema/validate';
 import { DIAGNOSTIC_SOURCE } from '../types';
-import type { AnalysisContext } from '../types';
+import type { AnalysisContext } from '../context';
 import { t } from '../l10n';
 
 /** Fixes for one diagnostic produced by this service. */

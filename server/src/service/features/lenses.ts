@@ -3,7 +3,7 @@
 // tooltip is the breakdown table.
 import type { CodeLens, InlayHint } from 'vscode-languageserver-types';
 import { breakdownMarkdown, estimateReport, summaryLine, whyNoEstimate } from '../memory/report';
-import type { AnalysisContext } from '../types';
+import type { AnalysisContext } from '../context';
 import { t } from '../l10n';
 
 /** Commands the lenses run; the VS Code client registers both. */

@@ -6,7 +6,7 @@ import { usableMemoryGiB } from '../hardware/catalog';
 import type { GpuFacts } from '../hardware/types';
 import { resolveModel } from '../models/resolve';
 import { readDeepSpeed } from '../context/config-files';
-import type { AnalysisContext } from '../types';
+import type { AnalysisContext } from '../context';
 import { readJson, resolveReference } from '../files';
 import { v1ToEstimatorConfig } from '../v1/estimator-config';
 import { argValue, commandOf, isV0, truthy } from '../values';

@@ -1,7 +1,7 @@
 // Small helpers rules share for choosing where a finding goes and for wording messages.
 import type { ConfigDocument } from '../document';
 import { closest } from '../text/similar';
-import type { AnalysisContext } from '../types';
+import type { AnalysisContext } from '../context';
 import { truthy } from '../values';
 import { didYouMeanText } from '../l10n';
 

@@ -2,7 +2,7 @@
 // ../fixes.ts); `safe` is set only where the fix corrects spelling or notation.
 import type { Fix, ScalarValue } from '../fixes';
 import { closest } from '../text/similar';
-import type { AnalysisContext } from '../types';
+import type { AnalysisContext } from '../context';
 import { t } from '../l10n';
 
 /** The same fix, marked as the one to apply first. */

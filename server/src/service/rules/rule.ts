@@ -7,7 +7,8 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Range } from 'vscode-languageserver-types';
 import type { Fix } from '../fixes';
-import type { AnalysisContext, ConfigKind } from '../types';
+import type { ConfigKind } from '../types';
+import type { AnalysisContext } from '../context';
 import type { Command } from '../values';
 
 export { DiagnosticSeverity };
@@ -51,7 +52,7 @@ export interface AppliesTo {
 export interface Rule {
   /** Stable codes this rule emits: a public contract (severity settings, disable comments). */
   readonly codes: readonly string[];
-  /** The rows of the facts' rules.md this rule implements (e.g. ["R140"]), for the coverage table. */
+  /** The rows of vendor/facts/rules.md this rule implements (e.g. ["R140"]), for the coverage table. */
   readonly covers: readonly string[];
   readonly appliesTo: AppliesTo;
   /** Findings for a config the rule applies to (the runner has checked kind and command). */

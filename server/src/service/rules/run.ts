@@ -6,7 +6,8 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
-import type { AnalysisContext, ConfigKind } from '../types';
+import type { ConfigKind } from '../types';
+import type { AnalysisContext } from '../context';
 import { DIAGNOSTIC_SOURCE, makeDiagnostic } from '../types';
 import type { Fix } from '../fixes';
 import { commandOf, isV0 } from '../values';

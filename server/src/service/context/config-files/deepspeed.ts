@@ -5,7 +5,7 @@
 // estimate read its ZeRO stage and offload settings from here.
 import { resolveReference } from '../../files';
 import type { ResolvedFile } from '../../files';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '..';
 import { t } from '../../l10n';
 
 export interface DeepSpeedConfig {

@@ -2,7 +2,7 @@
 // `{`, or the path of a JSON file (fsdp_config, accelerator_config, ...): the
 // mapping it stands for, read the way LLaMA-Factory reads it.
 import { readJson, resolveReference } from '../../files';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '..';
 import { argValue, asMapping, parsePythonJson } from '../../values';
 
 export type ReferencedJson =

@@ -3,7 +3,7 @@ import { argValue, has, isSet, numberArg, pyFloat, splitArg, truthy } from '../.
 import { t } from '../../l10n';
 import { defineRule, DiagnosticSeverity } from '../rule';
 import { show } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 /** LLaMA-Factory treats a val_size above this as "split off a validation set". */
 const VAL_SIZE_EPSILON = 1e-6;

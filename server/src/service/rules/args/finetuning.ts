@@ -5,7 +5,7 @@ import { argIs, argValue, has, isSet, numberArg, pyTruthy, stringArg, truthy } f
 import { t } from '../../l10n';
 import { defineRule, DiagnosticSeverity } from '../rule';
 import { show, firstWritten } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 function finetuningType(ctx: AnalysisContext): string {
   const v = argValue(ctx.doc, 'finetuning_type');

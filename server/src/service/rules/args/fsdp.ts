@@ -4,7 +4,7 @@ import { referencedJson } from '../../context/config-files';
 import { argValue, has, pyStrLower, pyTruthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, DiagnosticSeverity } from '../rule';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 /** The option words transformers reads from `fsdp` (a bool true means full_shard). */
 function fsdpOptions(ctx: AnalysisContext): string[] {

@@ -6,7 +6,7 @@ import { argValue, asMapping, has, isSet, numberArg, stringArg, truthy } from '.
 import { t } from '../../l10n';
 import { defineRule, DiagnosticSeverity } from '../rule';
 import { show } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 export const modelNameRequired = defineRule({
   codes: ['model-name-required'],

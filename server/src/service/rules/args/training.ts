@@ -5,7 +5,7 @@ import { argValue, has, isSet, numberArg, truthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, DiagnosticSeverity } from '../rule';
 import { show, firstWritten } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 function strategy(ctx: AnalysisContext, key: string): unknown {
   return argValue(ctx.doc, key);

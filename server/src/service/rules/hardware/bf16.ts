@@ -5,7 +5,7 @@ import { recommendedPrecisions } from '../../hardware/catalog';
 import type { Precision } from '../../hardware/catalog';
 import type { GpuFacts } from '../../hardware/types';
 import type { Fix } from '../../fixes';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 import { truthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, WARNING } from '../rule';

@@ -1,7 +1,7 @@
 // Checks decided by how many GPUs the job runs on (`ctx.target.count`).
 // `llamafactory-cli train` starts torchrun only with more than one GPU (or
 // FORCE_TORCHRUN=1), so the count says whether the run is distributed.
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 import { argValue, pyTruthy, truthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, WARNING } from '../rule';

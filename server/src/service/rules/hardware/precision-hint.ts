@@ -3,7 +3,7 @@
 // Volta/Turing, fp32 only without tensor cores. Silent when a warning of
 // bf16.ts or fp16-slow.ts already covers the same choice.
 import { recommendedPrecisions } from '../../hardware/catalog';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 import { isTraining, truthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, INFO } from '../rule';

@@ -8,7 +8,7 @@ import { defineRule, ERROR, WARNING, INFO } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix, setFix, closestFix } from '../quick-fixes';
 import { didYouMean } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 const vllm = (ctx: AnalysisContext) => argValue(ctx.doc, 'infer_backend') === 'vllm';
 const ALL = ['train', 'chat', 'export', 'eval'] as const;

@@ -7,7 +7,7 @@ import type { ConfigEntry } from '../../document';
 import { readJson, resolveReference, viaText } from '../../files';
 import { memoize } from '../../memo';
 import { closest } from '../../text/similar';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 import { argValue, names } from '../../values';
 import lists from '../../facts/lists.json';
 import { didYouMeanText, t } from '../../l10n';

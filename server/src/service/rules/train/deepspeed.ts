@@ -5,7 +5,7 @@ import { viaText } from '../../files';
 import type { ResolvedFile } from '../../files';
 import { asObject, loadDeepSpeed } from '../../context/config-files/deepspeed';
 import type { DeepSpeedConfig } from '../../context/config-files/deepspeed';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 import { argValue, pyTruthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, ERROR } from '../rule';

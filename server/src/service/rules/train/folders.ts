@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { resolveReference } from '../../files';
 import type { ResolvedFile } from '../../files';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 import { argValue, isSet, truthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, ERROR, INFO, WARNING } from '../rule';

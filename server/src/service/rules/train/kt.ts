@@ -6,7 +6,7 @@ import { defineRule, ERROR, INFO } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix, setFix } from '../quick-fixes';
 import { truthyKeys } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 const kt = (ctx: AnalysisContext) => truthy(ctx.doc, 'use_kt');
 

@@ -6,7 +6,7 @@ import { defineRule, ERROR } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix } from '../quick-fixes';
 import { truthyKeys } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 import type { Fix } from '../../fixes';
 
 /** The config is meant for Megatron Bridge: the YAML asks for it or the environment selects it. */

@@ -7,7 +7,7 @@ import { defineRule, ERROR, WARNING } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix, setFix } from '../quick-fixes';
 import { truthyKeys } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 const BASE_OPTIMS: Record<'use_galore' | 'use_apollo', readonly string[]> = lists.enums.optim.llamafactory_constraints;
 

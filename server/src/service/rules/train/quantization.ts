@@ -8,7 +8,7 @@ import { defineRule, ERROR, WARNING } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix, setFix } from '../quick-fixes';
 import { laterFirst } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 const quantized = (ctx: AnalysisContext) => isSet(ctx.doc, 'quantization_bit');

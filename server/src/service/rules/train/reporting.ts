@@ -4,7 +4,7 @@ import { argValue, truthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, ERROR, WARNING, INFO } from '../rule';
 import type { Rule } from '../rule';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 /** `report_to` as a list of names (a single string stays whole: transformers does not split it). */
 function loggers(ctx: AnalysisContext): string[] {

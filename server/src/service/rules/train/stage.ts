@@ -8,7 +8,7 @@ import { defineRule, ERROR, WARNING } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix, setFix, closestFix } from '../quick-fixes';
 import { truthyKeys, didYouMean } from '../helpers';
-import type { AnalysisContext } from '../../types';
+import type { AnalysisContext } from '../../context';
 
 const STAGES: readonly string[] = lists.enums.stage;
 const stageIs = (...s: string[]) => (ctx: AnalysisContext) => s.includes(stageOf(ctx.doc) as string);
