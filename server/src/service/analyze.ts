@@ -10,12 +10,12 @@ import { withLaunchCount } from './context/launch/gpu-count';
 import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
-import { ruleApplies, rules } from './rules';
-import type { Rule, RuleContext } from './rules/types';
+import { rules } from './rules';
+import { runRules } from './rules/run';
 import { validateConfig } from './schema/validate';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
-import { t } from './l10n';
+import type { AnalysisContext } from './context';
 
 export interface AnalyzeInput {
   doc: ConfigDocument;
@@ -35,7 +35,7 @@ export interface AnalyzeInput {
 export interface Analysis {
   kind: ConfigKind;
   diagnostics: Diagnostic[];
-  context: RuleContext;
+  context: AnalysisContext;
   /** One sentence on the target GPU (or why there is none) for the status item. */
   targetStatus: string;
 }
@@ -48,45 +48,24 @@ export function effectiveKind(doc: ConfigDocument, configPath: string, settings:
   return doc.kind;
 }
 
-const rulesByKind = new Map<ConfigKind, readonly Rule[]>();
-
-function rulesFor(kind: ConfigKind): readonly Rule[] {
-  let found = rulesByKind.get(kind);
-  if (!found) rulesByKind.set(kind, (found = rules.filter((r) => ruleApplies(r, kind))));
-  return found;
-}
-
 export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource, input.gpuCountGiven);
   if (kind === 'other') {
-    const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
+    const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
     const found = looksLikeAccelerate(doc) ? [...doc.problems, ...checkAccelerateFile(doc, resolved.target)] : [];
     return { kind, diagnostics: finish(doc, settings, found), context, targetStatus: resolved.status };
   }
   const launch = resolveLaunch({ doc, configPath: input.configPath, host, setting: settings.launch ?? '', option: input.launch });
   const counted = withLaunchCount(resolved.target, launch);
-  const context: RuleContext = { doc: launchedDocument(doc, launch), configPath: input.configPath, host, settings, target: counted.target, ...(launch ? { launch } : {}) };
+  const context: AnalysisContext = { doc: launchedDocument(doc, launch), configPath: input.configPath, host, settings, target: counted.target, ...(launch ? { launch } : {}) };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...(launch?.problems ?? []), ...counted.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
   if (doc.parsed) {
     found.push(...validateConfig(context.doc, kind));
     if (parsedCleanly) {
-      for (const rule of rulesFor(kind)) {
-        try {
-          found.push(...rule.check(context));
-        } catch (e) {
-          // A rule bug must not take the other diagnostics down with it.
-          found.push({
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-            severity: DiagnosticSeverity.Information,
-            source: 'llamafactory',
-            code: 'internal-error',
-            message: t('A check ({0}) failed internally: {1}', rule.codes.join(', '), String(e)),
-          });
-        }
-      }
+      found.push(...runRules(rules, context, kind));
     }
   }
   return { kind, diagnostics: finish(doc, settings, markOverrideProblems(found, launch)), context, targetStatus: resolved.status };
