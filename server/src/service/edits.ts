@@ -125,3 +125,50 @@ export function applyEdits(doc: ConfigDocument, edits: TextEdit[]): string {
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
 }
+
+/**
+ * One key operation, as fixes carry them in diagnostic data: set (in place, or
+ * inserted after `after` or at the end when absent), remove, or rename keeping
+ * the value unless a new `value` is given.
+ */
+export type KeyOp = { set: string; value: Scalar; after?: string } | { remove: string } | { rename: string; to: string; value?: Scalar };
+
+/** The edits of one key operation against `doc`, or undefined when it no longer applies. */
+export function keyOpEdits(doc: ConfigDocument, op: KeyOp): TextEdit[] | undefined {
+  if ('remove' in op) {
+    const e = removeKey(doc, op.remove);
+    return e && [e];
+  }
+  if ('rename' in op) {
+    const entry = doc.byKey.get(op.rename);
+    if (!entry || doc.byKey.has(op.to)) return undefined;
+    if (op.value === undefined) return [renameKey(entry, op.to)];
+    const value = setValue(doc, op.rename, op.value);
+    return value && [renameKey(entry, op.to), value];
+  }
+  if (doc.byKey.has(op.set)) {
+    const e = setValue(doc, op.set, op.value);
+    return e && [e];
+  }
+  return [insertKey(doc, op.set, op.value, op.after)];
+}
+
+/** A fix as diagnostic data: a title and the key operations that make it. */
+export interface FixSpec {
+  title: string;
+  ops: KeyOp[];
+  preferred?: boolean;
+  /** True when the fix keeps the config's meaning, so fix-all may apply it unasked. */
+  safe?: boolean;
+}
+
+/** The edits of every operation of a fix, or undefined when one of them no longer applies. */
+export function fixSpecEdits(doc: ConfigDocument, spec: FixSpec): TextEdit[] | undefined {
+  const out: TextEdit[] = [];
+  for (const op of spec.ops) {
+    const edits = keyOpEdits(doc, op);
+    if (!edits) return undefined;
+    out.push(...edits);
+  }
+  return out;
+}

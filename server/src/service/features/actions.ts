@@ -6,6 +6,7 @@ import { LINE_BREAK, lineBreakOf, parseConfig } from '../document';
 import type { ConfigDocument } from '../document';
 import { applyEdits, removeEntry, renameKey, setValue } from '../edits';
 import { rules } from '../rules';
+import { fixesFromData } from '../rules/args/report';
 import type { Fix, RuleContext } from '../rules/types';
 import type { RenameData, ReplaceData } from '../schema/validate';
 import { DIAGNOSTIC_SOURCE } from '../types';
@@ -27,12 +28,16 @@ export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
       if (!data || written !== data.key) return [];
       return data.candidates.map((c, i) => ({ title: t('Change to `{0}`', c), edits: [renameKey({ keyRange: d.range }, c)], isPreferred: i === 0 }));
     }
+    case 'foreign-key':
+      return fixesFromData(ctx, d);
     case 'string-boolean':
     case 'string-number':
-    case 'invalid-choice': {
+    case 'invalid-choice':
+    case 'foreign-value': {
       const data = d.data as ReplaceData | undefined;
       const edit = data && setValue(doc, data.key, data.replacement);
-      return edit ? [{ title: t('Set `{0}` to {1}', data.key, String(data.replacement)), edits: [edit], isPreferred: true }] : [];
+      const safe = data?.safe === undefined ? {} : { safe: data.safe };
+      return edit ? [{ title: t('Set `{0}` to {1}', data.key, String(data.replacement)), edits: [edit], isPreferred: true, ...safe }] : [];
     }
     case 'duplicate-key': {
       const entry = doc.entries.find((e) => sameStart(e.keyRange, d.range) && doc.byKey.get(e.key) !== e);

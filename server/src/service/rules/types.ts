@@ -21,6 +21,8 @@ export interface Fix {
   edits: TextEdit[];
   /** The fix VS Code applies on "auto fix" / shows first. */
   isPreferred?: boolean;
+  /** True when applying the fix keeps the config's meaning (fix-all may apply it unasked); false when it changes what the run does. */
+  safe?: boolean;
 }
 
 export interface Rule {

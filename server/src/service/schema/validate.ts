@@ -15,6 +15,7 @@ import { looksLikeBoolean } from '../scalars';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
 import { v1SubKeyFor } from '../v1/cross-format';
+import { foreignValue } from './foreign';
 import { keySchema, pluginSubKeys, schemaFor } from './schema';
 import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
 import { unknownKey } from './unknown-keys';
@@ -38,6 +39,8 @@ const mcaKeys = new Set(lists.mcaKeys);
 export interface ReplaceData {
   key: string;
   replacement: string | number | boolean | null;
+  /** Whether the replacement keeps the meaning (another tool's word for the same thing). */
+  safe?: boolean;
 }
 export interface RenameData {
   key: string;
@@ -181,6 +184,8 @@ function keyRangeOf(doc: ConfigDocument, pair: Pair): Range {
 }
 
 function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown, expected: string, topLevel: boolean): Diagnostic {
+  const foreign = topLevel ? foreignWord(key, range, value) : undefined;
+  if (foreign) return foreign;
   const wanted = expected.split(',');
   if (typeof value === 'string' && wanted.includes('boolean') && looksLikeBoolean(value)) {
     const truthy = value.length > 0;
@@ -207,7 +212,18 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
     t('`{0}` expects {1} but got {2}. LLaMA-Factory does not convert values, so this fails or misbehaves at launch.', key, describeTypes(wanted), describeValue(value)));
 }
 
+/** A value written in another tool's words (`eager`, `4bit`, `bf16: auto`): the LLaMA-Factory word is the fix. */
+function foreignWord(key: string, range: Range, value: unknown): Diagnostic | undefined {
+  const word = foreignValue(key, value);
+  if (!word) return undefined;
+  const data: ReplaceData = { key, replacement: word.to, safe: word.safe };
+  return makeDiagnostic(range, DiagnosticSeverity.Error, 'foreign-value',
+    t('{0} is the {1} word; LLaMA-Factory does not accept it for `{2}` and stops. Write `{2}: {3}`.', capitalize(describeValue(value)), word.tool.name, key, String(word.to)), data);
+}
+
 function choiceError(key: string, range: Range, value: unknown, allowed: unknown[], topLevel: boolean): Diagnostic {
+  const foreign = topLevel ? foreignWord(key, range, value) : undefined;
+  if (foreign) return foreign;
   const names = allowed.filter((a): a is string => typeof a === 'string');
   const suggestion = typeof value === 'string' ? closest(value, names, 3) : undefined;
   const listed = allowed.map((a) => (a === null ? 'null' : String(a))).join(', ');

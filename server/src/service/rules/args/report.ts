@@ -2,8 +2,9 @@
 // points at the other keys of a conflict, and carries its fixes as plain data
 // (key operations) that `fixes()` turns into comment-preserving edits.
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Diagnostic, DiagnosticRelatedInformation, TextEdit } from 'vscode-languageserver-types';
-import { insertKey, removeKey, renameKey, setValue } from '../../edits';
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import { fixSpecEdits } from '../../edits';
+import type { FixSpec, KeyOp } from '../../edits';
 import { makeDiagnostic } from '../../types';
 import type { Fix, Rule, RuleContext } from '../types';
 
@@ -11,14 +12,8 @@ export { DiagnosticSeverity };
 
 export type ScalarValue = string | number | boolean | null;
 
-/** One key operation: set (inserted at the end when absent), remove, or rename keeping the value. */
-export type KeyOp = { set: string; value: ScalarValue } | { remove: string } | { rename: string; to: string };
+export type { FixSpec, KeyOp };
 
-export interface FixSpec {
-  title: string;
-  ops: KeyOp[];
-  preferred?: boolean;
-}
 
 export interface ReportOptions {
   /** Other keys involved, shown as related locations (absent keys are skipped). */
@@ -56,16 +51,6 @@ export function firstWritten(ctx: RuleContext, keys: readonly string[]): string 
   return keys.find((k) => ctx.doc.byKey.has(k));
 }
 
-function opEdit(ctx: RuleContext, op: KeyOp): TextEdit | undefined {
-  if ('remove' in op) return removeKey(ctx.doc, op.remove);
-  if ('rename' in op) {
-    const entry = ctx.doc.byKey.get(op.rename);
-    return entry && !ctx.doc.byKey.has(op.to) ? renameKey(entry, op.to) : undefined;
-  }
-  if (ctx.doc.byKey.has(op.set)) return setValue(ctx.doc, op.set, op.value);
-  return insertKey(ctx.doc, op.set, op.value);
-}
-
 function isFixSpec(x: unknown): x is FixSpec {
   const f = x as FixSpec;
   return typeof f === 'object' && f !== null && typeof f.title === 'string' && Array.isArray(f.ops);
@@ -77,9 +62,9 @@ export function fixesFromData(ctx: RuleContext, diagnostic: Diagnostic): Fix[] {
   if (!Array.isArray(specs)) return [];
   const out: Fix[] = [];
   for (const spec of specs.filter(isFixSpec)) {
-    const edits = spec.ops.map((op) => opEdit(ctx, op));
-    if (edits.some((e) => e === undefined)) continue;
-    out.push({ title: spec.title, edits: edits as TextEdit[], ...(spec.preferred ? { isPreferred: true } : {}) });
+    const edits = fixSpecEdits(ctx.doc, spec);
+    if (!edits) continue;
+    out.push({ title: spec.title, edits, ...(spec.preferred ? { isPreferred: true } : {}), ...(spec.safe !== undefined ? { safe: spec.safe } : {}) });
   }
   return out;
 }
