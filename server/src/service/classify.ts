@@ -32,7 +32,7 @@ export function directiveKind(text: string): ConfigKind | undefined {
 const SHARED = new Set([
   'lora_alpha', 'lora_dropout', 'use_dora', 'use_rslora', 'trust_remote_code', 'cache_dir', 'rope_scaling', 'model_revision',
   'hf_hub_token', 'ms_hub_token', 'om_hub_token', 'streaming', 'packing', 'low_cpu_mem_usage', 'use_fast_tokenizer', 'seed',
-  'stage', 'template', 'dataset', 'eval_dataset', 'dataset_dir', 'max_length', 'max_new_tokens', 'temperature', 'top_p', 'top_k',
+  'stage', 'template', 'dataset', 'eval_dataset', 'max_length', 'max_new_tokens', 'temperature', 'top_p', 'top_k',
   'num_beams', 'do_sample', 'repetition_penalty', 'length_penalty', 'batch_size', 'task', 'lang', 'n_shot', 'save_dir', 'print_param_status',
 ]);
 

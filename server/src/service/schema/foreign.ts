@@ -8,6 +8,7 @@ import type { KeyOp } from '../edits';
 import table from '../facts/foreign-names.json';
 import lists from '../facts/lists.json';
 import { keySchema } from './schema';
+import { t } from '../l10n';
 
 type Scalar = string | number | boolean | null;
 
@@ -55,6 +56,22 @@ export function foreignKey(key: string): ForeignKey | undefined {
   return { key, tool: tools[row.tool], to: row.to, translate: row.translate, safe: row.safe, ...(row.note ? { note: row.note } : {}) };
 }
 
+/** The extra sentence a foreign name's `note` asks for. */
+export function foreignNote(note: string | undefined): string {
+  switch (note) {
+    case 'wandb-env':
+      return t('LLaMA-Factory takes the W&B project from the WANDB_PROJECT environment variable.');
+    case 'dataset-registry':
+      return t('LLaMA-Factory names datasets registered in dataset_info.json, as one comma-separated string.');
+    case 'text-column':
+      return t('LLaMA-Factory maps columns in the dataset\'s dataset_info.json entry (`columns: {prompt: text}` for a plain-text corpus).');
+    case 'hub-dataset':
+      return t('LLaMA-Factory names datasets registered in dataset_info.json (a Hub dataset needs an entry with `hf_hub_url`).');
+    default:
+      return '';
+  }
+}
+
 /** Every foreign name with its row (for docs and tests). */
 export function foreignKeys(): ForeignKey[] {
   return Object.keys(keys).map((k) => foreignKey(k) as ForeignKey);
@@ -62,7 +79,7 @@ export function foreignKeys(): ForeignKey[] {
 
 /** Another tool's word for a value of LLaMA-Factory's `key` (`eager` for flash_attn), with the LLaMA-Factory word. */
 export function foreignValue(key: string, value: unknown): ForeignValue | undefined {
-  if (!own(values, key) || (typeof value !== 'string' && typeof value !== 'boolean')) return undefined;
+  if (!own(values, key) || (typeof value !== 'string' && typeof value !== 'boolean') || validWord(key, value)) return undefined;
   const words = values[key];
   const word = String(value);
   if (!own(words, word)) return undefined;

@@ -67,7 +67,10 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnosti
       out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0));
       continue;
     }
-    if (entry.value !== undefined) values[entry.key] = entry.value;
+    const foreign = schema.kind === 'llamafactory-v0' ? foreignWord(entry.key, entry.valueRange, entry.value) : undefined;
+    // Another tool's word is reported once, as such, instead of as a type or choice error.
+    if (foreign) out.push(foreign);
+    else if (entry.value !== undefined) values[entry.key] = entry.value;
     out.push(...keyNotes(entry, schema));
   }
   const validate = validator(schema);
@@ -183,10 +186,10 @@ function keyRangeOf(doc: ConfigDocument, pair: Pair): Range {
   return { start: doc.positionAt(s), end: doc.positionAt(e) };
 }
 
-function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown, expected: string, topLevel: boolean): Diagnostic {
-  const foreign = topLevel ? foreignWord(key, range, value) : undefined;
-  if (foreign) return foreign;
+function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown, expected: string, topLevel: boolean): Diagnostic | undefined {
   const wanted = expected.split(',');
+  // `None` for a nullable key is the python-none-string rule's finding, with its fix.
+  if (topLevel && value === 'None' && wanted.includes('null')) return undefined;
   if (typeof value === 'string' && wanted.includes('boolean') && looksLikeBoolean(value)) {
     const truthy = value.length > 0;
     const meant = /^(true|yes|on)$/i.test(value);
@@ -222,8 +225,6 @@ function foreignWord(key: string, range: Range, value: unknown): Diagnostic | un
 }
 
 function choiceError(key: string, range: Range, value: unknown, allowed: unknown[], topLevel: boolean): Diagnostic {
-  const foreign = topLevel ? foreignWord(key, range, value) : undefined;
-  if (foreign) return foreign;
   const names = allowed.filter((a): a is string => typeof a === 'string');
   const suggestion = typeof value === 'string' ? closest(value, names, 3) : undefined;
   const listed = allowed.map((a) => (a === null ? 'null' : String(a))).join(', ');

@@ -4,6 +4,7 @@
 import type { Rule, RuleContext } from '../types';
 import { checkRule, closestFix, didYouMean, ERROR, INFO, removeFix, setFix, WARNING } from './declare';
 import lists from '../../facts/lists.json';
+import { foreignValue } from '../../schema/foreign';
 import { argValue, isSet, names, truthy } from '../../values';
 import { t } from '../../l10n';
 
@@ -20,7 +21,8 @@ export const commandRules: Rule[] = [
     commands: ALL,
     at: ['flash_attn'],
     onValue: true,
-    when: (ctx) => ctx.doc.byKey.has('flash_attn') && !FLASH_ATTN.includes(argValue(ctx.doc, 'flash_attn') as string),
+    // Another tool's name for an implementation (flash_attention_2) is reported as such by the schema check.
+    when: (ctx) => ctx.doc.byKey.has('flash_attn') && !FLASH_ATTN.includes(argValue(ctx.doc, 'flash_attn') as string) && !foreignValue('flash_attn', argValue(ctx.doc, 'flash_attn')),
     message: (ctx) => t('Unknown attention implementation; `flash_attn` takes {0} and anything else stops model loading.{1}', FLASH_ATTN.join(', '), didYouMean(argValue(ctx.doc, 'flash_attn'), FLASH_ATTN)),
     fixes: [closestFix('flash_attn', () => FLASH_ATTN)],
   }),

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigEntry } from '../../document';
-import { setValue } from '../../edits';
+import { insertKey, setValue } from '../../edits';
 import { readJson, resolveReference, viaText } from '../../files';
 import { memoize } from '../../memo';
 import { closest } from '../../text/similar';
@@ -19,6 +19,8 @@ import { didYouMeanText, t } from '../../l10n';
 interface Registry {
   /** Dataset name → whether it holds preference (ranking) pairs. */
   ranking: Map<string, boolean>;
+  /** Names of pre-training corpora: entries whose columns map only the text (`prompt`). */
+  corpora: Set<string>;
   /** The registered name closest to an unknown one, if any is close. */
   suggest(name: string): string | undefined;
   /** The dataset_info.json read, or undefined for the built-in list. */
@@ -37,11 +39,13 @@ type Lookup = { kind: 'skip' } | { kind: 'problem'; diagnostic: Diagnostic } | {
 
 /** The built-in list, for a config whose dataset_info.json is nowhere to be found. */
 const builtinRanking = new Map(lists.datasets.map((d) => [d.name, d.ranking]));
+const builtinCorpora = new Set(lists.datasets.filter((d) => d.corpus).map((d) => d.name));
 const builtinNames = [...builtinRanking.keys()];
 // The list never changes, so each unknown name is compared with it once, not on every keystroke.
 const closestBuiltin = memoize((name: string) => closest(name, builtinNames));
 const builtin = (): Registry => ({
   ranking: builtinRanking,
+  corpora: builtinCorpora,
   suggest: closestBuiltin,
   file: undefined,
   authoritative: false,
@@ -74,10 +78,14 @@ function lookup(ctx: RuleContext): Lookup {
       t('`{0}` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.', found.path)) };
   }
   const ranking = new Map<string, boolean>();
-  for (const [name, attrs] of Object.entries(info)) ranking.set(name, isObject(attrs) && attrs.ranking === true);
+  const corpora = new Set<string>();
+  for (const [name, attrs] of Object.entries(info)) {
+    ranking.set(name, isObject(attrs) && attrs.ranking === true);
+    if (isObject(attrs) && isCorpus(attrs.columns)) corpora.add(name);
+  }
   const where = found.via === 'absolute' ? `\`${found.path}\`` : t('`{0}` (resolved from the {1} {2})', found.path, viaText(found.via), found.base);
   const registered = [...ranking.keys()];
-  return { kind: 'ok', registry: { ranking, suggest: (name) => closest(name, registered), file: found.path, authoritative: found.via !== 'search root', where } };
+  return { kind: 'ok', registry: { ranking, corpora, suggest: (name) => closest(name, registered), file: found.path, authoritative: found.via !== 'search root', where } };
 }
 
 /**
@@ -96,16 +104,34 @@ function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnosti
   return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown', t('Dataset `{0}` is not defined in {1}.{2}', name, reg.where, advice), { name, suggestion, key: entry.key });
 }
 
-function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, ranking: boolean): Diagnostic | undefined {
+/** Columns that map only the text: a corpus for stage pt, with no response to learn. */
+function isCorpus(columns: unknown): boolean {
+  return isObject(columns) && Object.keys(columns).length === 1 && typeof columns.prompt === 'string';
+}
+
+function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, reg: Registry): Diagnostic | undefined {
   const stage = argValue(ctx.doc, 'stage');
   const dataStage = typeof stage === 'string' ? DATA_STAGE[stage] : undefined;
   if (dataStage === undefined) return undefined;
+  if (stage === 'sft' && reg.corpora.has(name)) return corpusUnderSft(ctx, entry, name);
+  const ranking = reg.ranking.get(name) === true;
   const needsRanking = RANKING_STAGES.includes(dataStage);
   if (needsRanking === ranking) return undefined;
   const message = needsRanking
     ? t('Stage `{0}` trains on preference pairs, but `{1}` is not a ranking dataset (`"ranking": true` in dataset_info.json).', String(stage), name)
     : t('`{0}` is a ranking (preference) dataset, which only stages rm and dpo can use; stage `{1}` needs a different dataset.', name, String(stage));
-  const d = makeDiagnostic(entry.valueRange, ERROR, 'dataset-stage-mismatch', message, { name, key: entry.key });
+  // The stage the dataset was made for; changing it changes what the run trains, so the fix is not safe.
+  return withStage(ctx, makeDiagnostic(entry.valueRange, ERROR, 'dataset-stage-mismatch', message, { name, key: entry.key, stage: ranking ? 'dpo' : 'sft' }));
+}
+
+/** LLaMA-Factory drops every example without a response, then stops with "Cannot find valid samples". */
+function corpusUnderSft(ctx: RuleContext, entry: ConfigEntry, name: string): Diagnostic {
+  return withStage(ctx, makeDiagnostic(entry.valueRange, ERROR, 'dataset-corpus-under-sft',
+    t('`{0}` is a pre-training corpus (its columns map only the text), but stage sft needs a response for every example: LLaMA-Factory drops them all and stops with "Cannot find valid samples". Use `stage: pt` or an instruction dataset.', name),
+    { name, key: entry.key, stage: 'pt' }));
+}
+
+function withStage(ctx: RuleContext, d: Diagnostic): Diagnostic {
   const stageEntry = ctx.doc.byKey.get('stage');
   if (stageEntry) d.relatedInformation = [{ location: { uri: ctx.doc.uri, range: stageEntry.keyRange }, message: t('The stage is set here.') }];
   return d;
@@ -121,8 +147,7 @@ function findings(ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const entry of entries) {
     for (const name of names(entry.value)) {
-      const ranking = l.registry.ranking.get(name);
-      const d = ranking === undefined ? unknownName(entry, name, l.registry) : stageMismatch(ctx, entry, name, ranking);
+      const d = l.registry.ranking.has(name) ? stageMismatch(ctx, entry, name, l.registry) : unknownName(entry, name, l.registry);
       if (d) out.push(d);
     }
   }
@@ -135,11 +160,12 @@ function replaceName(value: string, name: string, replacement: string): string {
 }
 
 export const datasetRule: Rule = {
-  codes: ['dataset-unknown', 'dataset-stage-mismatch', 'dataset-info-missing', 'dataset-info-invalid'],
+  codes: ['dataset-unknown', 'dataset-stage-mismatch', 'dataset-info-missing', 'dataset-info-invalid', 'dataset-corpus-under-sft'],
   covers: ['R221', 'R222', 'R223'],
   check: findings,
   fixes(ctx, diagnostic): Fix[] {
-    const data = diagnostic.data as { name?: string; suggestion?: string; key?: string } | undefined;
+    const data = diagnostic.data as { name?: string; suggestion?: string; key?: string; stage?: string } | undefined;
+    if (data?.stage) return stageFix(ctx, data.stage);
     if (diagnostic.code !== 'dataset-unknown' || !data?.name || !data.suggestion || !data.key) return [];
     const entry = ctx.doc.byKey.get(data.key);
     if (!entry || typeof entry.value !== 'string' || !names(entry.value).includes(data.name)) return [];
@@ -147,3 +173,9 @@ export const datasetRule: Rule = {
     return edit ? [{ title: t('Change `{0}` to `{1}`', data.name, data.suggestion), edits: [edit], isPreferred: true }] : [];
   },
 };
+
+/** Train at the stage the dataset was made for (it changes what the run does: not a safe fix). */
+function stageFix(ctx: RuleContext, stage: string): Fix[] {
+  const edit = ctx.doc.byKey.has('stage') ? setValue(ctx.doc, 'stage', stage) : insertKey(ctx.doc, 'stage', stage);
+  return edit ? [{ title: t('Change to `{0}`', `stage: ${stage}`), edits: [edit], isPreferred: true, safe: false }] : [];
+}
