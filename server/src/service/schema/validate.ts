@@ -193,7 +193,8 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
   if (typeof value === 'string' && wanted.includes('boolean') && looksLikeBoolean(value)) {
     const truthy = value.length > 0;
     const meant = /^(true|yes|on)$/i.test(value);
-    const data: ReplaceData | undefined = topLevel ? { key, replacement: meant } : undefined;
+    // Writing the word unquoted keeps what LLaMA-Factory does only when Python already read the text as true.
+    const data: ReplaceData | undefined = topLevel ? { key, replacement: meant, safe: meant === truthy } : undefined;
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-boolean',
       meant
         ? t('`{0}` is the quoted string "{1}", not a boolean. LLaMA-Factory does not convert it, and Python treats any non-empty string as true. Write {2} without quotes.', key, value, String(meant))
@@ -202,7 +203,7 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
   if (typeof value === 'string' && (wanted.includes('number') || wanted.includes('integer')) && (entry.quoted || !topLevel) && value.trim() !== '' && !Number.isNaN(Number(value))) {
     const n = Number(value);
     if (!wanted.includes('integer') || Number.isInteger(n)) {
-      const data: ReplaceData | undefined = topLevel ? { key, replacement: n } : undefined;
+      const data: ReplaceData | undefined = topLevel ? { key, replacement: n, safe: true } : undefined;
       return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-number',
         t('`{0}` is the quoted string "{1}"; LLaMA-Factory passes it on as text and arithmetic on it fails. Remove the quotes.', key, value), data);
     }
