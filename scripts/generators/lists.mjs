@@ -23,6 +23,8 @@ export function generate(factsDir) {
     enums: lists.enums,
     // Keys accepted only when USE_MCA=1 swaps in mcore_adapter's training arguments.
     mcaKeys: lists.mca_external_keys.keys,
+    // Keys only LLaMA-Factory's own argument dataclasses define (not transformers' or Megatron Bridge's): evidence that a file is a config.
+    ownKeys: readFacts(factsDir, 'args.json').args.filter((a) => !/^transformers\.|^MegatronBridge/.test(a.dataclass)).map((a) => a.name),
   };
   return { 'server/src/service/facts/lists.json': jsonText(out), 'server/src/service/facts/model-templates.json': jsonText(modelTemplates(lists)) };
 }

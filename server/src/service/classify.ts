@@ -3,7 +3,6 @@
 // first line, then the content.
 import type { ConfigDocument } from './document';
 import lists from './facts/lists.json';
-import { v0Schema } from './schema/schema';
 import type { ConfigKind } from './types';
 
 /**
@@ -37,11 +36,7 @@ const SHARED = new Set([
 ]);
 
 /** Keys only LLaMA-Factory's own argument groups define (transformers' TrainingArguments are everyone's). */
-const EVIDENCE = new Set(
-  Object.entries(v0Schema.properties)
-    .filter(([k, s]) => !SHARED.has(k) && !['transformers', 'megatron_bridge'].includes(s['x-llamafactory']?.group ?? ''))
-    .map(([k]) => k),
-);
+const EVIDENCE = new Set(lists.ownKeys.filter((k) => !SHARED.has(k)));
 const STAGES = new Set(lists.enums.stage);
 const TEMPLATES = new Set(lists.templates.map((t) => t.name));
 
