@@ -4,7 +4,7 @@
 // one table; this module only reads it). A translation is a list of key
 // operations, so the quick-fix keeps every other byte of the file.
 import type { ConfigDocument, ConfigEntry } from '../document';
-import type { KeyOp } from '../edits';
+import type { KeyOp } from '../fixes';
 import table from '../facts/foreign-names.json';
 import lists from '../facts/lists.json';
 import { keySchema } from './schema';

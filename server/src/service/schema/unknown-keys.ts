@@ -14,7 +14,7 @@ import type { ForeignKey } from './foreign';
 import { v0InternalKeys } from './schema';
 import type { ConfigSchema } from './schema';
 import type { RenameData } from './validate';
-import type { FixSpec } from '../edits';
+import type { Fix } from '../fixes';
 import { didYouMeanText, t } from '../l10n';
 
 const internalKeys = new Set(v0InternalKeys);
@@ -60,7 +60,7 @@ function crossFormat(doc: ConfigDocument, entry: ConfigEntry, hint: CrossFormatH
 function foreignName(doc: ConfigDocument, entry: ConfigEntry, fk: ForeignKey): Diagnostic {
   const translation = translateForeign(doc, entry, fk);
   let advice = '';
-  const fixes: FixSpec[] = [];
+  const fixes: Fix[] = [];
   if (translation && translation.writes.length > 0) {
     advice = ` ${t('Write `{0}` instead.', translation.writes.join('`, `'))}`;
     fixes.push({ title: t('Change to `{0}`', translation.writes.join('`, `')), ops: translation.ops, preferred: true, safe: translation.safe });

@@ -3,7 +3,7 @@
 // that disagree with the model. (Names from other tools are explained where
 // unknown keys are, schema/foreign.ts; data that does not suit the stage is
 // part of the dataset rule, train/datasets.ts.)
-import type { Rule } from '../types';
+import type { Rule } from '../rule';
 import { fp16OnBf16Model, loraTargetModules, templateForModel } from './model-fit';
 import { modelKeyMissing } from './model-key';
 import { floatForInt, noneString } from './python-types';

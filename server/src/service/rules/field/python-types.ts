@@ -7,8 +7,8 @@ import { pythonTypeOf } from '../../scalars';
 import type { PythonType } from '../../scalars';
 import { keySchema } from '../../schema/schema';
 import type { KeySchema } from '../../schema/schema';
-import type { RuleContext } from '../types';
-import { defineRule, DiagnosticSeverity, report } from '../args/report';
+import type { AnalysisContext } from '../../context';
+import { defineRule, ERROR } from '../rule';
 import { t } from '../../l10n';
 
 function types(schema: KeySchema): string[] {
@@ -16,11 +16,11 @@ function types(schema: KeySchema): string[] {
 }
 
 /** The source text of a scalar value. */
-function sourceOf(ctx: RuleContext, entry: ConfigEntry): string {
+function sourceOf(ctx: AnalysisContext, entry: ConfigEntry): string {
   return ctx.doc.text.slice(ctx.doc.offsetAt(entry.valueRange.start), ctx.doc.offsetAt(entry.valueRange.end));
 }
 
-function pythonType(ctx: RuleContext, entry: ConfigEntry): PythonType | undefined {
+function pythonType(ctx: AnalysisContext, entry: ConfigEntry): PythonType | undefined {
   if (entry.node || entry.value === undefined) return undefined;
   return pythonTypeOf(sourceOf(ctx, entry), entry.quoted);
 }
@@ -31,8 +31,9 @@ function usedAsCount(key: string): boolean {
 }
 
 /** `cutoff_len: 2048.0`: a Python float where the dataclass declares an int. */
-export const floatForInt = defineRule(['python-float-for-int'], [], (ctx) =>
-  [...ctx.doc.byKey.values()].map((entry) => {
+export const floatForInt = defineRule({
+  codes: ['python-float-for-int'],
+  check: (ctx) => [...ctx.doc.byKey.values()].map((entry) => {
     const schema = keySchema(entry.key);
     if (!schema || typeof entry.value !== 'number') return undefined;
     const wanted = types(schema);
@@ -41,23 +42,35 @@ export const floatForInt = defineRule(['python-float-for-int'], [], (ctx) =>
     const use = usedAsCount(entry.key)
       ? t('It counts or sizes something, and Python refuses a float there (TypeError).')
       : t('Code that expects an int may fail or behave differently with a float.');
-    const fix = [{ title: t('Write {0}', String(entry.value)), ops: [{ set: entry.key, value: entry.value }], preferred: true, safe: true }];
-    return report(ctx, entry.key, DiagnosticSeverity.Error, 'python-float-for-int',
-      t('`{0}` is written as a float ({1}), and LLaMA-Factory passes it on unconverted where its dataclass declares an int.', entry.key, sourceOf(ctx, entry)) + ` ${use}`,
-      { onValue: true, fixes: fix });
+    return {
+      code: 'python-float-for-int',
+      severity: ERROR,
+      at: entry.key,
+      onValue: true,
+      message: t('`{0}` is written as a float ({1}), and LLaMA-Factory passes it on unconverted where its dataclass declares an int.', entry.key, sourceOf(ctx, entry)) + ` ${use}`,
+      // The same number written as an int: notation only.
+      fixes: [{ title: t('Write {0}', String(entry.value)), ops: [{ set: entry.key, value: entry.value }], preferred: true, safe: true }],
+    };
   }),
-);
+});
 
 /** `resume_from_checkpoint: None`: YAML has no None, so Python receives the text "None". */
-export const noneString = defineRule(['python-none-string'], [], (ctx) =>
-  [...ctx.doc.byKey.values()].map((entry) => {
+export const noneString = defineRule({
+  codes: ['python-none-string'],
+  check: (ctx) => [...ctx.doc.byKey.values()].map((entry) => {
     if (entry.value !== 'None') return undefined;
     const schema = keySchema(entry.key);
     if (!schema || !types(schema).includes('null')) return undefined;
     const choices = schema.enum ?? schema['x-llamafactory']?.choices;
     if (Array.isArray(choices) && choices.includes('None')) return undefined;
-    return report(ctx, entry.key, DiagnosticSeverity.Error, 'python-none-string',
-      t('`{0}: None` is the text "None" in YAML, not Python\'s None: LLaMA-Factory uses it as a name or path and fails. Write `null` (or delete the line) for "not set".', entry.key),
-      { onValue: true, fixes: [{ title: t('Write null'), ops: [{ set: entry.key, value: null }], preferred: true, safe: true }] });
+    return {
+      code: 'python-none-string',
+      severity: ERROR,
+      at: entry.key,
+      onValue: true,
+      message: t('`{0}: None` is the text "None" in YAML, not Python\'s None: LLaMA-Factory uses it as a name or path and fails. Write `null` (or delete the line) for "not set".', entry.key),
+      // The word None says "not set": writing YAML's null is notation only.
+      fixes: [{ title: t('Write null'), ops: [{ set: entry.key, value: null }], preferred: true, safe: true }],
+    };
   }),
-);
+});

@@ -3,18 +3,17 @@
 // found the way files.ts resolves launch-relative paths), or against the
 // built-in list when the workspace has none; and whether each dataset suits the stage.
 import * as path from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigEntry } from '../../document';
-import { insertKey, setValue } from '../../edits';
 import { readJson, resolveReference, viaText } from '../../files';
 import { memoize } from '../../memo';
 import { closest } from '../../text/similar';
-import { makeDiagnostic } from '../../types';
-import type { Fix, Rule, RuleContext } from '../types';
-import { ERROR, WARNING } from './declare';
-import { argValue, commandOf, isV0, names } from '../../values';
+import type { AnalysisContext } from '../../context';
+import { argValue, names } from '../../values';
 import lists from '../../facts/lists.json';
 import { didYouMeanText, t } from '../../l10n';
+import { defineRule, ERROR, WARNING } from '../rule';
+import type { Finding } from '../rule';
+import type { Fix } from '../../fixes';
 
 interface Registry {
   /** Dataset name → whether it holds preference (ranking) pairs. */
@@ -35,7 +34,7 @@ interface Registry {
   where: string;
 }
 
-type Lookup = { kind: 'skip' } | { kind: 'problem'; diagnostic: Diagnostic } | { kind: 'ok'; registry: Registry };
+type Lookup = { kind: 'skip' } | { kind: 'problem'; finding: Finding } | { kind: 'ok'; registry: Registry };
 
 /** The built-in list, for a config whose dataset_info.json is nowhere to be found. */
 const builtinRanking = new Map(lists.datasets.map((d) => [d.name, d.ranking]));
@@ -60,7 +59,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function lookup(ctx: RuleContext): Lookup {
+function lookup(ctx: AnalysisContext): Lookup {
   const dir = argValue(ctx.doc, 'dataset_dir');
   if (typeof dir !== 'string' || SPECIAL_DIRS.includes(dir) || dir.startsWith('REMOTE:')) return { kind: 'skip' };
   const dirEntry = ctx.doc.byKey.get('dataset_dir');
@@ -69,13 +68,13 @@ function lookup(ctx: RuleContext): Lookup {
   if (!found) {
     const folder = dirEntry ? resolveReference(dir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p)) : undefined;
     if (!folder) return { kind: 'ok', registry: builtin() };
-    return { kind: 'problem', diagnostic: makeDiagnostic(dirEntry!.valueRange, ERROR, 'dataset-info-missing',
-      t('The dataset folder `{0}` has no dataset_info.json, so LLaMA-Factory cannot look up any dataset name.', folder.path)) };
+    return { kind: 'problem', finding: { code: 'dataset-info-missing', severity: ERROR, at: dirEntry!.valueRange,
+      message: t('The dataset folder `{0}` has no dataset_info.json, so LLaMA-Factory cannot look up any dataset name.', folder.path) } };
   }
   const info = readJson(ctx.host, found.path);
   if (!isObject(info)) {
-    return { kind: 'problem', diagnostic: makeDiagnostic(dirEntry ? dirEntry.valueRange : anchor.keyRange, ERROR, 'dataset-info-invalid',
-      t('`{0}` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.', found.path)) };
+    return { kind: 'problem', finding: { code: 'dataset-info-invalid', severity: ERROR, at: dirEntry ? dirEntry.valueRange : anchor.keyRange,
+      message: t('`{0}` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.', found.path) } };
   }
   const ranking = new Map<string, boolean>();
   const corpora = new Set<string>();
@@ -88,12 +87,17 @@ function lookup(ctx: RuleContext): Lookup {
   return { kind: 'ok', registry: { ranking, corpora, suggest: (name) => closest(name, registered), file: found.path, authoritative: found.via !== 'search root', where } };
 }
 
+/** The value with one comma-separated name replaced, spacing kept. */
+function replaceName(value: string, name: string, replacement: string): string {
+  return value.split(',').map((part) => (part.trim() === name ? part.replace(name, replacement) : part)).join(',');
+}
+
 /**
  * An unknown name close to a registered one is almost surely a typo: an error when
  * the file is the one the launch reads. A name like nothing registered is more
  * likely a dataset still to be added (upstream examples do this): a warning.
  */
-function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnostic {
+function unknownName(entry: ConfigEntry, name: string, reg: Registry): Finding {
   const suggestion = reg.suggest(name);
   const severity = reg.authoritative && suggestion ? ERROR : WARNING;
   const advice = suggestion
@@ -101,7 +105,17 @@ function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnosti
     : reg.file
       ? ` ${t('LLaMA-Factory stops at launch unless it is registered there.')}`
       : ` ${t('Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.')}`;
-  return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown', t('Dataset `{0}` is not defined in {1}.{2}', name, reg.where, advice), { name, suggestion, key: entry.key });
+  return {
+    code: 'dataset-unknown',
+    severity,
+    at: entry.valueRange,
+    message: t('Dataset `{0}` is not defined in {1}.{2}', name, reg.where, advice),
+    data: { name, suggestion, key: entry.key },
+    // A close name in the file the launch reads is a misspelling; against the built-in list it is only a guess.
+    fixes: suggestion && typeof entry.value === 'string'
+      ? [{ title: t('Change `{0}` to `{1}`', name, suggestion), ops: [{ set: entry.key, value: replaceName(entry.value, name, suggestion) }], preferred: true, safe: severity === ERROR }]
+      : [],
+  };
 }
 
 /** Columns that map only the text: a corpus for stage pt, with no response to learn. */
@@ -109,42 +123,48 @@ function isCorpus(columns: unknown): boolean {
   return isObject(columns) && Object.keys(columns).length === 1 && typeof columns.prompt === 'string';
 }
 
-function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, reg: Registry): Diagnostic | undefined {
+/** Train at the stage the dataset was made for: it changes what the run does, so the fix is not safe. */
+function stageFix(stage: string): Fix {
+  return { title: t('Change to `{0}`', `stage: ${stage}`), ops: [{ set: 'stage', value: stage }], preferred: true, safe: false };
+}
+
+function stageMismatch(ctx: AnalysisContext, entry: ConfigEntry, name: string, reg: Registry): Finding | undefined {
   const stage = argValue(ctx.doc, 'stage');
   const dataStage = typeof stage === 'string' ? DATA_STAGE[stage] : undefined;
   if (dataStage === undefined) return undefined;
-  if (stage === 'sft' && reg.corpora.has(name)) return corpusUnderSft(ctx, entry, name);
+  if (stage === 'sft' && reg.corpora.has(name)) return corpusUnderSft(entry, name);
   const ranking = reg.ranking.get(name) === true;
   const needsRanking = RANKING_STAGES.includes(dataStage);
   if (needsRanking === ranking) return undefined;
   const message = needsRanking
     ? t('Stage `{0}` trains on preference pairs, but `{1}` is not a ranking dataset (`"ranking": true` in dataset_info.json).', String(stage), name)
     : t('`{0}` is a ranking (preference) dataset, which only stages rm and dpo can use; stage `{1}` needs a different dataset.', name, String(stage));
-  // The stage the dataset was made for; changing it changes what the run trains, so the fix is not safe.
-  return withStage(ctx, makeDiagnostic(entry.valueRange, ERROR, 'dataset-stage-mismatch', message, { name, key: entry.key, stage: ranking ? 'dpo' : 'sft' }));
+  return {
+    code: 'dataset-stage-mismatch', severity: ERROR, at: entry.valueRange, message, related: [{ key: 'stage', message: t('The stage is set here.') }],
+    data: { name, key: entry.key }, fixes: [stageFix(ranking ? 'dpo' : 'sft')],
+  };
 }
 
 /** LLaMA-Factory drops every example without a response, then stops with "Cannot find valid samples". */
-function corpusUnderSft(ctx: RuleContext, entry: ConfigEntry, name: string): Diagnostic {
-  return withStage(ctx, makeDiagnostic(entry.valueRange, ERROR, 'dataset-corpus-under-sft',
-    t('`{0}` is a pre-training corpus (its columns map only the text), but stage sft needs a response for every example: LLaMA-Factory drops them all and stops with "Cannot find valid samples". Use `stage: pt` or an instruction dataset.', name),
-    { name, key: entry.key, stage: 'pt' }));
+function corpusUnderSft(entry: ConfigEntry, name: string): Finding {
+  return {
+    code: 'dataset-corpus-under-sft',
+    severity: ERROR,
+    at: entry.valueRange,
+    message: t('`{0}` is a pre-training corpus (its columns map only the text), but stage sft needs a response for every example: LLaMA-Factory drops them all and stops with "Cannot find valid samples". Use `stage: pt` or an instruction dataset.', name),
+    related: [{ key: 'stage', message: t('The stage is set here.') }],
+    data: { name, key: entry.key },
+    fixes: [stageFix('pt')],
+  };
 }
 
-function withStage(ctx: RuleContext, d: Diagnostic): Diagnostic {
-  const stageEntry = ctx.doc.byKey.get('stage');
-  if (stageEntry) d.relatedInformation = [{ location: { uri: ctx.doc.uri, range: stageEntry.keyRange }, message: t('The stage is set here.') }];
-  return d;
-}
-
-function findings(ctx: RuleContext): Diagnostic[] {
-  if (!isV0(ctx.doc) || commandOf(ctx.doc) !== 'train') return [];
+function findings(ctx: AnalysisContext): Finding[] {
   const entries = KEYS.map((k) => ctx.doc.byKey.get(k)).filter((e): e is ConfigEntry => e !== undefined && names(e.value).length > 0);
   if (entries.length === 0) return [];
   const l = lookup(ctx);
   if (l.kind === 'skip') return [];
-  if (l.kind === 'problem') return [l.diagnostic];
-  const out: Diagnostic[] = [];
+  if (l.kind === 'problem') return [l.finding];
+  const out: Finding[] = [];
   for (const entry of entries) {
     for (const name of names(entry.value)) {
       const d = l.registry.ranking.has(name) ? stageMismatch(ctx, entry, name, l.registry) : unknownName(entry, name, l.registry);
@@ -154,28 +174,9 @@ function findings(ctx: RuleContext): Diagnostic[] {
   return out;
 }
 
-/** The value with one comma-separated name replaced, spacing kept. */
-function replaceName(value: string, name: string, replacement: string): string {
-  return value.split(',').map((part) => (part.trim() === name ? part.replace(name, replacement) : part)).join(',');
-}
-
-export const datasetRule: Rule = {
+export const datasetRule = defineRule({
   codes: ['dataset-unknown', 'dataset-stage-mismatch', 'dataset-info-missing', 'dataset-info-invalid', 'dataset-corpus-under-sft'],
   covers: ['R221', 'R222', 'R223'],
+  appliesTo: { commands: ['train'] },
   check: findings,
-  fixes(ctx, diagnostic): Fix[] {
-    const data = diagnostic.data as { name?: string; suggestion?: string; key?: string; stage?: string } | undefined;
-    if (data?.stage) return stageFix(ctx, data.stage);
-    if (diagnostic.code !== 'dataset-unknown' || !data?.name || !data.suggestion || !data.key) return [];
-    const entry = ctx.doc.byKey.get(data.key);
-    if (!entry || typeof entry.value !== 'string' || !names(entry.value).includes(data.name)) return [];
-    const edit = setValue(ctx.doc, data.key, replaceName(entry.value, data.name, data.suggestion));
-    return edit ? [{ title: t('Change `{0}` to `{1}`', data.name, data.suggestion), edits: [edit], isPreferred: true }] : [];
-  },
-};
-
-/** Train at the stage the dataset was made for (it changes what the run does: not a safe fix). */
-function stageFix(ctx: RuleContext, stage: string): Fix[] {
-  const edit = ctx.doc.byKey.has('stage') ? setValue(ctx.doc, 'stage', stage) : insertKey(ctx.doc, 'stage', stage);
-  return edit ? [{ title: t('Change to `{0}`', `stage: ${stage}`), edits: [edit], isPreferred: true, safe: false }] : [];
-}
+});
