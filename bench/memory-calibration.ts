@@ -2,19 +2,19 @@
 // honestly: each measured run once, upper-bound rows apart, and a headline in
 // which every fitted constant is re-fitted without the source being scored.
 // Usage: node out/bench/memory-calibration.js [measurements.csv] [--write] [--verbose]
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { calibrationCsv, repoRoot } from '../test/vendored';
 import { busiestGpu, h200Case, naiveRule, parseCsv, pick, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
 import { BENCH_FITTED, stackEstimate, type BenchConstants } from './stacks';
 
-const ROOT = join(__dirname, '..', '..');
 export const H200_SOURCE = 'h200 (ours)';
 
-export function loadCases(publicCsv = join(ROOT, '..', 'shared', 'calibration', 'measurements.csv')): CalibrationCase[] {
+export function loadCases(publicCsv = calibrationCsv): CalibrationCase[] {
   const cases: CalibrationCase[] = [];
-  if (existsSync(publicCsv)) cases.push(...parseCsv(readFileSync(publicCsv, 'utf8')).map(publicCase));
-  const ours = join(ROOT, 'bench', 'calibration', 'h200-measurements.csv');
-  if (existsSync(ours)) cases.push(...parseCsv(readFileSync(ours, 'utf8')).flatMap((r) => h200Case(r) ?? []));
+  cases.push(...parseCsv(readFileSync(publicCsv, 'utf8')).map(publicCase));
+  const ours = join(repoRoot, 'bench', 'calibration', 'h200-measurements.csv');
+  cases.push(...parseCsv(readFileSync(ours, 'utf8')).flatMap((r) => h200Case(r) ?? []));
   return cases;
 }
 
@@ -220,7 +220,7 @@ function main(): void {
   if (args.includes('--verbose')) {
     for (const r of errorRows(cases)) console.log(`${r.id}\t${r.source}\t${r.method}\t${r.measured}\t${r.ours.toFixed(2)}\t${pct(r.ours, r.measured).toFixed(0)}%`);
   }
-  if (args.includes('--write')) writeFileSync(join(ROOT, 'docs', 'memory-accuracy.md'), text);
+  if (args.includes('--write')) writeFileSync(join(repoRoot, 'docs', 'memory-accuracy.md'), text);
 }
 
 if (require.main === module) main();

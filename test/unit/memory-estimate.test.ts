@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { CUDA_CONTEXT_GIB, gpuById, usableMemoryGiB } from '../../server/src/service/hardware/catalog';
 import { estimateMemory, type EstimateInput } from '../../server/src/service/memory/estimate';
 import { fitToGpu } from '../../server/src/service/memory/fit';
@@ -11,6 +9,7 @@ import { countParams } from '../../server/src/service/models/params';
 import type { ResolvedModel } from '../../server/src/service/models/resolve';
 import { H200_SOURCE, leaveOneSourceOut, loadCases, summarize } from '../../bench/memory-calibration';
 import { LF_TRAITS, stackEstimate } from '../../bench/stacks';
+import { calibrationCsv } from '../vendored';
 
 const llama8b = architectureFromConfig({
   model_type: 'llama', hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32,
@@ -96,11 +95,10 @@ test('fitToGpu returns fitting change sets that keep the effective batch', () =>
 });
 
 const GATE = { median: 10.5, p90: 36.5 };
-const csv = join(__dirname, '..', '..', '..', '..', 'shared', 'calibration', 'measurements.csv');
-test('calibration error, counted as the bench counts it, does not regress', { skip: !existsSync(csv) }, () => {
+test('calibration error, counted as the bench counts it, does not regress', () => {
   // Each run once, upper bounds apart, public rows scored with every fitted
   // constant re-fitted without their source (bench/memory-calibration.ts).
-  const { rows } = leaveOneSourceOut(loadCases(csv));
+  const { rows } = leaveOneSourceOut(loadCases(calibrationCsv));
   const s = summarize(rows.filter((r) => r.source !== H200_SOURCE));
   // Issue 14's targets are a median <= 10 % and p90 <= 25 %; these bounds hold
   // the level reached so far (docs/memory-accuracy.md) so that it only improves.
