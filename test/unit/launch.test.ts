@@ -296,7 +296,7 @@ test('the estimate follows FSDP, FSDP offload and ZeRO-3 from accelerate (70B QL
   assert.equal(offload.weights, 0);
   assert.ok(!offload.oom && offload.reserved < 24, JSON.stringify(offload));
   assert.equal(offload.line, 'Launched as: accelerate · FSDP full shard · 2 GPUs · params offloaded (--launch)');
-  assert.match(ddp.line, /^No launch command given or found: assuming 2 GPUs/);
+  assert.match(ddp.line ?? '', /^No launch command given or found: assuming 2 GPUs/);
 });
 
 test('the command-line reader survives any input (bounded fuzz)', () => {

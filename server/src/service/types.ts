@@ -53,7 +53,7 @@ export interface ServiceSettings {
   /** Number of GPUs the job runs on. */
   gpuCount: number;
   /** How the run is launched (`llamafactory.launch`): a command line, '' to look for one in the workspace. */
-  launch: string;
+  launch?: string;
   /** Whether this document may use the host's `hubConfig` (off unless true). */
   hubLookup?: boolean;
   /** Bounds for parsing this document; the service's own limits fill in what is missing. */

@@ -48,8 +48,8 @@ export interface EstimateReport {
   assumptions: string[];
   /** The key that drives the largest component (where an out-of-memory warning goes). */
   dominantKey: string;
-  /** The launch the estimate assumes, in one line ("Launched as: …", or that none is known). */
-  launchAssumed: string;
+  /** The launch the estimate assumes, in one line ("Launched as: …", or that none is known); absent for an estimate made without a config. */
+  launchAssumed?: string;
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -132,7 +132,7 @@ export function launchSummary(ctx: AnalysisContext): LaunchSummary | null {
   return ctx.launch ? summarizeLaunch(ctx.launch, yamlSharding(ctx)) : null;
 }
 
-function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undefined, launchAssumed: string): EstimateReport {
+function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undefined, launchAssumed: string | undefined): EstimateReport {
   const usable = gpu ? usableMemoryGiB(gpu) : null;
   return {
     gpu: gpu ? summarizeGpu(gpu) : null,
@@ -151,8 +151,13 @@ function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undef
     approximate: input.model.approximate,
     assumptions: e.assumptions,
     dominantKey: e.dominantKey,
-    launchAssumed,
+    ...(launchAssumed ? { launchAssumed } : {}),
   };
+}
+
+/** The report of one estimator input against a GPU (or none). */
+export function reportFor(input: EstimateInput, gpu: GpuFacts | undefined, launchAssumed?: string): EstimateReport {
+  return toReport(input, estimateMemory(input), gpu, launchAssumed);
 }
 
 const reports = new WeakMap<AnalysisContext, EstimateReport | null>();
@@ -162,7 +167,7 @@ export function estimateReport(ctx: AnalysisContext): EstimateReport | undefined
   const hit = reports.get(ctx);
   if (hit !== undefined) return hit ?? undefined;
   const input = estimateInput(ctx);
-  const report = input ? toReport(input, estimateMemory(input), ctx.target?.gpu, launchLine(ctx)) : null;
+  const report = input ? reportFor(input, ctx.target?.gpu, launchLine(ctx)) : null;
   reports.set(ctx, report);
   return report ?? undefined;
 }
@@ -228,6 +233,6 @@ export function breakdownMarkdown(r: EstimateReport): string {
     t('Model: {0}, {1} B parameters ({2}).', r.model.id, r.model.paramsB, r.approximate ? t('{0}; approximate', r.modelDetail) : r.modelDetail),
   ];
   if (r.assumptions.length) lines.push('', ...r.assumptions.map((a) => `- ${a}`));
-  lines.push('', r.launchAssumed);
+  if (r.launchAssumed) lines.push('', r.launchAssumed);
   return lines.join('\n');
 }
