@@ -11,13 +11,14 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ConfigDocument, ConfigEntry } from '../document';
 import lists from '../facts/lists.json';
+import type { Fix, ScalarValue } from '../fixes';
 import { looksLikeBoolean } from '../scalars';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
 import { v1SubKeyFor } from './cross-format';
 import { keySchema, pluginSubKeys, schemaFor } from './schema';
 import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
-import { unknownKey } from './unknown-keys';
+import { renameFixes, unknownKey } from './unknown-keys';
 import { didYouMeanText, t } from '../l10n';
 
 const compiled = new Map<SchemaKind, ValidateFunction>();
@@ -34,14 +35,9 @@ function validator(schema: ConfigSchema): ValidateFunction {
 
 const mcaKeys = new Set(lists.mcaKeys);
 
-/** Data attached to diagnostics so code actions can act without re-deriving. */
-export interface ReplaceData {
-  key: string;
-  replacement: string | number | boolean | null;
-}
-export interface RenameData {
-  key: string;
-  candidates: string[];
+/** Fix data for a top-level value written wrongly (a quoted number or boolean, a misspelt choice). */
+function replaceFix(key: string, replacement: ScalarValue): { fixes: Fix[] } {
+  return { fixes: [{ title: t('Set `{0}` to {1}', key, String(replacement)), ops: [{ set: key, value: replacement }], preferred: true, safe: true }] };
 }
 
 /** Unknown keys that get a did-you-mean search; past this many the file is not a config and the search would only cost time. */
@@ -86,8 +82,10 @@ const LINKED_DUPLICATES = 100;
 
 function duplicateKey(doc: ConfigDocument, entry: ConfigEntry, link: boolean): Diagnostic {
   const first = doc.byKey.get(entry.key) as ConfigEntry;
+  // Which of the two to keep is the user's choice: removing this one is offered, never applied unasked.
+  const fix: Fix = { title: t('Remove this repeated `{0}`', entry.key), ops: [{ remove: entry.key, at: entry.keyRange }] };
   const d = makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'duplicate-key',
-    t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, first.keyRange.start.line + 1));
+    t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, first.keyRange.start.line + 1), { fixes: [fix] });
   if (link) d.relatedInformation = [{ location: { uri: doc.uri, range: first.keyRange }, message: t('first occurrence') }];
   return d;
 }
@@ -160,9 +158,10 @@ function unknownSubKey(doc: ConfigDocument, entry: ConfigEntry, path: string[], 
   const known = Object.keys(pluginSubKeys(plugin, name));
   const suggestion = v1SubKeyFor(entry.key, sub) ?? closest(sub, known);
   const hint = suggestion ? didYouMeanText(suggestion) : ` ${t('It accepts: {0}.', known.join(', '))}`;
-  const data: RenameData = { key: sub, candidates: suggestion ? [suggestion] : [] };
-  return makeDiagnostic(keyRangeOf(doc, pair), DiagnosticSeverity.Error, 'unknown-key',
-    t('`{0}` with `name: {1}` has no `{2}` setting; LLaMA-Factory refuses unknown plugin parameters.', entry.key, String(name), sub) + hint, data);
+  const range = keyRangeOf(doc, pair);
+  return makeDiagnostic(range, DiagnosticSeverity.Error, 'unknown-key',
+    t('`{0}` with `name: {1}` has no `{2}` setting; LLaMA-Factory refuses unknown plugin parameters.', entry.key, String(name), sub) + hint,
+    renameFixes(sub, range, suggestion ? [suggestion] : []));
 }
 
 function nestedPair(entry: ConfigEntry, path: string[], sub: string): Pair | undefined {
@@ -185,7 +184,7 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
   if (typeof value === 'string' && wanted.includes('boolean') && looksLikeBoolean(value)) {
     const truthy = value.length > 0;
     const meant = /^(true|yes|on)$/i.test(value);
-    const data: ReplaceData | undefined = topLevel ? { key, replacement: meant } : undefined;
+    const data = topLevel ? replaceFix(key, meant) : undefined;
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-boolean',
       meant
         ? t('`{0}` is the quoted string "{1}", not a boolean. LLaMA-Factory does not convert it, and Python treats any non-empty string as true. Write {2} without quotes.', key, value, String(meant))
@@ -194,7 +193,7 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
   if (typeof value === 'string' && (wanted.includes('number') || wanted.includes('integer')) && (entry.quoted || !topLevel) && value.trim() !== '' && !Number.isNaN(Number(value))) {
     const n = Number(value);
     if (!wanted.includes('integer') || Number.isInteger(n)) {
-      const data: ReplaceData | undefined = topLevel ? { key, replacement: n } : undefined;
+      const data = topLevel ? replaceFix(key, n) : undefined;
       return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-number',
         t('`{0}` is the quoted string "{1}"; LLaMA-Factory passes it on as text and arithmetic on it fails. Remove the quotes.', key, value), data);
     }
@@ -211,7 +210,7 @@ function choiceError(key: string, range: Range, value: unknown, allowed: unknown
   const names = allowed.filter((a): a is string => typeof a === 'string');
   const suggestion = typeof value === 'string' ? closest(value, names, 3) : undefined;
   const listed = allowed.map((a) => (a === null ? 'null' : String(a))).join(', ');
-  const data: ReplaceData | undefined = suggestion !== undefined && topLevel ? { key, replacement: suggestion } : undefined;
+  const data = suggestion !== undefined && topLevel ? replaceFix(key, suggestion) : undefined;
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-choice',
     t('{0} is not a valid `{1}`. Allowed: {2}.', capitalize(describeValue(value)), key, listed) + didYouMeanText(suggestion), data);
 }

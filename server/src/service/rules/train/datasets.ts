@@ -118,7 +118,14 @@ function stageMismatch(ctx: AnalysisContext, entry: ConfigEntry, name: string, r
   const message = needsRanking
     ? t('Stage `{0}` trains on preference pairs, but `{1}` is not a ranking dataset (`"ranking": true` in dataset_info.json).', String(stage), name)
     : t('`{0}` is a ranking (preference) dataset, which only stages rm and dpo can use; stage `{1}` needs a different dataset.', name, String(stage));
-  return { code: 'dataset-stage-mismatch', severity: ERROR, at: entry.valueRange, message, related: [{ key: 'stage', message: t('The stage is set here.') }], data: { name, key: entry.key } };
+  return {
+    code: 'dataset-stage-mismatch',
+    severity: ERROR,
+    at: entry.valueRange,
+    message,
+    related: [{ key: 'stage', message: t('The stage is set here.') }],
+    data: { name, key: entry.key },
+  };
 }
 
 function findings(ctx: AnalysisContext): Finding[] {
