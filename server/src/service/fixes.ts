@@ -13,14 +13,15 @@ export type ScalarValue = string | number | boolean | null;
  * One operation on a key.
  * - `set`: replace the value, or add `key: value` after `after` (end of file when absent);
  * - `remove`: delete the entry's lines;
- * - `rename`: change the key, keeping value and comments (refused when `to` is already written).
+ * - `rename`: change the key, keeping value and comments (refused when `to` is already written);
+ *   with `value`, the value is rewritten too (another tool's key whose value translates).
  * With `at`, `remove` and `rename` act on the key written at that range: a nested
  * key or a repeated one, which the top-level lookup does not reach.
  */
 export type KeyOp =
   | { set: string; value: ScalarValue; after?: string }
   | { remove: string; at?: Range }
-  | { rename: string; to: string; at?: Range };
+  | { rename: string; to: string; value?: ScalarValue; at?: Range };
 
 export interface Fix {
   title: string;
@@ -89,6 +90,11 @@ export function fixEdits(doc: ConfigDocument, fix: Fix): TextEdit[] | undefined 
     const edit = 'remove' in op ? removeEdit(doc, op) : renameEdit(doc, op);
     if (!edit) return undefined;
     edits.push(edit);
+    if ('rename' in op && op.value !== undefined) {
+      const value = setValue(doc, op.rename, op.value);
+      if (!value) return undefined;
+      edits.push(value);
+    }
   }
   for (const [anchor, pairs] of inserts) edits.push(insertKeys(doc, pairs, anchor || undefined));
   return edits;
