@@ -5,7 +5,7 @@
 // can be listed by the CLI and compared in tests, where closures could not.
 import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from './document';
-import { insertKeys, removeEntry, removeKey, renameKey, setValue } from './edits';
+import { formatScalar, insertKeys, removeEntry, removeKey, renameKey, setValue } from './edits';
 
 export type ScalarValue = string | number | boolean | null;
 
@@ -15,14 +15,16 @@ export type ScalarValue = string | number | boolean | null;
  * - `set`: replace the value, or add `key: value` after `after` (end of file when absent);
  * - `remove`: delete the entry's lines;
  * - `rename`: change the key, keeping value and comments (refused when `to` is already written);
- *   with `value`, the value is rewritten too (another tool's key whose value translates).
+ *   with `value`, the value is rewritten too (another tool's key whose value translates);
+ * - `setList`: write a written key's value as a YAML flow list of scalars.
  */
 export type KeyOp =
   | { set: string; value: ScalarValue; after?: string }
   | { remove: string }
   | { rename: string; to: string; value?: ScalarValue }
   | { renameAt: Range; to: string }
-  | { removeAt: Range };
+  | { removeAt: Range }
+  | { setList: string; items: ScalarValue[] };
 
 export interface Fix {
   title: string;
@@ -52,6 +54,10 @@ function sameStart(a: Range, b: Range): boolean {
 
 function opEdit(doc: ConfigDocument, op: Exclude<KeyOp, { set: string }>): TextEdit | undefined {
   if ('remove' in op) return removeKey(doc, op.remove);
+  if ('setList' in op) {
+    const entry = doc.byKey.get(op.setList);
+    return entry && entry.valueRange.start.line === entry.keyRange.start.line ? { range: entry.valueRange, newText: `[${op.items.map(formatScalar).join(', ')}]` } : undefined;
+  }
   if ('rename' in op) {
     const entry = doc.byKey.get(op.rename);
     return entry && !doc.byKey.has(op.to) ? renameKey(entry, op.to) : undefined;
