@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import type { Connection, InitializeResult } from 'vscode-languageserver/node';
+import type { Connection, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
@@ -18,7 +18,7 @@ import { breakdownMarkdown, estimateReport, summaryLine, whatFits } from './serv
 import { normalizeSettings } from './settings';
 import type { ServerSettings } from './settings';
 import { version } from './version';
-import { setLocale } from './service/l10n';
+import { setLocale, t } from './service/l10n';
 
 const HELP = `Usage: llamafactory-language-server [--stdio | --node-ipc | --socket=PORT]
 
@@ -186,6 +186,25 @@ export function startServer(connection: Connection): void {
     if (refreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     if (refreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   }
+
+  // Dataset files are scanned in the background: progress in the editor, and a finished scan re-checks the open configs.
+  const scanProgress = new Map<number, Promise<WorkDoneProgressServerReporter | undefined>>();
+  service.data.onDidScan = revalidateAll;
+  service.data.onProgress = (p) => {
+    if (p.phase === 'begin') {
+      scanProgress.set(p.id, connection.window.createWorkDoneProgress().then((r) => {
+        r.begin(t('Scanning dataset'), 0, path.basename(p.file), false);
+        return r;
+      }, () => undefined));
+      return;
+    }
+    const reporter = scanProgress.get(p.id);
+    if (p.phase === 'report') void reporter?.then((r) => r?.report(p.percentage, path.basename(p.file)));
+    else {
+      scanProgress.delete(p.id);
+      void reporter?.then((r) => r?.done());
+    }
+  };
 
   connection.onDidChangeConfiguration((change) => {
     const pushed = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];

@@ -4,6 +4,7 @@ import { defaultParseLimits } from './service/document';
 import type { ParseLimits } from './service/document';
 import type { RuleSeverity, ServiceSettings } from './service/types';
 import { defaultSettings } from './service/types';
+import { DEFAULT_SCAN_MB } from './service/context/data/view';
 
 const SEVERITIES = new Set<RuleSeverity>(['off', 'information', 'warning', 'error']);
 
@@ -46,5 +47,6 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     detectGpu: r.detectGpu === true,
     hubLookup: r.hubLookup === true,
     limits: normalizeLimits(r.limits),
+    datasetScanMB: countOr((r.datasets as Record<string, unknown> | undefined)?.maxScanMB, 1, DEFAULT_SCAN_MB),
   };
 }

@@ -2,6 +2,7 @@
 // go through `createLanguageService`. Parsing is cached per document version.
 import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, InlayHint, Position, Range } from 'vscode-languageserver-types';
 import { analyze, effectiveKind } from './analyze';
+import { DataScanner } from './context/data/scan';
 import type { Analysis } from './analyze';
 import { defaultParseLimits, parseConfig } from './document';
 import type { ConfigDocument, ParseLimits } from './document';
@@ -47,6 +48,8 @@ export interface LanguageService {
   inlayHints(context: RuleContext): InlayHint[];
   /** Forgets a closed document. */
   forget(uri: string): void;
+  /** Background scans of the dataset files configs name: progress and completion hooks, and a promise for when all are done. */
+  data: DataScanner;
   /** Changes the parse limits (the `llamafactory.limits.*` settings); cached parses are dropped when they change. */
   setLimits(limits: Partial<ParseLimits>): void;
 }
@@ -57,7 +60,8 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
   let limits: ParseLimits = { ...defaultParseLimits, ...initialLimits };
   const cache = new Map<string, { version: number; text: string; doc: ConfigDocument }>();
   // The last analysis per document: hover, lenses and actions of one version reuse it.
-  const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; result: Analyzed }>();
+  const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; scans: number; result: Analyzed }>();
+  const data = new DataScanner(host);
   const parse = (input: DocumentInput): ConfigDocument => {
     const hit = cache.get(input.uri);
     if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text) return hit.doc;
@@ -70,11 +74,12 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
     analyze(input, settings, target) {
       const doc = parse(input);
       const hit = analyses.get(input.uri);
-      if (hit && hit.doc === doc && hit.settings === settings && sameTarget(hit.target, target)) return hit.result;
+      if (hit && hit.doc === doc && hit.settings === settings && hit.scans === data.generation && sameTarget(hit.target, target)) return hit.result;
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
-      const result = { ...analyze(host, { doc, configPath: input.configPath, settings, ...target }), doc };
-      if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, result });
+      const scans = data.generation;
+      const result = { ...analyze(host, { doc, configPath: input.configPath, settings, ...target, data }), doc };
+      if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, scans, result });
       return result;
     },
     hover: (ctx, p) => hover(ctx, p),
@@ -84,6 +89,7 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
     codeActions: (ctx, range, diagnostics, only) => codeActions(ctx, range, diagnostics, only),
     codeLenses: (ctx) => codeLenses(ctx),
     inlayHints: (ctx) => inlayHints(ctx),
+    data,
     forget: (uri) => {
       cache.delete(uri);
       analyses.delete(uri);

@@ -2,6 +2,7 @@
 // through the host, referenced files) and returns diagnostics; a rule with a
 // clear remedy also returns fixes for its own diagnostics, looked up by code.
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
+import type { DataScanner } from '../context/data/scan';
 import type { ConfigDocument } from '../document';
 import type { TargetGpu } from '../hardware/types';
 import type { ConfigKind, ServiceHost, ServiceSettings } from '../types';
@@ -14,6 +15,8 @@ export interface RuleContext {
   settings: ServiceSettings;
   /** The GPU the user targets; undefined when none is known (hardware rules stay silent). */
   target: TargetGpu | undefined;
+  /** Background scans of the dataset files the config names; absent where nothing may be read in the background. */
+  data?: DataScanner;
 }
 
 export interface Fix {
