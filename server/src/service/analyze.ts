@@ -85,8 +85,8 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
     if (isSuppressed(suppressions, d)) continue;
     const override = settings.rules[String(d.code)];
     if (override === 'off') continue;
-    if (override) d.severity = severityOf(override);
-    diagnostics.push(d);
+    // A copy: the parse's problems and rule results are cached, and the next analysis may have other settings.
+    diagnostics.push(override ? { ...d, severity: severityOf(override) } : d);
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { kind, diagnostics, context, targetStatus: resolved.status };

@@ -12,18 +12,29 @@ import { hover } from './features/hover';
 import { codeLenses, inlayHints } from './features/lenses';
 import { links } from './features/links';
 import { symbols } from './features/symbols';
+import { estimateDetails } from './features/estimate';
+import type { MemoryEstimateResult } from './features/estimate';
+import { newConfig } from './features/new-config';
+import type { NewConfigParams, NewConfigResult } from './features/new-config';
+import { gpuChoices } from './presentation';
+import type { GpuChoice } from './presentation';
 import type { DetectedGpu } from './hardware/target';
 import type { TargetGpu } from './hardware/types';
 import type { RuleContext } from './rules/types';
-import type { ServiceHost, ServiceSettings } from './types';
+import type { RuleSeverity, ServiceHost, ServiceSettings } from './types';
 
-export type { Analysis, ConfigDocument, DetectedGpu, ParseLimits, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+export type { Analysis, ConfigDocument, DetectedGpu, GpuChoice, MemoryEstimateResult, NewConfigParams, NewConfigResult, ParseLimits, RuleContext, RuleSeverity, ServiceHost, ServiceSettings, TargetGpu };
 
 export interface TargetOptions {
   detected?: DetectedGpu;
   gpuSource?: 'setting' | 'cli';
 }
 export { defaultSettings } from './types';
+export { defaultParseLimits } from './document';
+export { parseNvidiaSmi, parseRocmSmi } from './hardware/detect';
+export { setLocale, t } from './l10n';
+export { DEFAULT_SCAN_MB } from './context/data/view';
+export type { FileStat } from './types';
 
 export interface DocumentInput {
   uri: string;
@@ -35,7 +46,8 @@ export interface DocumentInput {
 }
 
 export interface LanguageService {
-  parse(input: DocumentInput): ConfigDocument;
+  /** The parsed document; `limits` are this document's (the service's own fill in what is missing). */
+  parse(input: DocumentInput, limits?: Partial<ParseLimits>): ConfigDocument;
   analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
   /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates). */
   hover(context: RuleContext, position: Position): Hover | null;
@@ -46,39 +58,49 @@ export interface LanguageService {
   /** The memory estimate on the first line, and the model's size and estimate after its name. */
   codeLenses(context: RuleContext): CodeLens[];
   inlayHints(context: RuleContext): InlayHint[];
+  /** The memory estimate with its summary, Markdown breakdown and common GPUs; null when the config cannot be sized. */
+  estimate(context: RuleContext): MemoryEstimateResult | null;
+  /** A new training config that fits the GPU; `configPath` is where it would be saved (its references resolve from there). */
+  newConfig(params: NewConfigParams, configPath: string): NewConfigResult;
+  /** The GPU catalog, for pickers. */
+  gpus(): GpuChoice[];
   /** Forgets a closed document. */
   forget(uri: string): void;
   /** Background scans of the dataset files configs name: progress and completion hooks, and a promise for when all are done. */
   data: DataScanner;
-  /** Changes the parse limits (the `llamafactory.limits.*` settings); cached parses are dropped when they change. */
-  setLimits(limits: Partial<ParseLimits>): void;
 }
 
 type Analyzed = Analysis & { doc: ConfigDocument };
 
-export function createLanguageService(host: ServiceHost, initialLimits: Partial<ParseLimits> = {}): LanguageService {
-  let limits: ParseLimits = { ...defaultParseLimits, ...initialLimits };
-  const cache = new Map<string, { version: number; text: string; doc: ConfigDocument }>();
+/**
+ * The service for one host. Everything that varies per document (settings, parse limits,
+ * whether Hub lookups are allowed) arrives with each call, never as service-wide state.
+ */
+export function createLanguageService(host: ServiceHost, defaultLimits: Partial<ParseLimits> = {}): LanguageService {
+  const cache = new Map<string, { version: number; text: string; limits: ParseLimits; doc: ConfigDocument }>();
   // The last analysis per document: hover, lenses and actions of one version reuse it.
   const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; scans: number; result: Analyzed }>();
   const data = new DataScanner(host);
-  const parse = (input: DocumentInput): ConfigDocument => {
+  // The host as a document without Hub lookups sees it.
+  const offline: ServiceHost = { ...host, hubConfig: undefined };
+  const parse = (input: DocumentInput, own: Partial<ParseLimits> = {}): ConfigDocument => {
+    const limits: ParseLimits = { ...defaultParseLimits, ...defaultLimits, ...own };
     const hit = cache.get(input.uri);
-    if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text) return hit.doc;
+    if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text && sameLimits(hit.limits, limits)) return hit.doc;
     const doc = parseConfig(input.uri, input.text, limits);
-    if (input.version !== undefined) cache.set(input.uri, { version: input.version, text: input.text, doc });
+    if (input.version !== undefined) cache.set(input.uri, { version: input.version, text: input.text, limits, doc });
     return doc;
   };
   return {
     parse,
     analyze(input, settings, target) {
-      const doc = parse(input);
+      const doc = parse(input, settings.limits);
       const hit = analyses.get(input.uri);
       if (hit && hit.doc === doc && hit.settings === settings && hit.scans === data.generation && sameTarget(hit.target, target)) return hit.result;
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
       const scans = data.generation;
-      const result = { ...analyze(host, { doc, configPath: input.configPath, settings, ...target, data }), doc };
+      const result = { ...analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target, data }), doc };
       if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, scans, result });
       return result;
     },
@@ -90,18 +112,18 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
     codeLenses: (ctx) => codeLenses(ctx),
     inlayHints: (ctx) => inlayHints(ctx),
     data,
+    estimate: (ctx) => estimateDetails(ctx),
+    newConfig: (params, configPath) => newConfig(offline, params, configPath),
+    gpus: () => gpuChoices(),
     forget: (uri) => {
       cache.delete(uri);
       analyses.delete(uri);
     },
-    setLimits(next) {
-      const merged = { ...limits, ...next };
-      if (merged.maxChars === limits.maxChars && merged.maxAliasExpansions === limits.maxAliasExpansions && merged.maxDepth === limits.maxDepth) return;
-      limits = merged;
-      cache.clear();
-      analyses.clear();
-    },
   };
+}
+
+function sameLimits(a: ParseLimits, b: ParseLimits): boolean {
+  return a.maxChars === b.maxChars && a.maxAliasExpansions === b.maxAliasExpansions && a.maxDepth === b.maxDepth;
 }
 
 function sameTarget(a: TargetOptions | undefined, b: TargetOptions | undefined): boolean {

@@ -45,6 +45,16 @@ export interface FileStat {
 /** Severity override for one rule code. */
 export type RuleSeverity = 'off' | 'information' | 'warning' | 'error';
 
+export interface ParseLimits {
+  /** Largest document analysed, in characters; larger ones are refused with one diagnostic. */
+  maxChars: number;
+  /** Alias expansions allowed while resolving values (guards against alias bombs). */
+  maxAliasExpansions: number;
+  /** Deepest nesting of mappings and lists analysed; deeper files are refused before the YAML parser recurses into them. */
+  maxDepth: number;
+}
+
+/** Everything here belongs to one document: two documents analysed by one service may have different settings. */
 export interface ServiceSettings {
   /** Glob-free list of extra file patterns (minimatch syntax) that count as configs. */
   files: string[];
@@ -56,6 +66,10 @@ export interface ServiceSettings {
   gpuCount: number;
   /** Dataset files larger than this many MB are read this far and their sample counts estimated (`llamafactory.datasets.maxScanMB`). */
   datasetScanMB?: number;
+  /** Whether this document may use the host's `hubConfig` (off unless true). */
+  hubLookup?: boolean;
+  /** Bounds for parsing this document; the service's own limits fill in what is missing. */
+  limits?: Partial<ParseLimits>;
 }
 
 export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1 };
