@@ -20,10 +20,10 @@ import { gpuChoices } from './presentation';
 import type { GpuChoice } from './presentation';
 import type { DetectedGpu } from './hardware/target';
 import type { TargetGpu } from './hardware/types';
-import type { RuleContext } from './rules/types';
+import type { AnalysisContext } from './context';
 import type { RuleSeverity, ServiceHost, ServiceSettings } from './types';
 
-export type { Analysis, ConfigDocument, DetectedGpu, GpuChoice, MemoryEstimateResult, NewConfigParams, NewConfigResult, ParseLimits, RuleContext, RuleSeverity, ServiceHost, ServiceSettings, TargetGpu };
+export type { Analysis, ConfigDocument, DetectedGpu, GpuChoice, MemoryEstimateResult, NewConfigParams, NewConfigResult, ParseLimits, AnalysisContext, RuleSeverity, ServiceHost, ServiceSettings, TargetGpu };
 
 export interface TargetOptions {
   detected?: DetectedGpu;
@@ -50,16 +50,16 @@ export interface LanguageService {
   parse(input: DocumentInput, limits?: Partial<ParseLimits>): ConfigDocument;
   analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
   /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates). */
-  hover(context: RuleContext, position: Position): Hover | null;
+  hover(context: AnalysisContext, position: Position): Hover | null;
   complete(doc: ConfigDocument, position: Position, configPath: string): CompletionItem[];
   symbols(doc: ConfigDocument): DocumentSymbol[];
   links(doc: ConfigDocument, configPath: string): DocumentLink[];
-  codeActions(context: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
+  codeActions(context: AnalysisContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
   /** The memory estimate on the first line, and the model's size and estimate after its name. */
-  codeLenses(context: RuleContext): CodeLens[];
-  inlayHints(context: RuleContext): InlayHint[];
+  codeLenses(context: AnalysisContext): CodeLens[];
+  inlayHints(context: AnalysisContext): InlayHint[];
   /** The memory estimate with its summary, Markdown breakdown and common GPUs; null when the config cannot be sized. */
-  estimate(context: RuleContext): MemoryEstimateResult | null;
+  estimate(context: AnalysisContext): MemoryEstimateResult | null;
   /** A new training config that fits the GPU; `configPath` is where it would be saved (its references resolve from there). */
   newConfig(params: NewConfigParams, configPath: string): NewConfigResult;
   /** The GPU catalog, for pickers. */

@@ -4,7 +4,7 @@
 import { COMMON_COUNTS, COMMON_GPUS } from '../memory/common-gpus';
 import { breakdownMarkdown, estimateReport, summaryLine, whatFits } from '../memory/report';
 import type { EstimateReport, WhatFitsRow } from '../memory/report';
-import type { RuleContext } from '../rules/types';
+import type { AnalysisContext } from '../context';
 
 export interface MemoryEstimateResult {
   report: EstimateReport;
@@ -17,7 +17,7 @@ export interface MemoryEstimateResult {
 }
 
 /** Null when the document is not a training config the estimator can size. */
-export function estimateDetails(ctx: RuleContext): MemoryEstimateResult | null {
+export function estimateDetails(ctx: AnalysisContext): MemoryEstimateResult | null {
   const report = estimateReport(ctx);
   if (!report) return null;
   return { report, summary: summaryLine(report), markdown: breakdownMarkdown(report), whatFits: whatFits(ctx, COMMON_GPUS, COMMON_COUNTS) };

@@ -8,7 +8,7 @@ import lists from '../facts/lists.json';
 import { precisionGuideMarkdown } from '../guide/precision';
 import type { GuideInput } from '../guide/precision';
 import { estimateReport, estimateWith } from '../memory/report';
-import type { RuleContext } from '../rules/types';
+import type { AnalysisContext } from '../context';
 import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
@@ -68,7 +68,7 @@ function valueHoverMarkdown(key: string, value: unknown): string | undefined {
 }
 
 /** The precision guide's view of the analysis: the target GPU and this config's estimates. */
-function guideInput(ctx: RuleContext): GuideInput {
+function guideInput(ctx: AnalysisContext): GuideInput {
   return {
     doc: ctx.doc,
     gpu: ctx.target?.gpu,
@@ -83,7 +83,7 @@ function guideInput(ctx: RuleContext): GuideInput {
 }
 
 /** The hover at `p` in the analysed document, in the active language. */
-export function hover(ctx: RuleContext, p: Position): Hover | null {
+export function hover(ctx: AnalysisContext, p: Position): Hover | null {
   const doc = ctx.doc;
   const config = schemaFor(doc.kind);
   if (!config) return null;

@@ -7,15 +7,15 @@
 // until a file's scan is done, only what needs no reading is checked.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import type { DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import type { AnalysisContext } from '../../context';
 import type { Occurrence, DropReason } from '../../context/data/inspect';
 import { dataView } from '../../context/data/view';
 import type { DatasetView, DataView } from '../../context/data/view';
 import type { FileScan } from '../../context/data/scan';
 import { FILE_TYPES } from '../../context/data/registry';
-import { makeDiagnostic } from '../../types';
-import type { Rule, RuleContext } from '../types';
-import { ERROR, WARNING } from '../train/declare';
+import { defineRule, ERROR, WARNING } from '../rule';
+import type { Finding } from '../rule';
 import { argValue } from '../../values';
 import { t } from '../../l10n';
 
@@ -33,17 +33,15 @@ function related(d: DatasetView, file?: FileScan, occurrence?: Occurrence): Diag
   return out;
 }
 
-function diag(d: DatasetView, severity: typeof ERROR | typeof WARNING, code: string, message: string, rel: DiagnosticRelatedInformation[]): Diagnostic {
-  const out = makeDiagnostic(d.range, severity, code, message, { name: d.name });
-  if (rel.length) out.relatedInformation = rel;
-  return out;
+function diag(d: DatasetView, severity: typeof ERROR | typeof WARNING, code: string, message: string, elsewhere: DiagnosticRelatedInformation[]): Finding {
+  return { code, severity, at: d.range, message, elsewhere, data: { name: d.name } };
 }
 
 /** Problems found without reading the data: the file or folder, its type, the ranking columns. */
-function entryFindings(d: DatasetView, populated: boolean): Diagnostic[] {
+function entryFindings(d: DatasetView, populated: boolean): Finding[] {
   const r = d.resolved;
   if (!r) return [];
-  const out: Diagnostic[] = [];
+  const out: Finding[] = [];
   if (r.attr.ranking && (!r.attr.columns.chosen || !r.attr.columns.rejected)) {
     out.push(diag(d, ERROR, 'dataset-ranking-columns', t('Dataset `{0}` is a ranking dataset, but its entry maps no `chosen` and `rejected` columns: LLaMA-Factory would drop every sample ("Cannot find valid samples").', d.name), related(d)));
   }
@@ -92,8 +90,8 @@ const DROP_TEXT: Record<DropReason, () => string> = {
 };
 
 /** Problems in one scanned file. */
-function fileFindings(d: DatasetView, file: FileScan, mediaDir: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
+function fileFindings(d: DatasetView, file: FileScan, mediaDir: string): Finding[] {
+  const out: Finding[] = [];
   const attr = d.resolved!.attr;
   const ins = file.inspection;
   const name = path.basename(file.path);
@@ -124,13 +122,13 @@ function fileFindings(d: DatasetView, file: FileScan, mediaDir: string): Diagnos
   return out;
 }
 
-function mediaDirOf(ctx: RuleContext, view: DataView): string {
+function mediaDirOf(ctx: AnalysisContext, view: DataView): string {
   const v = argValue(ctx.doc, 'media_dir');
   return typeof v === 'string' && v !== '' ? v : view.registry ? view.registry.dir : '';
 }
 
 /** Samples the training split gets: max_samples caps each dataset (data/loader.py). */
-export function trainSamples(ctx: RuleContext, view: DataView): { count: number; exact: boolean } | undefined {
+export function trainSamples(ctx: AnalysisContext, view: DataView): { count: number; exact: boolean } | undefined {
   const train = view.datasets.filter((d) => d.key === 'dataset');
   if (train.length === 0 || train.some((d) => d.count === undefined)) return undefined;
   const max = argValue(ctx.doc, 'max_samples');
@@ -139,32 +137,30 @@ export function trainSamples(ctx: RuleContext, view: DataView): { count: number;
 }
 
 /** An integer val_size is a sample count; `datasets`' train_test_split refuses one at or above the data's size. */
-function valSizeFinding(ctx: RuleContext, view: DataView): Diagnostic[] {
+function valSizeFinding(ctx: AnalysisContext, view: DataView): Finding[] {
   const entry = ctx.doc.byKey.get('val_size');
   const v = entry?.value;
   if (!entry || typeof v !== 'number' || v <= 1 || argValue(ctx.doc, 'streaming') === true) return [];
   const samples = trainSamples(ctx, view);
   if (!samples || Math.floor(v) < samples.count) return [];
-  return [makeDiagnostic(entry.valueRange, ERROR, 'dataset-val-size', t('val_size {0} takes at least every one of the {1} training samples ({2}); the split fails. Use a fraction such as 0.1 or a smaller count.', v, samples.count, samples.exact ? t('exact') : t('estimated')))];
+  return [{ code: 'dataset-val-size', severity: ERROR, at: 'val_size', onValue: true, message: t('val_size {0} takes at least every one of the {1} training samples ({2}); the split fails. Use a fraction such as 0.1 or a smaller count.', v, samples.count, samples.exact ? t('exact') : t('estimated')) }];
 }
 
-function truncationFinding(ctx: RuleContext, view: DataView): Diagnostic[] {
+function truncationFinding(ctx: AnalysisContext, view: DataView): Finding[] {
   const l = view.lengths;
   if (!l || l.truncatedShare <= TRUNCATION_WARN_SHARE) return [];
   const cutoff = Number(argValue(ctx.doc, 'cutoff_len')) || 2048;
-  const entry = ctx.doc.byKey.get('cutoff_len') ?? ctx.doc.byKey.get('dataset');
-  if (!entry) return [];
   const how = l.counter === 'tokenizer' ? t("the model's tokenizer") : t('an estimate from characters');
-  return [makeDiagnostic(entry.key === 'cutoff_len' ? entry.valueRange : entry.keyRange, WARNING, 'dataset-truncated',
-    t('cutoff_len {0} cuts {1}% of the training samples (p95 {2}, longest {3} tokens by {4}); their ends are lost in training.', cutoff, Math.round(l.truncatedShare * 100), l.p95, l.max, how))];
+  return [{ code: 'dataset-truncated', severity: WARNING, at: ['cutoff_len', 'dataset'], onValue: true,
+    message: t('cutoff_len {0} cuts {1}% of the training samples (p95 {2}, longest {3} tokens by {4}); their ends are lost in training.', cutoff, Math.round(l.truncatedShare * 100), l.p95, l.max, how) }];
 }
 
-function findings(ctx: RuleContext): Diagnostic[] {
+function findings(ctx: AnalysisContext): Finding[] {
   const view = dataView(ctx);
   if (!view.registry) return [];
   const mediaDir = mediaDirOf(ctx, view);
   const populated = ctx.host.listDir(view.registry.dir).some((n) => n !== 'dataset_info.json' && !n.startsWith('.'));
-  const out: Diagnostic[] = [];
+  const out: Finding[] = [];
   for (const d of view.datasets) {
     out.push(...entryFindings(d, populated));
     for (const f of d.files) if (f.scan) out.push(...fileFindings(d, f.scan, mediaDir));
@@ -173,9 +169,10 @@ function findings(ctx: RuleContext): Diagnostic[] {
   return out;
 }
 
-export const datasetFilesRule: Rule = {
+export const datasetFilesRule = defineRule({
+  appliesTo: { commands: ['train'] },
   codes: ['dataset-file-missing', 'dataset-file-type', 'dataset-file-unreadable', 'dataset-empty', 'dataset-column-missing', 'dataset-ranking-columns',
     'dataset-samples-dropped', 'dataset-no-valid-samples', 'dataset-media-missing', 'dataset-val-size', 'dataset-truncated'],
   covers: ['R224', 'R226'],
   check: findings,
-};
+});
