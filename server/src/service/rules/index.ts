@@ -1,6 +1,7 @@
 // The rule registry: the only list of rules the service runs.
 import { argsRules } from './args';
 import { dataRules } from './data';
+import { fieldRules } from './field';
 import { hardwareRules } from './hardware';
 import { memoryRules } from './memory';
 import type { Rule } from './rule';
@@ -9,4 +10,4 @@ import { v1Rules } from './v1';
 
 export { ruleApplies } from './run';
 
-export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...dataRules, ...hardwareRules, ...memoryRules, ...v1Rules];
+export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...dataRules, ...hardwareRules, ...memoryRules, ...v1Rules, ...fieldRules];
