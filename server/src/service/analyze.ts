@@ -3,6 +3,7 @@
 // through the host.
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { DataScanner } from './context/data/scan';
 import type { ConfigDocument } from './document';
 import { launchedDocument, markOverrideProblems, resolveLaunch } from './context/launch';
 import { checkAccelerateFile, looksLikeAccelerate } from './context/launch/accelerate-check';
@@ -30,6 +31,8 @@ export interface AnalyzeInput {
   gpuCountGiven?: boolean;
   /** The CLI's --launch command line; it comes before every other launch source. */
   launch?: string;
+  /** Background scans of dataset files. */
+  data?: DataScanner;
 }
 
 export interface Analysis {
@@ -53,13 +56,13 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource, input.gpuCountGiven);
   if (kind === 'other') {
-    const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
+    const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, data: input.data };
     const found = looksLikeAccelerate(doc) ? [...doc.problems, ...checkAccelerateFile(doc, resolved.target)] : [];
     return { kind, diagnostics: finish(doc, settings, found), context, targetStatus: resolved.status };
   }
   const launch = resolveLaunch({ doc, configPath: input.configPath, host, setting: settings.launch ?? '', option: input.launch });
   const counted = withLaunchCount(resolved.target, launch);
-  const context: AnalysisContext = { doc: launchedDocument(doc, launch), configPath: input.configPath, host, settings, target: counted.target, ...(launch ? { launch } : {}) };
+  const context: AnalysisContext = { doc: launchedDocument(doc, launch), configPath: input.configPath, host, settings, target: counted.target, data: input.data, ...(launch ? { launch } : {}) };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...(launch?.problems ?? []), ...counted.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
   if (doc.parsed) {

@@ -3,6 +3,7 @@
 // take it) and above the document, the files and the GPU facts it is made of;
 // the readers of files a config names (config-files/) cache their results per context.
 import type { ConfigDocument } from '../document';
+import type { DataScanner } from './data/scan';
 import type { TargetGpu } from '../hardware/types';
 import type { LaunchContext } from './launch';
 import type { ServiceHost, ServiceSettings } from '../types';
@@ -23,4 +24,6 @@ export interface AnalysisContext {
   target: TargetGpu | undefined;
   /** How the run is launched, when a launch command is given or found (launch/); undefined otherwise. */
   launch?: LaunchContext;
+  /** Background scans of the dataset files the config names; absent where nothing is read in the background. */
+  data?: DataScanner;
 }

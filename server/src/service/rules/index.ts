@@ -1,5 +1,6 @@
 // The rule registry: the only list of rules the service runs.
 import { argsRules } from './args';
+import { dataRules } from './data';
 import { fieldRules } from './field';
 import { hardwareRules } from './hardware';
 import { launchRule } from './launch';
@@ -10,4 +11,4 @@ import { v1Rules } from './v1';
 
 export { ruleApplies } from './run';
 
-export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...hardwareRules, launchRule, ...memoryRules, ...v1Rules, ...fieldRules];
+export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...dataRules, ...hardwareRules, launchRule, ...memoryRules, ...v1Rules, ...fieldRules];
