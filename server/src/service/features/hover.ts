@@ -9,11 +9,13 @@ import { precisionGuideMarkdown } from '../guide/precision';
 import type { GuideInput } from '../guide/precision';
 import { estimateReport, estimateWith } from '../memory/report';
 import type { AnalysisContext } from '../context';
+import { foreignKey, foreignValue } from '../schema/foreign';
 import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
 import { t } from '../l10n';
-import { localizedDeprecation, localizedDescription } from '../schema/descriptions';
+import { deprecationNote } from '../schema/deprecations';
+import { localizedDescription } from '../schema/descriptions';
 
 function groupLabel(group: string): string {
   const labels: Record<string, string> = {
@@ -37,7 +39,9 @@ export function keyHoverMarkdown(key: string, config: ConfigSchema = v0Schema): 
   const label = `${config.kind === 'llamafactory-v1' ? 'v1 ' : ''}${groupLabel(meta.group)}`;
   const lines = [`**${key}** — ${meta.plugin ? t('{0} (plugin block)', label) : label}`, '', localizedDescription(key, schema.markdownDescription, config.kind)];
   if (meta.commaSeparated) lines.push('', t('Several values may be given separated by commas.'));
-  if (schema.deprecationMessage) lines.push('', `⚠ ${localizedDeprecation(key, schema.deprecationMessage)}`);
+  // The schema's English note and this one come from the same fact (facts/deprecations.json).
+  const deprecated = schema.deprecationMessage ? deprecationNote(key) : undefined;
+  if (deprecated) lines.push('', `⚠ ${deprecated}`);
   if (meta.commands) lines.push('', t('Used by: {0}', meta.commands.map((c) => `\`${c}\``).join(', ')));
   return lines.join('\n');
 }
@@ -51,7 +55,18 @@ export function subKeyHoverMarkdown(plugin: string, name: unknown, sub: string, 
   return [`**${plugin}.${sub}** — ${title}`, '', localizedDescription(`${plugin}.${sub}`, schema.markdownDescription, config.kind)].join('\n');
 }
 
+/** Another tool's name for a key: where it comes from, and the LLaMA-Factory key it stands for. */
+function foreignKeyHoverMarkdown(key: string): string | undefined {
+  const fk = foreignKey(key);
+  if (!fk) return undefined;
+  const own = keyHoverMarkdown(fk.to);
+  const head = t('**{0}** — the [{1}]({2}) name for `{3}`; LLaMA-Factory does not know it.', key, fk.tool.name, fk.tool.doc, fk.to);
+  return own ? `${head}\n\n---\n\n${own}` : head;
+}
+
 function valueHoverMarkdown(key: string, value: unknown): string | undefined {
+  const word = foreignValue(key, value);
+  if (word) return t('**{0}** — the [{1}]({2}) word; LLaMA-Factory writes `{3}: {4}`.', String(value), word.tool.name, word.tool.doc, key, String(word.to));
   if (key === 'template' && typeof value === 'string') {
     const tpl = lists.templates.find((x) => x.name === value);
     if (!tpl) return undefined;
@@ -97,7 +112,7 @@ export function hover(ctx: AnalysisContext, p: Position): Hover | null {
     return md ? { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? sub.keyRange : sub.valueRange } : null;
   }
   const valueMd = spot.at === 'value' && config.kind === 'llamafactory-v0' ? valueHoverMarkdown(entry.key, entry.value) : undefined;
-  const keyMd = valueMd ? undefined : keyHoverMarkdown(entry.key, config);
+  const keyMd = valueMd ? undefined : (keyHoverMarkdown(entry.key, config) ?? (config.kind === 'llamafactory-v0' ? foreignKeyHoverMarkdown(entry.key) : undefined));
   const guide = keyMd && config.kind === 'llamafactory-v0' ? precisionGuideMarkdown(guideInput(ctx), entry.key) : undefined;
   const md = valueMd ?? (guide ? `${keyMd}\n\n---\n\n${guide}` : keyMd);
   if (!md) return null;
