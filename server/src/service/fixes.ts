@@ -5,7 +5,7 @@
 // can be listed by the CLI and compared in tests, where closures could not.
 import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from './document';
-import { insertKeys, removeEntry, removeKey, renameKey, setValue } from './edits';
+import { formatScalar, insertKeys, removeEntry, removeKey, renameKey, setValue } from './edits';
 
 export type ScalarValue = string | number | boolean | null;
 
@@ -14,14 +14,16 @@ export type ScalarValue = string | number | boolean | null;
  * - `set`: replace the value, or add `key: value` after `after` (end of file when absent);
  * - `remove`: delete the entry's lines;
  * - `rename`: change the key, keeping value and comments (refused when `to` is already written);
- *   with `value`, the value is rewritten too (another tool's key whose value translates).
+ *   with `value`, the value is rewritten too (another tool's key whose value translates);
+ * - `setList`: write a written key's value as a YAML flow list of scalars (`[wandb, tensorboard]`).
  * With `at`, `remove` and `rename` act on the key written at that range: a nested
  * key or a repeated one, which the top-level lookup does not reach.
  */
 export type KeyOp =
   | { set: string; value: ScalarValue; after?: string }
   | { remove: string; at?: Range }
-  | { rename: string; to: string; value?: ScalarValue; at?: Range };
+  | { rename: string; to: string; value?: ScalarValue; at?: Range }
+  | { setList: string; items: ScalarValue[] };
 
 export interface Fix {
   title: string;
@@ -67,6 +69,13 @@ function renameEdit(doc: ConfigDocument, op: { rename: string; to: string; at?: 
   return entry && !doc.byKey.has(op.to) ? renameKey(entry, op.to) : undefined;
 }
 
+/** The value of a key written on its own line, replaced by a flow list. */
+function listEdit(doc: ConfigDocument, op: { setList: string; items: ScalarValue[] }): TextEdit | undefined {
+  const entry = doc.byKey.get(op.setList);
+  if (!entry || entry.valueRange.start.line !== entry.keyRange.start.line) return undefined;
+  return { range: entry.valueRange, newText: `[${op.items.map(formatScalar).join(', ')}]` };
+}
+
 /**
  * The edits of `fix`, or undefined when one of its operations no longer fits
  * the document (the key is gone, the new name is taken). New keys that go to
@@ -87,7 +96,7 @@ export function fixEdits(doc: ConfigDocument, fix: Fix): TextEdit[] | undefined 
       }
       continue;
     }
-    const edit = 'remove' in op ? removeEdit(doc, op) : renameEdit(doc, op);
+    const edit = 'remove' in op ? removeEdit(doc, op) : 'setList' in op ? listEdit(doc, op) : renameEdit(doc, op);
     if (!edit) return undefined;
     edits.push(edit);
     if ('rename' in op && op.value !== undefined) {
