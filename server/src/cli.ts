@@ -129,7 +129,7 @@ export function requestedLocale(argv: string[], env: NodeJS.ProcessEnv): string 
 }
 
 /** Runs the CLI; returns the exit status. `write` receives stdout text, `warn` stderr text. */
-export function run(argv: string[], write: (s: string) => void, warn: (s: string) => void, color = false, env: NodeJS.ProcessEnv = process.env): number {
+export async function run(argv: string[], write: (s: string) => void, warn: (s: string) => void, color = false, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Set first, so that usage errors are in the chosen language too.
   setLocale(requestedLocale(argv, env));
   let opts: CliOptions | 'help' | 'version';
@@ -164,7 +164,11 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
       continue;
     }
     const configPath = path.resolve(file);
-    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings, { gpuSource: 'cli' });
+    const input = { uri: pathToFileURL(configPath).toString(), text, configPath };
+    service.analyze(input, settings, { gpuSource: 'cli' });
+    // The first analysis queues scans of the dataset files the config names; the second sees them.
+    await service.data.idle();
+    const a = service.analyze(input, settings, { gpuSource: 'cli' });
     const report: FileReport = {
       file,
       kind: a.kind,
@@ -184,6 +188,7 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
 
 if (require.main === module) {
   const out: string[] = [];
-  const code = run(process.argv.slice(2), (s) => out.push(s), (s) => process.stderr.write(s), Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-  process.stdout.write(out.join(''), () => process.exit(code));
+  void run(process.argv.slice(2), (s) => out.push(s), (s) => process.stderr.write(s), Boolean(process.stdout.isTTY) && !process.env.NO_COLOR).then((code) => {
+    process.stdout.write(out.join(''), () => process.exit(code));
+  });
 }
