@@ -26,7 +26,7 @@ export interface Fix {
 export interface Rule {
   /** Stable codes this rule emits (used for severity settings and disable comments). */
   codes: readonly string[];
-  /** The rows of ../shared/facts/rules.md this rule implements (e.g. ["R140"]), for the coverage table. */
+  /** The rows of vendor/facts/rules.md this rule implements (e.g. ["R140"]), for the coverage table. */
   covers: readonly string[];
   /** The config formats the rule checks; v0 only when absent. */
   kinds?: readonly ConfigKind[];
