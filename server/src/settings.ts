@@ -43,6 +43,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     rules,
     gpu: typeof r.gpu === 'string' ? r.gpu : defaultSettings.gpu,
     gpuCount: countOr(r.gpuCount, 1, defaultSettings.gpuCount),
+    version: typeof r.version === 'string' ? r.version : defaultSettings.version,
     detectGpu: r.detectGpu === true,
     hubLookup: r.hubLookup === true,
     limits: normalizeLimits(r.limits),

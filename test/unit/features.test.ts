@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver-types';
-import { createLanguageService, defaultSettings } from '../../server/src/service';
-import { caret, fixturesDir, fsHost, memoryHost } from '../helpers';
+import { createLanguageService } from '../../server/src/service';
+import { caret, fixturesDir, fsHost, mainSettings, memoryHost } from '../helpers';
 
 const workspace = path.join(fixturesDir, 'workspace');
 const teamConfig = path.join(workspace, 'configs/team/lora.yaml');
@@ -12,7 +12,7 @@ const teamConfig = path.join(workspace, 'configs/team/lora.yaml');
 function at(textWithCaret: string, configPath = '/w/config.yaml', host = memoryHost()) {
   const { text, position } = caret(textWithCaret);
   const service = createLanguageService(host);
-  const { doc, context } = service.analyze({ uri: `file://${configPath}`, text, configPath }, defaultSettings);
+  const { doc, context } = service.analyze({ uri: `file://${configPath}`, text, configPath }, mainSettings);
   return { service, doc, context, position, configPath };
 }
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);

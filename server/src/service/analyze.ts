@@ -13,6 +13,10 @@ import { validateConfig } from './schema/validate';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
 import { t } from './l10n';
+import { formatAvailable, releaseProblems } from './context/release/problems';
+import { releaseResolver } from './context/release/resolve';
+import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
+import { pyyamlNumbers } from './context/release/yaml-loader';
 
 export interface AnalyzeInput {
   doc: ConfigDocument;
@@ -23,6 +27,8 @@ export interface AnalyzeInput {
   detected?: DetectedGpu;
   /** Whether settings.gpu came from the editor settings or the CLI's --gpu flag. */
   gpuSource?: 'setting' | 'cli';
+  /** The CLI's --lf-version / --lf-path, which win over the directive and the setting. */
+  releaseChoice?: ReleaseChoice;
 }
 
 export interface Analysis {
@@ -31,6 +37,8 @@ export interface Analysis {
   context: RuleContext;
   /** One sentence on the target GPU (or why there is none) for the status item. */
   targetStatus: string;
+  /** The LLaMA-Factory the config was checked against, and where that came from. */
+  release: ResolvedRelease;
 }
 
 /** The kind after the `files` setting: a matching file counts as a v0 config even without the usual keys. */
@@ -53,12 +61,15 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource);
-  const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
-  if (kind === 'other') return { kind, diagnostics: [], context, targetStatus: resolved.status };
-  const found: Diagnostic[] = [...doc.problems, ...resolved.problems];
+  const release = releaseResolver(host).resolve(input.configPath, doc.text, input.releaseChoice, settings.version);
+  const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, release };
+  const status = { context, targetStatus: resolved.status, release };
+  if (kind === 'other') return { kind, diagnostics: [], ...status };
+  const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...releaseProblems(doc, kind, release)];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
-  if (doc.parsed) {
-    found.push(...validateConfig(doc, kind));
+  if (doc.parsed && formatAvailable(kind, release)) {
+    found.push(...validateConfig(doc, kind, release));
+    if (kind === 'llamafactory-v0') found.push(...pyyamlNumbers(doc, release));
     if (parsedCleanly) {
       for (const rule of rulesFor(kind)) {
         try {
@@ -86,7 +97,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
     diagnostics.push(d);
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { kind, diagnostics, context, targetStatus: resolved.status };
+  return { kind, diagnostics, ...status };
 }
 
 function severityOf(s: Exclude<RuleSeverity, 'off'>): DiagnosticSeverity {

@@ -15,12 +15,17 @@ import type { DetectedGpu } from './hardware/target';
 import type { TargetGpu } from './hardware/types';
 import type { RuleContext } from './rules/types';
 import type { ServiceHost, ServiceSettings } from './types';
+import { releaseResolver } from './context/release/resolve';
+import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
 
-export type { Analysis, ConfigDocument, DetectedGpu, ParseLimits, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+export type { Analysis, ConfigDocument, DetectedGpu, ParseLimits, ReleaseChoice, ResolvedRelease, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+export { describeRelease } from './context/release/resolve';
 
 export interface TargetOptions {
   detected?: DetectedGpu;
   gpuSource?: 'setting' | 'cli';
+  /** The CLI's --lf-version / --lf-path. */
+  releaseChoice?: ReleaseChoice;
 }
 export { defaultSettings } from './types';
 
@@ -38,7 +43,13 @@ export interface LanguageService {
   analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
   /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates). */
   hover(context: RuleContext, position: Position): Hover | null;
+  /** Completion for the release the document's last analysis used (detected afresh when it has none). */
   complete(doc: ConfigDocument, position: Position, configPath: string): CompletionItem[];
+  /**
+   * Checks a --lf-version / --lf-path value before any file is analysed; returns
+   * what was looked for when it names no release or folder with LLaMA-Factory.
+   */
+  checkReleaseChoice(choice: ReleaseChoice, cwd: string): string | undefined;
   symbols(doc: ConfigDocument): DocumentSymbol[];
   links(doc: ConfigDocument, configPath: string): DocumentLink[];
   codeActions(context: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
@@ -58,6 +69,8 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
   const cache = new Map<string, { version: number; text: string; doc: ConfigDocument }>();
   // The last analysis per document: hover, lenses and actions of one version reuse it.
   const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; result: Analyzed }>();
+  // The release each document was last checked against, for completion (which gets no settings).
+  const releases = new Map<string, ResolvedRelease>();
   const parse = (input: DocumentInput): ConfigDocument => {
     const hit = cache.get(input.uri);
     if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text) return hit.doc;
@@ -74,11 +87,19 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
       const result = { ...analyze(host, { doc, configPath: input.configPath, settings, ...target }), doc };
+      releases.set(input.uri, result.release);
       if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, result });
       return result;
     },
     hover: (ctx, p) => hover(ctx, p),
-    complete: (doc, p, configPath) => complete(doc, p, configPath, host),
+    complete: (doc, p, configPath) => {
+      const release = releases.get(doc.uri) ?? releaseResolver(host).resolve(configPath, doc.text);
+      return complete(doc, p, configPath, host, release);
+    },
+    checkReleaseChoice(choice, cwd) {
+      const found = releaseResolver(host).explicit(choice, cwd);
+      return 'problem' in found ? found.problem : undefined;
+    },
     symbols: (doc) => symbols(doc),
     links: (doc, configPath) => links(doc, configPath, host),
     codeActions: (ctx, range, diagnostics, only) => codeActions(ctx, range, diagnostics, only),
@@ -87,6 +108,7 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
     forget: (uri) => {
       cache.delete(uri);
       analyses.delete(uri);
+      releases.delete(uri);
     },
     setLimits(next) {
       const merged = { ...limits, ...next };
@@ -99,5 +121,6 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
 }
 
 function sameTarget(a: TargetOptions | undefined, b: TargetOptions | undefined): boolean {
-  return a?.gpuSource === b?.gpuSource && a?.detected?.name === b?.detected?.name && a?.detected?.count === b?.detected?.count;
+  return a?.gpuSource === b?.gpuSource && a?.detected?.name === b?.detected?.name && a?.detected?.count === b?.detected?.count
+    && a?.releaseChoice?.value === b?.releaseChoice?.value && a?.releaseChoice?.via === b?.releaseChoice?.via;
 }

@@ -42,9 +42,11 @@ export interface ServiceSettings {
   gpu: string;
   /** Number of GPUs the job runs on. */
   gpuCount: number;
+  /** The LLaMA-Factory to check against (`llamafactory.version`): a release ("0.9.3", "main") or a folder; empty to detect it. */
+  version: string;
 }
 
-export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1 };
+export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1, version: '' };
 
 /** The source name every diagnostic carries. */
 export const DIAGNOSTIC_SOURCE = 'llamafactory';

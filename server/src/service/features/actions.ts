@@ -29,6 +29,7 @@ export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
     }
     case 'string-boolean':
     case 'string-number':
+    case 'yaml-number-as-text':
     case 'invalid-choice': {
       const data = d.data as ReplaceData | undefined;
       const edit = data && setValue(doc, data.key, data.replacement);

@@ -7,7 +7,8 @@ import type { Position } from 'vscode-languageserver-types';
 import lists from '../facts/lists.json';
 import { precisionGuideMarkdown } from '../guide/precision';
 import type { RuleContext } from '../rules/types';
-import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
+import { keySchema, pluginSubKeys, v0Schema } from '../schema/schema';
+import { schemaOf } from '../context/release/release-schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
 import { t } from '../l10n';
@@ -68,7 +69,7 @@ function valueHoverMarkdown(key: string, value: unknown): string | undefined {
 /** The hover at `p` in the analysed document, in the active language. */
 export function hover(ctx: RuleContext, p: Position): Hover | null {
   const doc = ctx.doc;
-  const config = schemaFor(doc.kind);
+  const config = schemaOf(ctx.release, doc.kind);
   if (!config) return null;
   const spot = spotAt(doc, p);
   if (spot.at === 'none') return null;

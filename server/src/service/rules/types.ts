@@ -2,6 +2,7 @@
 // through the host, referenced files) and returns diagnostics; a rule with a
 // clear remedy also returns fixes for its own diagnostics, looked up by code.
 import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
+import type { ResolvedRelease } from '../context/release/resolve';
 import type { ConfigDocument } from '../document';
 import type { TargetGpu } from '../hardware/types';
 import type { ConfigKind, ServiceHost, ServiceSettings } from '../types';
@@ -14,6 +15,8 @@ export interface RuleContext {
   settings: ServiceSettings;
   /** The GPU the user targets; undefined when none is known (hardware rules stay silent). */
   target: TargetGpu | undefined;
+  /** The LLaMA-Factory release the config is checked against; undefined means main's facts. */
+  release?: ResolvedRelease;
 }
 
 export interface Fix {

@@ -13,12 +13,14 @@ import { v0InternalKeys } from './schema';
 import type { ConfigSchema } from './schema';
 import type { RenameData } from './validate';
 import { didYouMeanText, t } from '../l10n';
+import { releaseHint } from '../context/release/key-history';
+import type { ResolvedRelease } from '../context/release/resolve';
 
 const internalKeys = new Set(v0InternalKeys);
 const mcaKeys = new Set(lists.mcaKeys);
 
 /** `suggest` is false once a file has had many unknown keys: then it is no config and the search only costs time. */
-export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true): Diagnostic {
+export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true, release?: ResolvedRelease): Diagnostic {
   const key = entry.key;
   if (schema.kind === 'llamafactory-v0') {
     if (internalKeys.has(key)) {
@@ -35,6 +37,11 @@ export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: Conf
     // micro_batch_size is also a Megatron-Core key: still the v1 spelling, unless the job runs with USE_MCA=1.
     const mca = schema.kind === 'llamafactory-v0' && mcaKeys.has(key) ? ` ${t('(Megatron-Core runs launched with USE_MCA=1 do accept it.)')}` : '';
     return crossFormat(doc, entry, { ...cross, message: cross.message + mca });
+  }
+  const drift = release && schema.kind === 'llamafactory-v0' ? releaseHint(key, release) : undefined;
+  if (drift) {
+    const data: RenameData = { key, candidates: drift.candidates.filter((c) => !doc.byKey.has(c)) };
+    return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key', drift.message, data);
   }
   const suggestion = suggest ? closest(key, schema.keys) : undefined;
   const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };

@@ -15,19 +15,23 @@ import { looksLikeBoolean } from '../scalars';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
 import { v1SubKeyFor } from '../v1/cross-format';
-import { keySchema, pluginSubKeys, schemaFor } from './schema';
+import { keySchema, pluginSubKeys } from './schema';
+import { schemaOf } from '../context/release/release-schema';
 import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
 import { unknownKey } from './unknown-keys';
+import type { ResolvedRelease } from '../context/release/resolve';
+import { duplicateMessage } from '../context/release/yaml-loader';
 import { didYouMeanText, t } from '../l10n';
 
-const compiled = new Map<SchemaKind, ValidateFunction>();
+// One compiled validator per schema: main's two, and one per release a workspace uses.
+const compiled = new WeakMap<ConfigSchema, ValidateFunction>();
 function validator(schema: ConfigSchema): ValidateFunction {
-  let v = compiled.get(schema.kind);
+  let v = compiled.get(schema);
   if (!v) {
     // verbose: errors carry the failing sub-schema, whose facts word the message.
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     v = ajv.compile(schema.json);
-    compiled.set(schema.kind, v);
+    compiled.set(schema, v);
   }
   return v;
 }
@@ -47,9 +51,9 @@ export interface RenameData {
 /** Unknown keys that get a did-you-mean search; past this many the file is not a config and the search would only cost time. */
 const MAX_SUGGESTIONS = 200;
 
-/** Checks every top-level entry of a v0 or v1 document against its format's schema. */
-export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnostic[] {
-  const schema = schemaFor(kind) as ConfigSchema;
+/** Checks every top-level entry of a v0 or v1 document against its format's schema (of the user's release when known). */
+export function validateConfig(doc: ConfigDocument, kind: SchemaKind, release?: ResolvedRelease): Diagnostic[] {
+  const schema = schemaOf(release, kind) as ConfigSchema;
   const out: Diagnostic[] = [];
   let suggestionsLeft = MAX_SUGGESTIONS;
   const values: Record<string, unknown> = {};
@@ -57,11 +61,11 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnosti
   for (const entry of doc.entries) {
     const first = doc.byKey.get(entry.key) === entry;
     if (!first) {
-      out.push(duplicateKey(doc, entry, ++duplicates <= LINKED_DUPLICATES));
+      out.push(duplicateKey(doc, entry, ++duplicates <= LINKED_DUPLICATES, release));
       continue;
     }
     if (!keySchema(entry.key, schema)) {
-      out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0));
+      out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0, release));
       continue;
     }
     if (entry.value !== undefined) values[entry.key] = entry.value;
@@ -84,10 +88,10 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnosti
  */
 const LINKED_DUPLICATES = 100;
 
-function duplicateKey(doc: ConfigDocument, entry: ConfigEntry, link: boolean): Diagnostic {
+function duplicateKey(doc: ConfigDocument, entry: ConfigEntry, link: boolean, release: ResolvedRelease | undefined): Diagnostic {
   const first = doc.byKey.get(entry.key) as ConfigEntry;
-  const d = makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'duplicate-key',
-    t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, first.keyRange.start.line + 1));
+  const { severity, message } = duplicateMessage(entry, first.keyRange.start.line + 1, release);
+  const d = makeDiagnostic(entry.keyRange, severity, 'duplicate-key', message);
   if (link) d.relatedInformation = [{ location: { uri: doc.uri, range: first.keyRange }, message: t('first occurrence') }];
   return d;
 }

@@ -40,6 +40,12 @@ export interface ReleaseTable {
   transformers: Record<string, string[]>;
 }
 
+export interface History {
+  since?: string;
+  removedIn?: string;
+  ranges: Ranges;
+}
+
 export interface TableInput {
   name: string;
   commit?: string;
@@ -180,16 +186,16 @@ export class Releases {
     return new Set(chosen.flatMap((v) => this.table.transformers[v]));
   }
 
-  /** Where a key is accepted: first release, and the first release after it that no longer has it. */
-  history(key: string): { since?: string; removedIn?: string; ranges: Ranges } | undefined {
-    const k = this.table.keys[key];
-    if (!k) return undefined;
+  /** Where a key (or with `templates`, a chat template) exists: its first release, and the first release after it that no longer has it. */
+  history(name: string, what: 'keys' | 'templates' = 'keys'): History | undefined {
+    const ranges = what === 'keys' ? this.table.keys[name]?.in : this.table.templates[name];
+    if (!ranges?.length) return undefined;
     const names = this.names;
-    const last = k.in[k.in.length - 1];
+    const last = ranges[ranges.length - 1];
     return {
-      since: k.in[0][0] > 0 ? names[k.in[0][0]] : undefined,
+      since: ranges[0][0] > 0 ? names[ranges[0][0]] : undefined,
       removedIn: last[1] < names.length - 1 ? names[last[1] + 1] : undefined,
-      ranges: k.in,
+      ranges,
     };
   }
 }

@@ -11,6 +11,8 @@ const vllm = (ctx: RuleContext) => argValue(ctx.doc, 'infer_backend') === 'vllm'
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 
 const FLASH_ATTN: readonly string[] = lists.enums.flash_attn;
+/** The AttentionFunction values of the user's release (`off` before 0.8.3, `fa3` from 0.9.4), else main's. */
+const flashAttn = (ctx: RuleContext): readonly string[] => (ctx.release?.facts.keys.get('flash_attn')?.choices as string[] | undefined) ?? FLASH_ATTN;
 
 export const commandRules: Rule[] = [
   checkRule({
@@ -20,8 +22,8 @@ export const commandRules: Rule[] = [
     commands: ALL,
     at: ['flash_attn'],
     onValue: true,
-    when: (ctx) => ctx.doc.byKey.has('flash_attn') && !FLASH_ATTN.includes(argValue(ctx.doc, 'flash_attn') as string),
-    message: (ctx) => t('Unknown attention implementation; `flash_attn` takes {0} and anything else stops model loading.{1}', FLASH_ATTN.join(', '), didYouMean(argValue(ctx.doc, 'flash_attn'), FLASH_ATTN)),
+    when: (ctx) => ctx.doc.byKey.has('flash_attn') && !flashAttn(ctx).includes(argValue(ctx.doc, 'flash_attn') as string),
+    message: (ctx) => t('Unknown attention implementation; `flash_attn` takes {0} and anything else stops model loading.{1}', flashAttn(ctx).join(', '), didYouMean(argValue(ctx.doc, 'flash_attn'), flashAttn(ctx))),
     fixes: [closestFix('flash_attn', () => FLASH_ATTN)],
   }),
   checkRule({

@@ -1,6 +1,7 @@
 // The chat template: unset (the tokenizer's own is guessed), unknown,
 // incompatible with train_on_prompt, or a reasoning template.
-import type { Rule } from '../types';
+import type { Rule, RuleContext } from '../types';
+import { templateHint } from '../../context/release/key-history';
 import { checkRule, closestFix, didYouMean, ERROR, INFO, removeFix, WARNING } from './declare';
 import { argValue, truthy } from '../../values';
 import lists from '../../facts/lists.json';
@@ -8,6 +9,8 @@ import { t } from '../../l10n';
 
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 const TEMPLATES = lists.templates.map((t) => t.name);
+/** The templates of the user's release (data/template.py's register_template calls), else main's. */
+const templatesOf = (ctx: RuleContext): readonly string[] => ctx.release?.facts.templates ?? TEMPLATES;
 const byName = new Map(lists.templates.map((t) => [t.name, t]));
 const template = (doc: Parameters<typeof argValue>[0]) => {
   const v = argValue(doc, 'template');
@@ -33,9 +36,13 @@ export const templateRules: Rule[] = [
     onValue: true,
     when: (ctx) => {
       const v = argValue(ctx.doc, 'template');
-      return v !== null && v !== undefined && !byName.has(String(v));
+      return v !== null && v !== undefined && !templatesOf(ctx).includes(String(v));
     },
-    message: (ctx) => t('`{0}` is not a LLaMA-Factory template.{1}', String(argValue(ctx.doc, 'template')), didYouMean(argValue(ctx.doc, 'template'), TEMPLATES)),
+    message: (ctx) => {
+      const v = argValue(ctx.doc, 'template');
+      const drift = ctx.release ? templateHint(String(v), ctx.release) : undefined;
+      return (drift ?? t('`{0}` is not a LLaMA-Factory template.', String(v))) + didYouMean(v, templatesOf(ctx));
+    },
     fixes: [closestFix('template', () => TEMPLATES)],
   }),
   checkRule({
