@@ -7,15 +7,16 @@ import type { ConfigDocument } from './document';
 import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
-import { ruleApplies, rules } from './rules';
-import type { Rule, RuleContext } from './rules/types';
+import { rules } from './rules';
+import { runRules } from './rules/run';
 import { validateConfig } from './schema/validate';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
-import { t } from './l10n';
+import type { AnalysisContext } from './context';
 import { formatAvailable, releaseProblems } from './context/release/problems';
 import { releaseResolver } from './context/release/resolve';
 import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
+import { validationHooks } from './context/release/validation';
 import { pyyamlNumbers } from './context/release/yaml-loader';
 
 export interface AnalyzeInput {
@@ -34,7 +35,7 @@ export interface AnalyzeInput {
 export interface Analysis {
   kind: ConfigKind;
   diagnostics: Diagnostic[];
-  context: RuleContext;
+  context: AnalysisContext;
   /** One sentence on the target GPU (or why there is none) for the status item. */
   targetStatus: string;
   /** The LLaMA-Factory the config was checked against, and where that came from. */
@@ -49,42 +50,21 @@ export function effectiveKind(doc: ConfigDocument, configPath: string, settings:
   return doc.kind;
 }
 
-const rulesByKind = new Map<ConfigKind, readonly Rule[]>();
-
-function rulesFor(kind: ConfigKind): readonly Rule[] {
-  let found = rulesByKind.get(kind);
-  if (!found) rulesByKind.set(kind, (found = rules.filter((r) => ruleApplies(r, kind))));
-  return found;
-}
-
 export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource);
   const release = releaseResolver(host).resolve(input.configPath, doc.text, input.releaseChoice, settings.version);
-  const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, release };
+  const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, release };
   const status = { context, targetStatus: resolved.status, release };
   if (kind === 'other') return { kind, diagnostics: [], ...status };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...releaseProblems(doc, kind, release)];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
   if (doc.parsed && formatAvailable(kind, release)) {
-    found.push(...validateConfig(doc, kind, release));
+    found.push(...validateConfig(doc, kind, validationHooks(release, kind)));
     if (kind === 'llamafactory-v0') found.push(...pyyamlNumbers(doc, release));
     if (parsedCleanly) {
-      for (const rule of rulesFor(kind)) {
-        try {
-          found.push(...rule.check(context));
-        } catch (e) {
-          // A rule bug must not take the other diagnostics down with it.
-          found.push({
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-            severity: DiagnosticSeverity.Information,
-            source: 'llamafactory',
-            code: 'internal-error',
-            message: t('A check ({0}) failed internally: {1}', rule.codes.join(', '), String(e)),
-          });
-        }
-      }
+      found.push(...runRules(rules, context, kind));
     }
   }
   const suppressions = readSuppressions(doc.text);
@@ -93,8 +73,8 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
     if (isSuppressed(suppressions, d)) continue;
     const override = settings.rules[String(d.code)];
     if (override === 'off') continue;
-    if (override) d.severity = severityOf(override);
-    diagnostics.push(d);
+    // A copy: the parse's problems and rule results are cached, and the next analysis may have other settings.
+    diagnostics.push(override ? { ...d, severity: severityOf(override) } : d);
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { kind, diagnostics, ...status };

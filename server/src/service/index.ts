@@ -11,14 +11,20 @@ import { hover } from './features/hover';
 import { codeLenses, inlayHints } from './features/lenses';
 import { links } from './features/links';
 import { symbols } from './features/symbols';
+import { estimateDetails } from './features/estimate';
+import type { MemoryEstimateResult } from './features/estimate';
+import { newConfig } from './features/new-config';
+import type { NewConfigParams, NewConfigResult } from './features/new-config';
+import { gpuChoices } from './presentation';
+import type { GpuChoice } from './presentation';
 import type { DetectedGpu } from './hardware/target';
 import type { TargetGpu } from './hardware/types';
-import type { RuleContext } from './rules/types';
-import type { ServiceHost, ServiceSettings } from './types';
+import type { AnalysisContext } from './context';
+import type { RuleSeverity, ServiceHost, ServiceSettings } from './types';
 import { releaseResolver } from './context/release/resolve';
 import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
 
-export type { Analysis, ConfigDocument, DetectedGpu, ParseLimits, ReleaseChoice, ResolvedRelease, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
+export type { Analysis, ConfigDocument, DetectedGpu, GpuChoice, MemoryEstimateResult, NewConfigParams, NewConfigResult, ParseLimits, AnalysisContext, ReleaseChoice, ResolvedRelease, RuleSeverity, ServiceHost, ServiceSettings, TargetGpu };
 export { describeRelease } from './context/release/resolve';
 
 export interface TargetOptions {
@@ -28,6 +34,9 @@ export interface TargetOptions {
   releaseChoice?: ReleaseChoice;
 }
 export { defaultSettings } from './types';
+export { defaultParseLimits } from './document';
+export { parseNvidiaSmi, parseRocmSmi } from './hardware/detect';
+export { setLocale, t } from './l10n';
 
 export interface DocumentInput {
   uri: string;
@@ -39,10 +48,11 @@ export interface DocumentInput {
 }
 
 export interface LanguageService {
-  parse(input: DocumentInput): ConfigDocument;
+  /** The parsed document; `limits` are this document's (the service's own fill in what is missing). */
+  parse(input: DocumentInput, limits?: Partial<ParseLimits>): ConfigDocument;
   analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
   /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates). */
-  hover(context: RuleContext, position: Position): Hover | null;
+  hover(context: AnalysisContext, position: Position): Hover | null;
   /** Completion for the release the document's last analysis used (detected afresh when it has none). */
   complete(doc: ConfigDocument, position: Position, configPath: string): CompletionItem[];
   /**
@@ -52,41 +62,51 @@ export interface LanguageService {
   checkReleaseChoice(choice: ReleaseChoice, cwd: string): string | undefined;
   symbols(doc: ConfigDocument): DocumentSymbol[];
   links(doc: ConfigDocument, configPath: string): DocumentLink[];
-  codeActions(context: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
+  codeActions(context: AnalysisContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
   /** The memory estimate on the first line, and the model's size and estimate after its name. */
-  codeLenses(context: RuleContext): CodeLens[];
-  inlayHints(context: RuleContext): InlayHint[];
+  codeLenses(context: AnalysisContext): CodeLens[];
+  inlayHints(context: AnalysisContext): InlayHint[];
+  /** The memory estimate with its summary, Markdown breakdown and common GPUs; null when the config cannot be sized. */
+  estimate(context: AnalysisContext): MemoryEstimateResult | null;
+  /** A new training config that fits the GPU; `configPath` is where it would be saved (its references resolve from there). */
+  newConfig(params: NewConfigParams, configPath: string): NewConfigResult;
+  /** The GPU catalog, for pickers. */
+  gpus(): GpuChoice[];
   /** Forgets a closed document. */
   forget(uri: string): void;
-  /** Changes the parse limits (the `llamafactory.limits.*` settings); cached parses are dropped when they change. */
-  setLimits(limits: Partial<ParseLimits>): void;
 }
 
 type Analyzed = Analysis & { doc: ConfigDocument };
 
-export function createLanguageService(host: ServiceHost, initialLimits: Partial<ParseLimits> = {}): LanguageService {
-  let limits: ParseLimits = { ...defaultParseLimits, ...initialLimits };
-  const cache = new Map<string, { version: number; text: string; doc: ConfigDocument }>();
+/**
+ * The service for one host. Everything that varies per document (settings, parse limits,
+ * whether Hub lookups are allowed) arrives with each call, never as service-wide state.
+ */
+export function createLanguageService(host: ServiceHost, defaultLimits: Partial<ParseLimits> = {}): LanguageService {
+  const cache = new Map<string, { version: number; text: string; limits: ParseLimits; doc: ConfigDocument }>();
   // The last analysis per document: hover, lenses and actions of one version reuse it.
   const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; result: Analyzed }>();
   // The release each document was last checked against, for completion (which gets no settings).
   const releases = new Map<string, ResolvedRelease>();
-  const parse = (input: DocumentInput): ConfigDocument => {
+  // The host as a document without Hub lookups sees it.
+  const offline: ServiceHost = { ...host, hubConfig: undefined };
+  const parse = (input: DocumentInput, own: Partial<ParseLimits> = {}): ConfigDocument => {
+    const limits: ParseLimits = { ...defaultParseLimits, ...defaultLimits, ...own };
     const hit = cache.get(input.uri);
-    if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text) return hit.doc;
+    if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text && sameLimits(hit.limits, limits)) return hit.doc;
     const doc = parseConfig(input.uri, input.text, limits);
-    if (input.version !== undefined) cache.set(input.uri, { version: input.version, text: input.text, doc });
+    if (input.version !== undefined) cache.set(input.uri, { version: input.version, text: input.text, limits, doc });
     return doc;
   };
   return {
     parse,
     analyze(input, settings, target) {
-      const doc = parse(input);
+      const doc = parse(input, settings.limits);
       const hit = analyses.get(input.uri);
       if (hit && hit.doc === doc && hit.settings === settings && sameTarget(hit.target, target)) return hit.result;
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
-      const result = { ...analyze(host, { doc, configPath: input.configPath, settings, ...target }), doc };
+      const result = { ...analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target }), doc };
       releases.set(input.uri, result.release);
       if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, result });
       return result;
@@ -105,19 +125,19 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
     codeActions: (ctx, range, diagnostics, only) => codeActions(ctx, range, diagnostics, only),
     codeLenses: (ctx) => codeLenses(ctx),
     inlayHints: (ctx) => inlayHints(ctx),
+    estimate: (ctx) => estimateDetails(ctx),
+    newConfig: (params, configPath) => newConfig(offline, params, configPath),
+    gpus: () => gpuChoices(),
     forget: (uri) => {
       cache.delete(uri);
       analyses.delete(uri);
       releases.delete(uri);
     },
-    setLimits(next) {
-      const merged = { ...limits, ...next };
-      if (merged.maxChars === limits.maxChars && merged.maxAliasExpansions === limits.maxAliasExpansions && merged.maxDepth === limits.maxDepth) return;
-      limits = merged;
-      cache.clear();
-      analyses.clear();
-    },
   };
+}
+
+function sameLimits(a: ParseLimits, b: ParseLimits): boolean {
+  return a.maxChars === b.maxChars && a.maxAliasExpansions === b.maxAliasExpansions && a.maxDepth === b.maxDepth;
 }
 
 function sameTarget(a: TargetOptions | undefined, b: TargetOptions | undefined): boolean {

@@ -33,6 +33,16 @@ export interface ServiceHost {
 /** Severity override for one rule code. */
 export type RuleSeverity = 'off' | 'information' | 'warning' | 'error';
 
+export interface ParseLimits {
+  /** Largest document analysed, in characters; larger ones are refused with one diagnostic. */
+  maxChars: number;
+  /** Alias expansions allowed while resolving values (guards against alias bombs). */
+  maxAliasExpansions: number;
+  /** Deepest nesting of mappings and lists analysed; deeper files are refused before the YAML parser recurses into them. */
+  maxDepth: number;
+}
+
+/** Everything here belongs to one document: two documents analysed by one service may have different settings. */
 export interface ServiceSettings {
   /** Glob-free list of extra file patterns (minimatch syntax) that count as configs. */
   files: string[];
@@ -42,6 +52,10 @@ export interface ServiceSettings {
   gpu: string;
   /** Number of GPUs the job runs on. */
   gpuCount: number;
+  /** Whether this document may use the host's `hubConfig` (off unless true). */
+  hubLookup?: boolean;
+  /** Bounds for parsing this document; the service's own limits fill in what is missing. */
+  limits?: Partial<ParseLimits>;
   /** The LLaMA-Factory to check against (`llamafactory.version`): a release ("0.9.3", "main") or a folder; empty to detect it. */
   version: string;
 }

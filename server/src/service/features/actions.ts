@@ -1,20 +1,19 @@
-// Code actions: the fix for each diagnostic (looked up by code), "disable on
-// this line / in this file" comments, and "fix all" combining every preferred fix.
+// Code actions: the fixes each diagnostic carries as data, "disable on this
+// line / in this file" comments, and "fix all" combining every preferred fix.
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import { LINE_BREAK, lineBreakOf, parseConfig } from '../document';
 import type { ConfigDocument } from '../document';
 import { applyEdits, removeEntry, renameKey, setValue } from '../edits';
-import { rules } from '../rules';
-import type { Fix, RuleContext } from '../rules/types';
+import { resolveFixes } from '../fixes';
+import type { ResolvedFix } from '../fixes';
 import type { RenameData, ReplaceData } from '../schema/validate';
 import { DIAGNOSTIC_SOURCE } from '../types';
+import type { AnalysisContext } from '../context';
 import { t } from '../l10n';
 
-const byCode = new Map(rules.flatMap((r) => r.codes.map((c) => [c, r] as const)));
-
 /** Fixes for one diagnostic produced by this service. */
-export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
+export function fixesFor(ctx: AnalysisContext, d: Diagnostic): ResolvedFix[] {
   const doc = ctx.doc;
   const code = String(d.code ?? '');
   switch (code) {
@@ -39,10 +38,8 @@ export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
       const entry = doc.entries.find((e) => sameStart(e.keyRange, d.range) && doc.byKey.get(e.key) !== e);
       return entry ? [{ title: t('Remove this repeated `{0}`', entry.key), edits: [removeEntry(doc, entry)] }] : [];
     }
-    default: {
-      const rule = byCode.get(code);
-      return rule?.fixes ? rule.fixes(ctx, d) : [];
-    }
+    default:
+      return resolveFixes(doc, d);
   }
 }
 
@@ -109,7 +106,7 @@ function firstDirectiveFreeLine(doc: ConfigDocument): number {
  * Actions for the diagnostics in `context` that touch `range`.
  * `only` filters by kind as LSP clients ask (e.g. ["source.fixAll"]).
  */
-export function codeActions(ctx: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[] {
+export function codeActions(ctx: AnalysisContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[] {
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const ours = diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && overlaps(d.range, range));
   const out: CodeAction[] = [];
@@ -129,7 +126,7 @@ export function codeActions(ctx: RuleContext, range: Range, diagnostics: Diagnos
 }
 
 /** The preferred fix of every diagnostic, skipping fixes whose edits would overlap an earlier one. */
-export function fixAll(ctx: RuleContext, diagnostics: Diagnostic[]): TextEdit[] {
+export function fixAll(ctx: AnalysisContext, diagnostics: Diagnostic[]): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const d of diagnostics) {
     if (d.source !== DIAGNOSTIC_SOURCE) continue;

@@ -7,20 +7,18 @@ import type { ConfigDocument, ConfigEntry } from '../document';
 import lists from '../facts/lists.json';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
-import { v0KeyInV1, v1KeyInV0 } from '../v1/cross-format';
-import type { CrossFormatHint } from '../v1/cross-format';
+import { v0KeyInV1, v1KeyInV0 } from './cross-format';
+import type { CrossFormatHint } from './cross-format';
 import { v0InternalKeys } from './schema';
 import type { ConfigSchema } from './schema';
-import type { RenameData } from './validate';
+import type { RenameData, UnknownKeyHint } from './validate';
 import { didYouMeanText, t } from '../l10n';
-import { releaseHint } from '../context/release/key-history';
-import type { ResolvedRelease } from '../context/release/resolve';
 
 const internalKeys = new Set(v0InternalKeys);
 const mcaKeys = new Set(lists.mcaKeys);
 
 /** `suggest` is false once a file has had many unknown keys: then it is no config and the search only costs time. */
-export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true, release?: ResolvedRelease): Diagnostic {
+export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true, explain?: (key: string) => UnknownKeyHint | undefined): Diagnostic {
   const key = entry.key;
   if (schema.kind === 'llamafactory-v0') {
     if (internalKeys.has(key)) {
@@ -38,7 +36,8 @@ export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: Conf
     const mca = schema.kind === 'llamafactory-v0' && mcaKeys.has(key) ? ` ${t('(Megatron-Core runs launched with USE_MCA=1 do accept it.)')}` : '';
     return crossFormat(doc, entry, { ...cross, message: cross.message + mca });
   }
-  const drift = release && schema.kind === 'llamafactory-v0' ? releaseHint(key, release) : undefined;
+  // A key another LLaMA-Factory release accepts: say which, and offer its name in this release.
+  const drift = schema.kind === 'llamafactory-v0' ? explain?.(key) : undefined;
   if (drift) {
     const data: RenameData = { key, candidates: drift.candidates.filter((c) => !doc.byKey.has(c)) };
     return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key', drift.message, data);

@@ -14,13 +14,10 @@ import lists from '../facts/lists.json';
 import { looksLikeBoolean } from '../scalars';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
-import { v1SubKeyFor } from '../v1/cross-format';
-import { keySchema, pluginSubKeys } from './schema';
-import { schemaOf } from '../context/release/release-schema';
+import { v1SubKeyFor } from './cross-format';
+import { keySchema, pluginSubKeys, schemaFor } from './schema';
 import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
 import { unknownKey } from './unknown-keys';
-import type { ResolvedRelease } from '../context/release/resolve';
-import { duplicateMessage } from '../context/release/yaml-loader';
 import { didYouMeanText, t } from '../l10n';
 
 // One compiled validator per schema: main's two, and one per release a workspace uses.
@@ -51,9 +48,26 @@ export interface RenameData {
 /** Unknown keys that get a did-you-mean search; past this many the file is not a config and the search would only cost time. */
 const MAX_SUGGESTIONS = 200;
 
-/** Checks every top-level entry of a v0 or v1 document against its format's schema (of the user's release when known). */
-export function validateConfig(doc: ConfigDocument, kind: SchemaKind, release?: ResolvedRelease): Diagnostic[] {
-  const schema = schemaOf(release, kind) as ConfigSchema;
+/**
+ * What the caller knows beyond main's schema (the user's LLaMA-Factory release,
+ * resolved in a higher layer): the schema to check against, an explanation for
+ * a key another release accepts, and how that release treats a repeated key.
+ */
+export interface ValidationHooks {
+  schema?: ConfigSchema;
+  explainUnknown?(key: string): UnknownKeyHint | undefined;
+  duplicate?(entry: ConfigEntry, firstLine: number): { severity: DiagnosticSeverity; message: string } | undefined;
+}
+
+export interface UnknownKeyHint {
+  message: string;
+  /** Keys that stand for the same setting (offered as renames). */
+  candidates: string[];
+}
+
+/** Checks every top-level entry of a v0 or v1 document against its format's schema (or the hooks' schema). */
+export function validateConfig(doc: ConfigDocument, kind: SchemaKind, hooks: ValidationHooks = {}): Diagnostic[] {
+  const schema = hooks.schema ?? (schemaFor(kind) as ConfigSchema);
   const out: Diagnostic[] = [];
   let suggestionsLeft = MAX_SUGGESTIONS;
   const values: Record<string, unknown> = {};
@@ -61,11 +75,11 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind, release?: 
   for (const entry of doc.entries) {
     const first = doc.byKey.get(entry.key) === entry;
     if (!first) {
-      out.push(duplicateKey(doc, entry, ++duplicates <= LINKED_DUPLICATES, release));
+      out.push(duplicateKey(doc, entry, ++duplicates <= LINKED_DUPLICATES, hooks));
       continue;
     }
     if (!keySchema(entry.key, schema)) {
-      out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0, release));
+      out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0, hooks.explainUnknown));
       continue;
     }
     if (entry.value !== undefined) values[entry.key] = entry.value;
@@ -88,9 +102,13 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind, release?: 
  */
 const LINKED_DUPLICATES = 100;
 
-function duplicateKey(doc: ConfigDocument, entry: ConfigEntry, link: boolean, release: ResolvedRelease | undefined): Diagnostic {
+function duplicateKey(doc: ConfigDocument, entry: ConfigEntry, link: boolean, hooks: ValidationHooks): Diagnostic {
   const first = doc.byKey.get(entry.key) as ConfigEntry;
-  const { severity, message } = duplicateMessage(entry, first.keyRange.start.line + 1, release);
+  const line = first.keyRange.start.line + 1;
+  const { severity, message } = hooks.duplicate?.(entry, line) ?? {
+    severity: DiagnosticSeverity.Error,
+    message: t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, line),
+  };
   const d = makeDiagnostic(entry.keyRange, severity, 'duplicate-key', message);
   if (link) d.relatedInformation = [{ location: { uri: doc.uri, range: first.keyRange }, message: t('first occurrence') }];
   return d;

@@ -38,16 +38,11 @@ export function pyyamlNumbers(doc: ConfigDocument, release: ResolvedRelease): Di
   return out;
 }
 
-/** The repeated key: fatal for OmegaConf; PyYAML silently keeps the last value. */
-export function duplicateMessage(entry: ConfigEntry, firstLine: number, release: ResolvedRelease | undefined): { severity: DiagnosticSeverity; message: string } {
-  if (release?.facts.yaml === 'pyyaml') {
-    return {
-      severity: DiagnosticSeverity.Warning,
-      message: t('`{0}` is already set on line {1}. {2} reads YAML with PyYAML, which silently keeps this later value and ignores line {1}; keep one of them.', entry.key, firstLine, describeRelease(release)),
-    };
-  }
+/** A repeated key under PyYAML, which silently keeps the last value (OmegaConf refuses the file: the schema layer's default). */
+export function pyyamlDuplicate(entry: ConfigEntry, firstLine: number, release: ResolvedRelease): { severity: DiagnosticSeverity; message: string } | undefined {
+  if (release.facts.yaml !== 'pyyaml') return undefined;
   return {
-    severity: DiagnosticSeverity.Error,
-    message: t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, firstLine),
+    severity: DiagnosticSeverity.Warning,
+    message: t('`{0}` is already set on line {1}. {2} reads YAML with PyYAML, which silently keeps this later value and ignores line {1}; keep one of them.', entry.key, firstLine, describeRelease(release)),
   };
 }
