@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { createNodeHost } from './nodeHost';
 import { createLanguageService, defaultSettings } from './service';
+import { describeRelease } from './service';
+import type { ReleaseChoice, ResolvedRelease } from './service';
 import { breakdownMarkdown, estimateReport, summaryLine } from './service/memory/report';
 import type { ConfigKind } from './service/types';
 import { version } from './version';
@@ -24,6 +26,10 @@ Options:
   --gpus N             number of GPUs the job runs on (default: 1)
   --estimate           add a memory estimate per file
   --locale LANG        language of the messages: en, ko or zh-cn (default: from LC_ALL, LC_MESSAGES or LANG)
+  --lf-version VERSION the LLaMA-Factory release to check against (0.9.3, main, ...)
+  --lf-path DIR        an LLaMA-Factory checkout or installed llamafactory package folder to read the facts from
+                       (default for both: the first-line directive, a checkout above the config, the Python
+                       environment in VIRTUAL_ENV / CONDA_PREFIX / .venv, else the newest release)
   --version            print the version
   -h, --help           print this help
 
@@ -37,6 +43,8 @@ export interface CliOptions {
   estimate: boolean;
   /** As given with --locale; empty to follow the environment. */
   locale: string;
+  /** --lf-version or --lf-path (the last one given wins). */
+  release?: ReleaseChoice;
   files: string[];
 }
 
@@ -48,6 +56,8 @@ export interface FileReport {
   kind: ConfigKind;
   diagnostics: { range: Diagnostic['range']; severity: Severity; code: string; message: string }[];
   estimate: unknown;
+  /** The LLaMA-Factory the file was checked against; path is null for a bundled release. */
+  llamafactory: { version: string; source: ResolvedRelease['source']; path: string | null };
 }
 
 class UsageError extends Error {}
@@ -88,6 +98,10 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
         break;
       case '--locale':
         o.locale = value();
+        break;
+      case '--lf-version':
+      case '--lf-path':
+        o.release = flag === '--lf-path' ? { value: path.resolve(value()), via: flag } : { value: value(), via: flag };
         break;
       case '--':
         o.files.push(...argv.slice(i + 1));
@@ -152,7 +166,14 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
   const host = createNodeHost(undefined, 60_000);
   const service = createLanguageService(host);
   const settings = { ...defaultSettings, gpu: opts.gpu, gpuCount: opts.gpus };
+  const problem = opts.release && service.checkReleaseChoice(opts.release, process.cwd());
+  if (problem) {
+    warn(`llamafactory-lint: ${problem}\n`);
+    return 2;
+  }
   const reports: FileReport[] = [];
+  // Each distinct "LLaMA-Factory 0.9.3 (from .venv)" once per run, on stderr (stdout keeps one line per diagnostic).
+  const releases = new Set<string>();
   let status = 0;
   for (const file of opts.files) {
     let text: string;
@@ -164,13 +185,15 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
       continue;
     }
     const configPath = path.resolve(file);
-    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings, { gpuSource: 'cli' });
+    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings, { gpuSource: 'cli', releaseChoice: opts.release });
     const report: FileReport = {
       file,
       kind: a.kind,
       diagnostics: a.diagnostics.map((d) => ({ range: d.range, severity: SEVERITY[d.severity ?? 1], code: String(d.code ?? ''), message: typeof d.message === 'string' ? d.message : d.message.value })),
       estimate: opts.estimate ? (estimateReport(a.context) ?? null) : null,
+      llamafactory: { version: a.release.facts.name, source: a.release.source, path: a.release.path ?? null },
     };
+    if (a.kind !== 'other') releases.add(describeRelease(a.release));
     if (status === 0 && report.diagnostics.some((d) => d.severity === 'error')) status = 1;
     reports.push(report);
     if (opts.format === 'text') {
@@ -179,6 +202,7 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
     }
   }
   if (opts.format === 'json') write(`${JSON.stringify(reports, null, 2)}\n`);
+  else for (const r of releases) warn(`llamafactory-lint: ${t('checked against {0}', r)}\n`);
   return status;
 }
 
