@@ -56,8 +56,8 @@ export interface ServiceSettings {
   hubLookup?: boolean;
   /** Bounds for parsing this document; the service's own limits fill in what is missing. */
   limits?: Partial<ParseLimits>;
-  /** The LLaMA-Factory to check against (`llamafactory.version`): a release ("0.9.3", "main") or a folder; empty to detect it. */
-  version: string;
+  /** The LLaMA-Factory to check against (`llamafactory.version`): a release ("0.9.3", "main") or a folder; empty or absent to detect it. */
+  version?: string;
 }
 
 export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1, version: '' };
