@@ -85,7 +85,9 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind, hooks: Val
       out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0, hooks.explainUnknown));
       continue;
     }
-    const foreign = schema.kind === 'llamafactory-v0' ? foreignWord(entry.key, entry.valueRange, entry.value) : undefined;
+    // A choice of the schema in use (an older release's `bitsandbytes`) is no foreign word there.
+    const chosen = keySchema(entry.key, schema)?.enum?.includes(entry.value) === true;
+    const foreign = schema.kind === 'llamafactory-v0' && !chosen ? foreignWord(entry.key, entry.valueRange, entry.value) : undefined;
     // Another tool's word is reported once, as such, instead of as a type or choice error.
     if (foreign) out.push(foreign);
     else if (entry.value !== undefined) values[entry.key] = entry.value;
