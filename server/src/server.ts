@@ -11,7 +11,7 @@ import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
 import { createHubConfigs } from './hubConfigs';
 import { DocumentStatusRequest, EstimateMemoryRequest, NewConfigRequest, SETTINGS_SECTION } from './protocol';
-import { createLanguageService, setLocale } from './service';
+import { createLanguageService, releaseStatus, setLocale } from './service';
 import type { Analysis, ConfigDocument, DetectedGpu, LanguageService } from './service';
 import { normalizeSettings } from './settings';
 import type { ServerSettings } from './settings';
@@ -309,7 +309,7 @@ function answerCustomRequests(session: Session): void {
     const td = documents.get(p.uri);
     if (!td) return { kind: 'other' as const, target: '' };
     const a = await analyse(session, td);
-    return { kind: a.kind, target: a.targetStatus };
+    return { kind: a.kind, target: a.targetStatus, release: releaseStatus(a.release) };
   });
   // The new file is untitled; its references resolve as if it sat in the first workspace folder.
   connection.onRequest(NewConfigRequest, (p) => service.newConfig(p, path.join(session.workspaceRoots[0] ?? process.cwd(), 'llamafactory-config.yaml')));

@@ -42,6 +42,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     gpu: typeof r.gpu === 'string' ? r.gpu : defaultSettings.gpu,
     gpuCount: countOr(r.gpuCount, 1, defaultSettings.gpuCount),
     version: typeof r.version === 'string' ? r.version : defaultSettings.version,
+    pythonEnvironment: typeof r.pythonEnvironment === 'string' && r.pythonEnvironment !== '' ? r.pythonEnvironment : undefined,
     detectGpu: r.detectGpu === true,
     hubLookup: r.hubLookup === true,
     limits: normalizeLimits(r.limits),

@@ -54,7 +54,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource);
-  const release = releaseResolver(host).resolve(input.configPath, doc.text, input.releaseChoice, settings.version);
+  const release = releaseResolver(host).resolve(input.configPath, doc.text, input.releaseChoice, settings);
   const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, release };
   const status = { context, targetStatus: resolved.status, release };
   if (kind === 'other') return { kind, diagnostics: [], ...status };

@@ -25,7 +25,7 @@ import { releaseResolver } from './context/release/resolve';
 import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
 
 export type { Analysis, ConfigDocument, DetectedGpu, GpuChoice, MemoryEstimateResult, NewConfigParams, NewConfigResult, ParseLimits, AnalysisContext, ReleaseChoice, ResolvedRelease, RuleSeverity, ServiceHost, ServiceSettings, TargetGpu };
-export { describeRelease } from './context/release/resolve';
+export { describeRelease, releaseStatus } from './context/release/resolve';
 
 export interface TargetOptions {
   detected?: DetectedGpu;

@@ -58,6 +58,8 @@ export interface ServiceSettings {
   limits?: Partial<ParseLimits>;
   /** The LLaMA-Factory to check against (`llamafactory.version`): a release ("0.9.3", "main") or a folder; empty or absent to detect it. */
   version?: string;
+  /** sys.prefix of the Python interpreter the editor has selected (VS Code's Python extension), searched first for LLaMA-Factory. */
+  pythonEnvironment?: string;
 }
 
 export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1, version: '' };

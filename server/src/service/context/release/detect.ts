@@ -36,9 +36,12 @@ export function checkoutAbove(host: ServiceHost, dir: string): FoundSource | und
   }
 }
 
-/** Python environments to look in, in order: the active one (VIRTUAL_ENV, CONDA_PREFIX), then .venv / venv folders. */
-export function environments(host: ServiceHost, configDir: string): { prefix: string; via: string }[] {
-  const out: { prefix: string; via: string }[] = [];
+/**
+ * Python environments to look in, in order: the interpreter the editor selected,
+ * the active one (VIRTUAL_ENV, CONDA_PREFIX), then .venv / venv folders.
+ */
+export function environments(host: ServiceHost, configDir: string, selected?: string): { prefix: string; via: string }[] {
+  const out: { prefix: string; via: string }[] = selected ? [{ prefix: selected, via: 'selected interpreter' }] : [];
   for (const name of ['VIRTUAL_ENV', 'CONDA_PREFIX']) {
     const prefix = host.env(name);
     if (prefix) out.push({ prefix, via: name });

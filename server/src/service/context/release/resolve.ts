@@ -8,7 +8,7 @@
 // A found source tree is read itself (a dev snapshot has its own key set); its
 // facts are kept per package folder and re-read when one of its files changes.
 import * as path from 'node:path';
-import type { ServiceHost } from '../../types';
+import type { ServiceHost, ServiceSettings } from '../../types';
 import type { ConfigSchema } from '../../schema/schema';
 import { t } from '../../l10n';
 import { bundled } from './bundled';
@@ -57,9 +57,15 @@ export function versionDirective(text: string): { value: string; line: number } 
 
 const looksLikePath = (v: string): boolean => /[/\\]/.test(v) || v.startsWith('.') || v.startsWith('~');
 
-/** One line for the status item and messages: "LLaMA-Factory 0.9.3 (from .venv)". */
+/** One line for messages: "LLaMA-Factory 0.9.3 (from .venv)". */
 export function describeRelease(r: ResolvedRelease): string {
   return t('LLaMA-Factory {0} (from {1})', r.facts.name, r.via);
+}
+
+/** The language-status item: "LLaMA-Factory 0.9.3 · .venv", with the folder or what went wrong as its detail. */
+export function releaseStatus(r: ResolvedRelease): { text: string; detail: string; warning: boolean } {
+  const detail = r.problem ?? r.path ?? t('No LLaMA-Factory found above the config or in a Python environment; checking against the newest bundled release. Set `llamafactory.version` to choose one.');
+  return { text: `LLaMA-Factory ${r.facts.name} · ${r.via}`, detail, warning: r.problem !== undefined };
 }
 
 interface CachedSource {
@@ -73,7 +79,8 @@ export class ReleaseResolver {
 
   constructor(private readonly host: ServiceHost) {}
 
-  resolve(configPath: string, text: string, cli?: ReleaseChoice, setting = ''): ResolvedRelease {
+  resolve(configPath: string, text: string, cli?: ReleaseChoice, settings: Pick<ServiceSettings, 'version' | 'pythonEnvironment'> = {}): ResolvedRelease {
+    const setting = settings.version ?? '';
     const dir = path.dirname(path.resolve(configPath));
     const directive = versionDirective(text);
     const choice = cli ?? (directive ? { value: directive.value, via: '# llamafactory-version' as const } : undefined) ?? (setting.trim() ? { value: setting.trim(), via: 'llamafactory.version' as const } : undefined);
@@ -83,7 +90,7 @@ export class ReleaseResolver {
       if (!('problem' in found)) return found;
       return { ...this.newest(), problem: found.problem };
     }
-    const located = checkoutAbove(this.host, dir) ?? environments(this.host, dir).map((e) => installedIn(this.host, e)).find(Boolean);
+    const located = checkoutAbove(this.host, dir) ?? environments(this.host, dir, settings.pythonEnvironment).map((e) => installedIn(this.host, e)).find(Boolean);
     return located ? this.fromSource(located) : this.newest();
   }
 
