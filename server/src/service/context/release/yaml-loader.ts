@@ -9,7 +9,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigDocument, ConfigEntry } from '../../document';
 import { formatScalar } from '../../edits';
 import { t } from '../../l10n';
-import type { ReplaceData } from '../../schema/validate';
+import { replaceFix } from '../../schema/validate';
 import { makeDiagnostic } from '../../types';
 import type { ResolvedRelease } from './resolve';
 import { describeRelease } from './resolve';
@@ -31,9 +31,8 @@ export function pyyamlNumbers(doc: ConfigDocument, release: ResolvedRelease): Di
     if (typeof entry.value !== 'number' || entry.quoted) continue;
     const raw = doc.text.slice(doc.offsetAt(entry.valueRange.start), doc.offsetAt(entry.valueRange.end)).trim();
     if (pyyamlReadsNumber(raw)) continue;
-    const data: ReplaceData = { key: entry.key, replacement: entry.value };
     out.push(makeDiagnostic(entry.valueRange, DiagnosticSeverity.Error, 'yaml-number-as-text',
-      t('{0} reads YAML with PyYAML, which takes `{1}` as the text "{1}", not a number (a float needs a dot and a signed exponent, as in 1.0e-4); training then fails on it. Write {2}.', describeRelease(release), raw, formatScalar(entry.value)), data));
+      t('{0} reads YAML with PyYAML, which takes `{1}` as the text "{1}", not a number (a float needs a dot and a signed exponent, as in 1.0e-4); training then fails on it. Write {2}.', describeRelease(release), raw, formatScalar(entry.value)), replaceFix(entry.key, entry.value, true)));
   }
   return out;
 }
