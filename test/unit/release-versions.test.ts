@@ -107,8 +107,9 @@ describe('choices and templates across releases', () => {
   it('quantization_method: bitsandbytes until 0.9.2, bnb from 0.9.3', () => {
     assert.deepEqual(codesOf(check(`${BASE}quantization_method: bitsandbytes\n`, '0.9.2'), 'quantization_method'), []);
     // From 0.9.3 the old word is reported as the other spelling of `bnb`, with that fix.
-    const d = check(`${BASE}quantization_method: bitsandbytes\n`, '0.9.3').diagnostics.find((x) => x.code === 'foreign-value');
-    assert.equal((d?.data as { replacement?: unknown } | undefined)?.replacement, 'bnb');
+    const r = check(`${BASE}quantization_method: bitsandbytes\n`, '0.9.3');
+    const d = r.diagnostics.find((x) => x.code === 'foreign-value');
+    assert.deepEqual(r.service.codeActions(r.context, d!.range, [d!]).filter((x) => x.isPreferred).map((x) => x.title), ['Set `quantization_method` to bnb']);
   });
 
   it('a template removed in 0.9.5 says so; it is fine for 0.9.4', () => {
