@@ -143,7 +143,7 @@ export function requestedLocale(argv: string[], env: NodeJS.ProcessEnv): string 
 }
 
 /** Runs the CLI; returns the exit status. `write` receives stdout text, `warn` stderr text. */
-export function run(argv: string[], write: (s: string) => void, warn: (s: string) => void, color = false, env: NodeJS.ProcessEnv = process.env): number {
+export async function run(argv: string[], write: (s: string) => void, warn: (s: string) => void, color = false, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Set first, so that usage errors are in the chosen language too.
   setLocale(requestedLocale(argv, env));
   let opts: CliOptions | 'help' | 'version';
@@ -185,7 +185,12 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
       continue;
     }
     const configPath = path.resolve(file);
-    const a = service.analyze({ uri: pathToFileURL(configPath).toString(), text, configPath }, settings, { gpuSource: 'cli', releaseChoice: opts.release });
+    const input = { uri: pathToFileURL(configPath).toString(), text, configPath };
+    const target = { gpuSource: 'cli' as const, releaseChoice: opts.release };
+    service.analyze(input, settings, target);
+    // The first analysis queues scans of the dataset files the config names; the second sees them.
+    await service.data.idle();
+    const a = service.analyze(input, settings, target);
     const report: FileReport = {
       file,
       kind: a.kind,
@@ -208,6 +213,7 @@ export function run(argv: string[], write: (s: string) => void, warn: (s: string
 
 if (require.main === module) {
   const out: string[] = [];
-  const code = run(process.argv.slice(2), (s) => out.push(s), (s) => process.stderr.write(s), Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-  process.stdout.write(out.join(''), () => process.exit(code));
+  void run(process.argv.slice(2), (s) => out.push(s), (s) => process.stderr.write(s), Boolean(process.stdout.isTTY) && !process.env.NO_COLOR).then((code) => {
+    process.stdout.write(out.join(''), () => process.exit(code));
+  });
 }

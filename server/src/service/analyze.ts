@@ -3,6 +3,7 @@
 // through the host.
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { DataScanner } from './context/data/scan';
 import type { ConfigDocument } from './document';
 import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
@@ -30,6 +31,8 @@ export interface AnalyzeInput {
   gpuSource?: 'setting' | 'cli';
   /** The CLI's --lf-version / --lf-path, which win over the directive and the setting. */
   releaseChoice?: ReleaseChoice;
+  /** Background scans of dataset files. */
+  data?: DataScanner;
 }
 
 export interface Analysis {
@@ -55,7 +58,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource);
   const release = releaseResolver(host).resolve(input.configPath, doc.text, input.releaseChoice, settings);
-  const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, release };
+  const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, data: input.data, release };
   const status = { context, targetStatus: resolved.status, release };
   if (kind === 'other') return { kind, diagnostics: [], ...status };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...releaseProblems(doc, kind, release)];

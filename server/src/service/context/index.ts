@@ -3,6 +3,7 @@
 // take it) and above the document, the files and the GPU facts it is made of;
 // the readers of files a config names (config-files/) cache their results per context.
 import type { ConfigDocument } from '../document';
+import type { DataScanner } from './data/scan';
 import type { ResolvedRelease } from './release/resolve';
 import type { TargetGpu } from '../hardware/types';
 import type { ServiceHost, ServiceSettings } from '../types';
@@ -21,6 +22,8 @@ export interface AnalysisContext {
   settings: ServiceSettings;
   /** The GPU the user targets; undefined when none is known (hardware checks stay silent). */
   target: TargetGpu | undefined;
+  /** Background scans of the dataset files the config names; absent where nothing is read in the background. */
+  data?: DataScanner;
   /** The LLaMA-Factory release the config is checked against (release/); undefined means main's facts. */
   release?: ResolvedRelease;
 }
