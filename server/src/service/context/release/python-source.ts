@@ -22,7 +22,17 @@ export interface LogicalLine {
 }
 
 const OPERATORS = ['**=', '//=', '>>=', '<<=', '->', ':=', '**', '//', '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '|=', '&=', '<<', '>>'];
-const STRING_START = /^(?:[rRbBuUfF]{1,2})?("""|'''|"|')/;
+// Sticky patterns read at an offset without slicing the source (slices made the
+// tokenizer spend most of its time collecting garbage on 100 kB files).
+const STRING_START = /(?:[rRbBuUfF]{1,2})?("""|'''|"|')/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+const NUMBER = /(?:0[xX][0-9a-fA-F_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?)[jJlL]?/y;
+
+/** A sticky pattern's match at `at`, or undefined. */
+function matchAt(re: RegExp, src: string, at: number): RegExpExecArray | undefined {
+  re.lastIndex = at;
+  return re.exec(src) ?? undefined;
+}
 
 /** Splits source text into logical lines of tokens (comments dropped). */
 export function logicalLines(src: string): LogicalLine[] {
@@ -65,43 +75,46 @@ export function logicalLines(src: string): LogicalLine[] {
       while (i < src.length && src[i] !== '\n') i++;
       continue;
     }
-    const str = STRING_START.exec(src.slice(i, i + 5));
-    if (str && (str[0].length === str[1].length || /[A-Za-z]/.test(c))) {
+    const str = matchAt(STRING_START, src, i);
+    if (str) {
       const column = i - lineStart;
       const startLine = line;
-      const prefix = str[0].slice(0, str[0].length - str[1].length).toLowerCase();
+      const raw = /[rR]/.test(str[0].slice(0, str[0].length - str[1].length));
       const quote = str[1];
       i += str[0].length;
-      let value = '';
+      const parts: string[] = [];
+      let from = i;
       while (i < src.length && !src.startsWith(quote, i)) {
-        if (src[i] === '\n') {
+        const ch = src.charCodeAt(i);
+        if (ch === 10) {
           if (quote.length === 1) break; // unterminated: stop at the line end
           line++;
           lineStart = i + 1;
-        }
-        if (src[i] === '\\' && !prefix.includes('r')) {
-          value += unescape(src[i + 1] ?? '');
+        } else if (ch === 92 && !raw) {
+          parts.push(src.slice(from, i), unescape(src[i + 1] ?? ''));
           if (src[i + 1] === '\n') {
             line++;
             lineStart = i + 2;
           }
           i += 2;
+          from = i;
           continue;
         }
-        value += src[i++];
+        i++;
       }
+      parts.push(src.slice(from, Math.min(i, src.length)));
       i += quote.length;
-      push({ k: 'str', v: value }, column, startLine);
+      push({ k: 'str', v: parts.join('') }, column, startLine);
       continue;
     }
-    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i, i + 200));
+    const word = matchAt(WORD, src, i);
     if (word) {
       push({ k: 'name', v: word[0] }, i - lineStart);
       i += word[0].length;
       continue;
     }
-    const num = /^(?:0[xX][0-9a-fA-F_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?)[jJlL]?/.exec(src.slice(i, i + 100));
-    if (num && num[0] !== '' && /[\d.]/.test(c)) {
+    const num = /[\d.]/.test(c) ? matchAt(NUMBER, src, i) : undefined;
+    if (num && num[0] !== '') {
       push({ k: 'num', v: Number(num[0].replace(/_/g, '').replace(/[jJlL]$/, '')) }, i - lineStart);
       i += num[0].length;
       continue;

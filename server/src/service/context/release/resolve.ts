@@ -71,7 +71,12 @@ export function releaseStatus(r: ResolvedRelease): { text: string; detail: strin
 interface CachedSource {
   files: Map<string, string | undefined>;
   facts: ReleaseFacts;
+  /** When the files were last compared with the disk (Date.now()). */
+  checkedAt: number;
 }
+
+/** How long a read source is trusted before its files are compared again: edits re-check at most this often. */
+const RECHECK_MS = 1000;
 
 export class ReleaseResolver {
   private readonly sources = new Map<string, CachedSource>();
@@ -127,11 +132,16 @@ export class ReleaseResolver {
     const tfKeys = tfPkg ? this.transformersKeys(tfPkg) : undefined;
     const key = `${found.pkg}\0${tfPkg ?? ''}`;
     const hit = this.sources.get(key);
-    if (hit && this.unchanged(found.pkg, hit.files)) return hit.facts;
+    const now = Date.now();
+    if (hit && now - hit.checkedAt < RECHECK_MS) return hit.facts;
+    if (hit && this.unchanged(found.pkg, hit.files)) {
+      hit.checkedAt = now;
+      return hit.facts;
+    }
     const { reader, files } = this.recordingReader(found.pkg);
     const src = extractSource(reader);
     const facts = factsFromSource(src, tfKeys ?? bundled.transformersKeys(src.transformersPin));
-    this.sources.set(key, { files, facts });
+    this.sources.set(key, { files, facts, checkedAt: now });
     return facts;
   }
 
