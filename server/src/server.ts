@@ -2,20 +2,20 @@
 // feature lives in server/src/service; this file only routes messages, keeps
 // per-document settings and schedules validation.
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
 import { createHubConfigs } from './hubConfigs';
 import { DocumentStatusRequest, EstimateMemoryRequest, NewConfigRequest, SETTINGS_SECTION } from './protocol';
-import { createLanguageService } from './service';
-import type { Analysis, ConfigDocument, DetectedGpu } from './service';
+import { createLanguageService, FIX_ALL_KIND } from './service';
+import type { Analysis, ConfigDocument, DetectedGpu, ProjectConfig } from './service';
 import { newConfig } from './service/features/new-config';
 import { COMMON_COUNTS, COMMON_GPUS } from './service/memory/common-gpus';
 import { breakdownMarkdown, estimateReport, summaryLine, whatFits } from './service/memory/report';
-import { normalizeSettings } from './settings';
+import { editorChoices, normalizeSettings } from './settings';
 import type { ServerSettings } from './settings';
 import { version } from './version';
 import { setLocale } from './service/l10n';
@@ -43,6 +43,9 @@ function main(): void {
   }
   startServer(createConnection(ProposedFeatures.all));
 }
+
+/** The files that hold project settings, watched where the client can watch files. */
+const PROJECT_CONFIG_GLOBS = ['**/.llamafactory-lint.yaml', '**/.llamafactory-lint.yml', '**/pyproject.toml'];
 
 /** Analysis faster than this (under the gap between two keystrokes of a fast typist) is never delayed. */
 const KEYSTROKE_MS = 50;
@@ -78,6 +81,7 @@ export function startServer(connection: Connection): void {
   let pullDiagnostics = false;
   let refreshLenses = false;
   let refreshHints = false;
+  let watchFiles = false;
   // VS Code tells us whether the workspace is trusted; other editors have no such notion.
   let trusted = true;
   // Settings a client pushes with didChangeConfiguration when it cannot answer workspace/configuration.
@@ -90,11 +94,26 @@ export function startServer(connection: Connection): void {
       s = raw.then((v) => {
         const settings = normalizeSettings(v);
         hub.allowed = settings.hubLookup && trusted;
-        return settings;
+        // The project config (.llamafactory-lint.yaml, pyproject.toml) under what the user set in the editor.
+        const merged = service.settingsFor(pathOf(uri), editorChoices(settings));
+        publishProjectProblems(merged.project);
+        return merged;
       });
       settingsCache.set(uri, s);
     }
     return s;
+  };
+
+  // Mistakes in a project config that is not open (pyproject.toml, a closed .llamafactory-lint.yaml) go
+  // to that file; an open .llamafactory-lint.yaml gets them from its own analysis.
+  const projectProblemsSent = new Map<string, string>();
+  const publishProjectProblems = (project: ProjectConfig | undefined): void => {
+    if (!project) return;
+    const uri = pathToFileURL(project.path).toString();
+    const key = JSON.stringify(project.problems);
+    if (documents.get(uri) || projectProblemsSent.get(uri) === key) return;
+    projectProblemsSent.set(uri, key);
+    void connection.sendDiagnostics({ uri, diagnostics: project.problems });
   };
 
   const detected = async (settings: ServerSettings): Promise<DetectedGpu | undefined> =>
@@ -151,6 +170,7 @@ export function startServer(connection: Connection): void {
     pullDiagnostics = Boolean(caps.textDocument?.diagnostic);
     refreshLenses = Boolean(caps.workspace?.codeLens?.refreshSupport);
     refreshHints = Boolean(caps.workspace?.inlayHint?.refreshSupport);
+    watchFiles = Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
     if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [pathOf(params.rootUri)];
@@ -159,7 +179,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         completionProvider: { triggerCharacters: [':', ' ', ','] },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
         codeLensProvider: { resolveProvider: false },
@@ -173,6 +193,8 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (hasConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    // A saved project config changes every document's settings.
+    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: PROJECT_CONFIG_GLOBS.map((globPattern) => ({ globPattern })) });
     connection.workspace.onDidChangeWorkspaceFolders?.((e) => {
       const removed = new Set(e.removed.map((f) => pathOf(f.uri)));
       workspaceRoots = [...workspaceRoots.filter((r) => !removed.has(r)), ...e.added.map((f) => pathOf(f.uri))];
@@ -190,6 +212,11 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration((change) => {
     const pushed = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
     if (pushed !== undefined) pushedSettings = pushed;
+    settingsCache.clear();
+    revalidateAll();
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
     settingsCache.clear();
     revalidateAll();
   });

@@ -2,6 +2,7 @@
 // LSP data types (plain objects, no connection) so the server passes them
 // through unchanged and the CLI prints them.
 import type { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
+import type { ProjectConfig } from './project/config';
 
 export type { Diagnostic, Range };
 
@@ -42,6 +43,8 @@ export interface ServiceSettings {
   gpu: string;
   /** Number of GPUs the job runs on. */
   gpuCount: number;
+  /** The project config these settings were merged with (`LanguageService.settingsFor`), if any. */
+  project?: ProjectConfig;
 }
 
 export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1 };

@@ -105,6 +105,12 @@ function firstDirectiveFreeLine(doc: ConfigDocument): number {
 }
 
 /**
+ * Our fix-all kind, under `source.fixAll` so that asking for that finds it too, and with our own name
+ * so that `editor.codeActionsOnSave` can ask for this tool's fixes alone (as source.fixAll.eslint).
+ */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.llamafactory`;
+
+/**
  * Actions for the diagnostics in `context` that touch `range`.
  * `only` filters by kind as LSP clients ask (e.g. ["source.fixAll"]).
  */
@@ -120,9 +126,9 @@ export function codeActions(ctx: RuleContext, range: Range, diagnostics: Diagnos
       out.push(...disableActions(ctx.doc, d));
     }
   }
-  if (wants(CodeActionKind.SourceFixAll)) {
+  if (wants(FIX_ALL_KIND)) {
     const all = fixAll(ctx, diagnostics);
-    if (all.length > 0) out.push({ title: t('Fix all LLaMA-Factory config problems'), kind: CodeActionKind.SourceFixAll, edit: { changes: { [ctx.doc.uri]: all } } });
+    if (all.length > 0) out.push({ title: t('Fix all LLaMA-Factory config problems'), kind: FIX_ALL_KIND, edit: { changes: { [ctx.doc.uri]: all } } });
   }
   return out;
 }
