@@ -243,7 +243,7 @@ async function main(): Promise<void> {
       ? ['The machine was busy (load above its core count): absolute times are inflated; the ratios hold up better, as the tools alternate run by run.']
       : []),
     '',
-    'Documents: the upstream v0 example configs (../shared/corpus) one after another, cut to 60, 600 and 5,000 lines',
+    'Documents: the upstream v0 example configs (vendor/llamafactory) one after another, cut to 60, 600 and 5,000 lines',
     '(past the first config the keys repeat, so both tools report duplicates). Both tools get the same generated',
     'schema, schemas/llamafactory-v0.schema.json.',
     '',

@@ -1,5 +1,5 @@
-// Regenerates every committed fact file from ../shared/facts (the single source
-// of LLaMA-Factory, GPU and model facts). Each generator in scripts/generators
+// Regenerates every committed fact file from vendor/facts (the single source
+// of LLaMA-Factory, GPU and model facts; vendor/README.md says how to refresh it). Each generator in scripts/generators
 // is pure: it reads the facts folder and returns { path: content }.
 // `--check` writes nothing and exits 1 when a committed file has drifted.
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const factsDir = process.env.LLAMAFACTORY_FACTS ?? resolve(root, '../shared/facts');
+const factsDir = resolve(root, 'vendor/facts');
 const check = process.argv.includes('--check');
 
 /** Runs all generators and returns the files they produce. */

@@ -1,7 +1,7 @@
-// The upstream example configs (../shared/corpus), grouped the way the tests use them.
+// The upstream example configs (vendor/llamafactory), grouped the way the tests use them.
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { corpusDir } from './helpers';
+import { corpusDir } from './vendored';
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

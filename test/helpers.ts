@@ -5,12 +5,9 @@ import type { Position } from 'vscode-languageserver-types';
 import { createNodeHost } from '../server/src/nodeHost';
 import { createLanguageService, defaultSettings } from '../server/src/service';
 import type { ServiceHost, ServiceSettings } from '../server/src/service';
+import { repoRoot } from './vendored';
 
-/** Repository root (tests run from out/test/...). */
-export const repoRoot = path.resolve(__dirname, '..', '..');
-/** The read-only facts and corpus beside the checkout. */
-export const sharedDir = path.resolve(repoRoot, '..', 'shared');
-export const corpusDir = path.join(sharedDir, 'corpus', 'llamafactory');
+export { corpusDir, repoRoot } from './vendored';
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 
 /** A host over a map of absolute paths to contents; folders are inferred from the paths. */

@@ -3,8 +3,7 @@
 // what-fits table across common GPUs, and "Copy as Markdown".
 import * as vscode from 'vscode';
 import type { EstimateMemoryResult } from '../../server/src/protocol';
-import { t } from '../../server/src/service/l10n';
-import { memoryLabel } from '../../server/src/service/memory/labels';
+import { memoryLabel, t } from '../../server/src/service/presentation';
 
 let panel: vscode.WebviewPanel | undefined;
 

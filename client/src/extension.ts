@@ -8,7 +8,7 @@ import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from '
 import { showEstimate } from './estimateView';
 import { pickGpu } from './gpuPicker';
 import { newConfig } from './newConfig';
-import { setLocale, t } from '../../server/src/service/l10n';
+import { setLocale, t } from '../../server/src/service/presentation';
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel;

@@ -2,8 +2,7 @@
 // memory, that writes the `llamafactory.gpu` setting for the current folder
 // (the same QuickPick also serves "New LLaMA-Factory Config").
 import * as vscode from 'vscode';
-import gpus from '../../server/src/service/facts/gpus.json';
-import { t } from '../../server/src/service/l10n';
+import { gpuChoices, t } from '../../server/src/service/presentation';
 
 interface GpuItem extends vscode.QuickPickItem {
   id?: string;
@@ -13,7 +12,7 @@ interface GpuItem extends vscode.QuickPickItem {
 export async function chooseGpu(title: string, current: string, allowNone: boolean): Promise<string | undefined> {
   const items: GpuItem[] = allowNone ? [{ label: t('None'), description: t('hardware checks off'), id: '' }] : [];
   let vendor = '';
-  for (const g of gpus) {
+  for (const g of gpuChoices()) {
     if (g.vendor !== vendor) {
       vendor = g.vendor;
       items.push({ label: vendor, kind: vscode.QuickPickItemKind.Separator });

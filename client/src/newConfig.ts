@@ -5,9 +5,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { NewConfigRequest } from '../../server/src/protocol';
 import type { NewConfigResult } from '../../server/src/protocol';
-import { SUGGESTED_MODELS } from '../../server/src/service/features/new-config-choices';
-import type { NewConfigMethod } from '../../server/src/service/features/new-config-choices';
-import { t } from '../../server/src/service/l10n';
+import { SUGGESTED_MODELS, t } from '../../server/src/service/presentation';
+import type { NewConfigMethod } from '../../server/src/service/presentation';
 import { chooseGpu } from './gpuPicker';
 
 const methods = (): (vscode.QuickPickItem & { method: NewConfigMethod })[] => [

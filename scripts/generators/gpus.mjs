@@ -1,5 +1,5 @@
 // The GPU catalog the service checks configs against: one GpuFacts record per
-// GPU of ../shared/facts/gpus.json, keeping only the fields the code reads.
+// GPU of vendor/facts/gpus.json, keeping only the fields the code reads.
 import { jsonText, readFacts } from '../lib/facts.mjs';
 
 // CUDA reserves roughly this much for its context (facts: gpu-rules.md §10).

@@ -1,5 +1,5 @@
 // JSON Schema of LLaMA-Factory's v1 config format. The top-level keys, their
-// types and defaults are read from the tables of ../shared/facts/v1-format.md;
+// types and defaults are read from the tables of vendor/facts/v1-format.md;
 // the plugin blocks (`*_config` mappings selected by `name`) are described in
 // that file's prose, so their sub-keys are written out below as data. Our own
 // descriptions live in schemas/src/descriptions-v1.en.json (dotted names for

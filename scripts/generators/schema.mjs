@@ -1,4 +1,4 @@
-// JSON Schema of every v0 key LLaMA-Factory accepts, from ../shared/facts/args.json.
+// JSON Schema of every v0 key LLaMA-Factory accepts, from vendor/facts/args.json.
 // The service validates with it (ajv) and it also works on its own in Red Hat
 // YAML through `# yaml-language-server: $schema=...`. Descriptions are ours, in
 // schemas/src/descriptions.en.json; facts (type, default, choices) are appended.

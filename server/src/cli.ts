@@ -14,8 +14,8 @@ import { expandInputs, InputError } from './cli/inputs';
 import type { Input } from './cli/inputs';
 import { readRulePage, rulePageSummary } from './cli/rule-pages';
 import { createNodeHost } from './nodeHost';
-import { allCodes, breakdownMarkdown, codeDocUrl, createLanguageService, setLocale, similarCodes, summaryLine, t } from './service';
-import type { LanguageService, ProjectConfig, ServiceSettings } from './service';
+import { allCodes, codeDocUrl, createLanguageService, setLocale, similarCodes, t } from './service';
+import type { LanguageService, MemoryEstimateResult, ProjectConfig, ServiceSettings } from './service';
 import manifest from '../../package.json';
 import { version } from './version';
 
@@ -34,11 +34,10 @@ interface Io {
   readStdin: () => string;
 }
 
-function estimateText(service: LanguageService, file: string, ctx: Parameters<LanguageService['estimate']>[0]): string {
-  const r = service.estimate(ctx);
-  if (!r) return `${file}: ${t('no memory estimate (not a training config, or the model is unknown)')}\n`;
-  const body = breakdownMarkdown(r).replace(/\*\*/g, '').split('\n').map((l) => `  ${l}`).join('\n');
-  return `${file}: ${summaryLine(r)}\n${body}\n`;
+function estimateText(file: string, e: MemoryEstimateResult | null): string {
+  if (!e) return `${file}: ${t('no memory estimate (not a training config, or the model is unknown)')}\n`;
+  const body = e.markdown.replace(/\*\*/g, '').split('\n').map((l) => `  ${l}`).join('\n');
+  return `${file}: ${e.summary}\n${body}\n`;
 }
 
 function closestCodes(code: string): string {
@@ -161,14 +160,15 @@ function lint(opts: CliOptions, io: Io): number {
       if (fixed.length && opts.format === 'text') io.warn(`${input.name}: ${t('fixed {0} problem(s): {1}', fixed.length, fixed.join(', '))}\n`);
     }
     const report = toReport(input.name, a.kind, a.diagnostics, opts.quiet);
-    report.estimate = opts.estimate ? (service.estimate(a.context) ?? null) : null;
+    const estimate = opts.estimate ? service.estimate(a.context) : null;
+    report.estimate = estimate?.report ?? null;
     if (fixed) report.fixed = fixed;
     warnings += a.diagnostics.filter((d) => d.severity === 2).length;
     if (status === 0 && a.diagnostics.some((d) => (d.severity ?? 1) === 1)) status = 1;
     reports.push(report);
     if (opts.format === 'text') {
       for (const line of formatText(report, io.color)) io.write(`${line}\n`);
-      if (opts.estimate) io.write(estimateText(service, input.name, a.context));
+      if (opts.estimate) io.write(estimateText(input.name, estimate));
     } else if (opts.format === 'github') {
       for (const line of formatGithub(report)) io.write(`${line}\n`);
     }

@@ -2,8 +2,8 @@
 // this only when the user turned `llamafactory.detectGpu` on AND the client
 // says the workspace is trusted; the result is kept for the session.
 import { execFile } from 'node:child_process';
-import { parseNvidiaSmi, parseRocmSmi } from './service/hardware/detect';
-import type { DetectedGpu } from './service/hardware/target';
+import { parseNvidiaSmi, parseRocmSmi } from './service';
+import type { DetectedGpu } from './service';
 
 function run(cmd: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {

@@ -1,23 +1,21 @@
 // Hugging Face Hub lookups of config.json, for models the caches and the
-// catalog do not know. Off unless the user turns `llamafactory.hubLookup` on in
-// a trusted workspace. A lookup never blocks analysis: the first request starts
-// a background fetch and the caller re-validates when it lands.
+// catalog do not know. The language service asks only for documents whose own
+// settings turn `llamafactory.hubLookup` on (the server turns it off in an
+// untrusted workspace). A lookup never blocks analysis: the first request
+// starts a background fetch and the caller re-validates when it lands.
 const TIMEOUT_MS = 8000;
 
 export interface HubConfigs {
-  /** The fetched text, or undefined (and a fetch starts, once per id, when allowed). */
+  /** The fetched text, or undefined (and a fetch starts, once per id). */
   get(modelId: string): string | undefined;
-  allowed: boolean;
 }
 
 export function createHubConfigs(onFetched: () => void, endpoint = process.env.HF_ENDPOINT ?? 'https://huggingface.co'): HubConfigs {
   const cache = new Map<string, string | null>();
-  const hub: HubConfigs = {
-    allowed: false,
+  return {
     get(modelId) {
       const hit = cache.get(modelId);
       if (hit !== undefined) return hit ?? undefined;
-      if (!hub.allowed) return undefined;
       cache.set(modelId, null);
       void fetch(`${endpoint}/${modelId}/resolve/main/config.json`, { signal: AbortSignal.timeout(TIMEOUT_MS) })
         .then(async (res) => {
@@ -29,5 +27,4 @@ export function createHubConfigs(onFetched: () => void, endpoint = process.env.H
       return undefined;
     },
   };
-  return hub;
 }

@@ -5,7 +5,7 @@
 // change between keystrokes, and re-reading them on each one would dominate.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { ServiceHost } from './service/types';
+import type { ServiceHost } from './service';
 
 const MAX_REFERENCED_FILE = 16 * 1024 * 1024;
 

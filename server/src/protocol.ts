@@ -1,8 +1,7 @@
 // Custom LSP messages, typed once here and imported by both the client and the
 // server (other editors can send the same method names).
 import { RequestType } from 'vscode-languageserver-protocol';
-import type { NewConfigParams, NewConfigResult } from './service/features/new-config';
-import type { EstimateReport, WhatFitsRow } from './service/memory/report';
+import type { MemoryEstimateResult, NewConfigParams, NewConfigResult } from './service';
 
 export interface DocumentStatusParams {
   uri: string;
@@ -24,15 +23,8 @@ export interface EstimateMemoryParams {
   uri: string;
 }
 
-export interface EstimateMemoryResult {
-  report: EstimateReport;
-  /** One line, as the code lens shows it. */
-  summary: string;
-  /** The breakdown as Markdown (for copying). */
-  markdown: string;
-  /** The same config on common GPUs and GPU counts. */
-  whatFits: WhatFitsRow[];
-}
+/** The report, its one-line summary, the breakdown as Markdown and the same config on common GPUs. */
+export type EstimateMemoryResult = MemoryEstimateResult;
 
 /** The memory estimate of one open document; null when it is not a training config the estimator can size. */
 export const EstimateMemoryRequest = new RequestType<EstimateMemoryParams, EstimateMemoryResult | null, void>('llamafactory/estimateMemory');

@@ -1,24 +1,21 @@
 // The LSP server: glue between the protocol and the language service. Every
-// feature lives in server/src/service; this file only routes messages, keeps
-// per-document settings and schedules validation.
+// feature lives in server/src/service (reached only through its public API);
+// this file only routes messages, keeps per-document settings and schedules
+// validation.
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import type { Connection, InitializeResult } from 'vscode-languageserver/node';
+import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
 import { createHubConfigs } from './hubConfigs';
 import { DocumentStatusRequest, EstimateMemoryRequest, NewConfigRequest, SETTINGS_SECTION } from './protocol';
-import { createLanguageService, FIX_ALL_KIND } from './service';
-import type { Analysis, ConfigDocument, DetectedGpu, ProjectConfig } from './service';
-import { newConfig } from './service/features/new-config';
-import { COMMON_COUNTS, COMMON_GPUS } from './service/memory/common-gpus';
-import { breakdownMarkdown, estimateReport, summaryLine, whatFits } from './service/memory/report';
+import { createLanguageService, FIX_ALL_KIND, setLocale } from './service';
+import type { Analysis, ConfigDocument, DetectedGpu, LanguageService, ProjectConfig } from './service';
 import { editorChoices, normalizeSettings } from './settings';
 import type { ServerSettings } from './settings';
 import { version } from './version';
-import { setLocale } from './service/l10n';
 
 const HELP = `Usage: llamafactory-language-server [--stdio | --node-ipc | --socket=PORT]
 
@@ -44,11 +41,10 @@ function main(): void {
   startServer(createConnection(ProposedFeatures.all));
 }
 
-/** The files that hold project settings, watched where the client can watch files. */
-const PROJECT_CONFIG_GLOBS = ['**/.llamafactory-lint.yaml', '**/.llamafactory-lint.yml', '**/pyproject.toml'];
-
 /** Analysis faster than this (under the gap between two keystrokes of a fast typist) is never delayed. */
 const KEYSTROKE_MS = 50;
+/** The files that hold project settings, watched where the client can watch files. */
+const PROJECT_CONFIG_GLOBS = ['**/.llamafactory-lint.yaml', '**/.llamafactory-lint.yml', '**/pyproject.toml'];
 /** The longest an edit waits for more edits before a slow document is validated. */
 const MAX_DELAY_MS = 250;
 
@@ -60,236 +56,294 @@ function pathOf(uri: string): string {
   }
 }
 
+type Analyzed = Analysis & { doc: ConfigDocument };
+
+/** What the client said it can do, read once at initialize. */
+interface ClientTraits {
+  hasConfiguration: boolean;
+  pullDiagnostics: boolean;
+  refreshLenses: boolean;
+  refreshHints: boolean;
+  /** Whether the client watches files for us (so a saved project config is noticed). */
+  watchFiles: boolean;
+  /** VS Code tells us whether the workspace is trusted; other editors have no such notion. */
+  trusted: boolean;
+}
+
+/** The state one connection's handlers share. */
+interface Session {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  service: LanguageService;
+  client: ClientTraits;
+  workspaceRoots: string[];
+  /** Settings a client pushes with didChangeConfiguration when it cannot answer workspace/configuration. */
+  pushedSettings: unknown;
+  /** Each document's own settings; cleared when settings (or a fetched Hub config) change. */
+  settingsCache: Map<string, Promise<ServerSettings>>;
+  timers: Map<string, NodeJS.Timeout>;
+  /** How long each document's last analysis took, which paces its validation (see schedule). */
+  lastCost: Map<string, number>;
+  /** The project-config problems last published per file, so each change is sent once. */
+  projectProblems: Map<string, string>;
+}
+
 export function startServer(connection: Connection): void {
-  // Stray console output would corrupt the stdio channel; send it to the client's log instead.
+  routeConsoleToClient(connection);
+  const session = createSession(connection);
+  connection.onInitialize((params) => initialize(session, params));
+  connection.onInitialized(() => initialized(session));
+  watchSettingsAndDocuments(session);
+  answerDocumentRequests(session);
+  answerCustomRequests(session);
+  session.documents.listen(connection);
+  connection.listen();
+}
+
+/** Stray console output would corrupt the stdio channel; send it to the client's log instead. */
+function routeConsoleToClient(connection: Connection): void {
   console.log = (...a: unknown[]) => connection.console.log(a.map(String).join(' '));
   console.error = (...a: unknown[]) => connection.console.error(a.map(String).join(' '));
+}
 
-  const documents = new TextDocuments(TextDocument);
-  let workspaceRoots: string[] = [];
+function createSession(connection: Connection): Session {
   // A fetched config changes estimates: drop cached settings (and so cached analyses) and re-check.
   const hub = createHubConfigs(() => {
-    settingsCache.clear();
-    revalidateAll();
+    session.settingsCache.clear();
+    revalidateAll(session);
   });
   // File answers are kept for 2 s: enough to cover a burst of keystrokes, short enough to notice saved files.
-  const host = { ...createNodeHost(() => [...workspaceRoots, process.cwd()], 2000), hubConfig: (id: string) => hub.get(id) };
-  const service = createLanguageService(host);
-  const settingsCache = new Map<string, Promise<ServerSettings>>();
-  const timers = new Map<string, NodeJS.Timeout>();
-  let hasConfiguration = false;
-  let pullDiagnostics = false;
-  let refreshLenses = false;
-  let refreshHints = false;
-  let watchFiles = false;
-  // VS Code tells us whether the workspace is trusted; other editors have no such notion.
-  let trusted = true;
-  // Settings a client pushes with didChangeConfiguration when it cannot answer workspace/configuration.
-  let pushedSettings: unknown = {};
-
-  const settingsFor = (uri: string): Promise<ServerSettings> => {
-    let s = settingsCache.get(uri);
-    if (!s) {
-      const raw = hasConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).then((v) => v, () => ({})) : Promise.resolve(pushedSettings);
-      s = raw.then((v) => {
-        const settings = normalizeSettings(v);
-        hub.allowed = settings.hubLookup && trusted;
-        // The project config (.llamafactory-lint.yaml, pyproject.toml) under what the user set in the editor.
-        const merged = service.settingsFor(pathOf(uri), editorChoices(settings));
-        publishProjectProblems(merged.project);
-        return merged;
-      });
-      settingsCache.set(uri, s);
-    }
-    return s;
+  // The service asks hubConfig only for documents whose own settings allow Hub lookups.
+  const host = { ...createNodeHost(() => [...session.workspaceRoots, process.cwd()], 2000), hubConfig: (id: string) => hub.get(id) };
+  const session: Session = {
+    connection,
+    documents: new TextDocuments(TextDocument),
+    service: createLanguageService(host),
+    client: { hasConfiguration: false, pullDiagnostics: false, refreshLenses: false, refreshHints: false, watchFiles: false, trusted: true },
+    workspaceRoots: [],
+    pushedSettings: {},
+    settingsCache: new Map(),
+    timers: new Map(),
+    lastCost: new Map(),
+    projectProblems: new Map(),
   };
+  return session;
+}
 
-  // Mistakes in a project config that is not open (pyproject.toml, a closed .llamafactory-lint.yaml) go
-  // to that file; an open .llamafactory-lint.yaml gets them from its own analysis.
-  const projectProblemsSent = new Map<string, string>();
-  const publishProjectProblems = (project: ProjectConfig | undefined): void => {
-    if (!project) return;
-    const uri = pathToFileURL(project.path).toString();
-    const key = JSON.stringify(project.problems);
-    if (documents.get(uri) || projectProblemsSent.get(uri) === key) return;
-    projectProblemsSent.set(uri, key);
-    void connection.sendDiagnostics({ uri, diagnostics: project.problems });
-  };
-
-  const detected = async (settings: ServerSettings): Promise<DetectedGpu | undefined> =>
-    settings.detectGpu && trusted && !settings.gpu ? detectGpu() : undefined;
-
-  const analyseWith = async (td: TextDocument, settings: ServerSettings): Promise<Analysis & { doc: ConfigDocument }> => {
-    const gpu = await detected(settings);
-    service.setLimits(settings.limits);
-    return service.analyze({ uri: td.uri, text: td.getText(), version: td.version, configPath: pathOf(td.uri) }, settings, gpu ? { detected: gpu } : undefined);
-  };
-  const analyse = async (td: TextDocument): Promise<Analysis & { doc: ConfigDocument }> => analyseWith(td, await settingsFor(td.uri));
-
-  const parsed = (uri: string): { doc: ConfigDocument; configPath: string } | undefined => {
-    const td = documents.get(uri);
-    if (!td) return undefined;
-    return { doc: service.parse({ uri, text: td.getText(), version: td.version, configPath: pathOf(uri) }), configPath: pathOf(uri) };
-  };
-
-  // How long each document's last analysis took, which paces its validation (see schedule).
-  const lastCost = new Map<string, number>();
-  const publish = async (td: TextDocument): Promise<void> => {
-    const version = td.version;
-    const stale = () => documents.get(td.uri)?.version !== version;
-    const settings = await settingsFor(td.uri);
-    // A newer edit arrived while settings were fetched: skip this analysis, the newer run publishes.
-    if (stale()) return;
-    const start = performance.now();
-    const a = await analyseWith(td, settings);
-    // The first analysis of a document also compiles the service's code and schema: it says nothing about the next ones.
-    lastCost.set(td.uri, lastCost.has(td.uri) ? performance.now() - start : 0);
-    if (stale()) return;
-    await connection.sendDiagnostics({ uri: td.uri, version, diagnostics: a.diagnostics });
-  };
-
-  // A document that analyses faster than a keystroke is checked on the next turn of the event loop;
-  // a slower one waits as long as its last analysis took, so the edits of a burst coalesce into one
-  // run and validation takes at most about half the CPU. Either way a run overtaken by a newer edit
-  // is dropped before it publishes.
-  const schedule = (td: TextDocument): void => {
-    if (pullDiagnostics) return;
-    clearTimeout(timers.get(td.uri));
-    const cost = lastCost.get(td.uri) ?? 0;
-    timers.set(td.uri, setTimeout(() => {
-      timers.delete(td.uri);
-      void publish(td).catch((e) => connection.console.error(`validation failed: ${String(e)}`));
-    }, cost > KEYSTROKE_MS ? Math.min(cost, MAX_DELAY_MS) : 0));
-  };
-
-  connection.onInitialize((params): InitializeResult => {
-    // The editor's display language; the service speaks it for the life of this process.
-    setLocale(params.locale);
-    const caps = params.capabilities;
-    hasConfiguration = Boolean(caps.workspace?.configuration);
-    pullDiagnostics = Boolean(caps.textDocument?.diagnostic);
-    refreshLenses = Boolean(caps.workspace?.codeLens?.refreshSupport);
-    refreshHints = Boolean(caps.workspace?.inlayHint?.refreshSupport);
-    watchFiles = Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration);
-    trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
-    workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
-    if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [pathOf(params.rootUri)];
-    return {
-      capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
-        hoverProvider: true,
-        completionProvider: { triggerCharacters: [':', ' ', ','] },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
-        documentSymbolProvider: true,
-        documentLinkProvider: { resolveProvider: false },
-        codeLensProvider: { resolveProvider: false },
-        inlayHintProvider: true,
-        diagnosticProvider: pullDiagnostics ? { interFileDependencies: true, workspaceDiagnostics: false } : undefined,
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-      },
-      serverInfo: { name: 'llamafactory-language-server', version },
-    };
-  });
-
-  connection.onInitialized(() => {
-    if (hasConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
-    // A saved project config changes every document's settings.
-    if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: PROJECT_CONFIG_GLOBS.map((globPattern) => ({ globPattern })) });
-    connection.workspace.onDidChangeWorkspaceFolders?.((e) => {
-      const removed = new Set(e.removed.map((f) => pathOf(f.uri)));
-      workspaceRoots = [...workspaceRoots.filter((r) => !removed.has(r)), ...e.added.map((f) => pathOf(f.uri))];
+/** One document's settings, fetched once; Hub lookups and GPU detection need a trusted workspace. */
+function settingsFor(session: Session, uri: string): Promise<ServerSettings> {
+  let s = session.settingsCache.get(uri);
+  if (!s) {
+    const { connection, client } = session;
+    const raw = client.hasConfiguration
+      ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).then((v) => v, () => ({}))
+      : Promise.resolve(session.pushedSettings);
+    s = raw.then((v) => {
+      const normalized = normalizeSettings(v);
+      const settings = { ...normalized, hubLookup: normalized.hubLookup && client.trusted, detectGpu: normalized.detectGpu && client.trusted };
+      // The project config (.llamafactory-lint.yaml, pyproject.toml) under what the user set in the editor.
+      const merged = session.service.settingsFor(pathOf(uri), editorChoices(settings));
+      publishProjectProblems(session, merged.project);
+      return merged;
     });
-  });
-
-  function revalidateAll(): void {
-    if (pullDiagnostics) void connection.languages.diagnostics.refresh();
-    else documents.all().forEach(schedule);
-    // The estimate in lenses and hints depends on the settings (target GPU) too.
-    if (refreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-    if (refreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    session.settingsCache.set(uri, s);
   }
+  return s;
+}
 
+/**
+ * Mistakes in a project config that is not open (pyproject.toml, a closed .llamafactory-lint.yaml) are
+ * published for that file; an open .llamafactory-lint.yaml gets them from its own analysis.
+ */
+function publishProjectProblems(session: Session, project: ProjectConfig | undefined): void {
+  if (!project) return;
+  const uri = pathToFileURL(project.path).toString();
+  const key = JSON.stringify(project.problems);
+  if (session.documents.get(uri) || session.projectProblems.get(uri) === key) return;
+  session.projectProblems.set(uri, key);
+  void session.connection.sendDiagnostics({ uri, diagnostics: project.problems });
+}
+
+const inputOf = (td: TextDocument) => ({ uri: td.uri, text: td.getText(), version: td.version, configPath: pathOf(td.uri) });
+
+async function analyseWith(session: Session, td: TextDocument, settings: ServerSettings): Promise<Analyzed> {
+  const gpu: DetectedGpu | undefined = settings.detectGpu && !settings.gpu ? await detectGpu() : undefined;
+  return session.service.analyze(inputOf(td), settings, gpu ? { detected: gpu } : undefined);
+}
+
+async function analyse(session: Session, td: TextDocument): Promise<Analyzed> {
+  return analyseWith(session, td, await settingsFor(session, td.uri));
+}
+
+/** The open document parsed with its own limits, for the features that need no analysis. */
+async function parsed(session: Session, uri: string): Promise<{ doc: ConfigDocument; configPath: string } | undefined> {
+  const td = session.documents.get(uri);
+  if (!td) return undefined;
+  const settings = await settingsFor(session, uri);
+  return { doc: session.service.parse(inputOf(td), settings.limits), configPath: pathOf(uri) };
+}
+
+async function publish(session: Session, td: TextDocument): Promise<void> {
+  const version = td.version;
+  const stale = () => session.documents.get(td.uri)?.version !== version;
+  const settings = await settingsFor(session, td.uri);
+  // A newer edit arrived while settings were fetched: skip this analysis, the newer run publishes.
+  if (stale()) return;
+  const start = performance.now();
+  const a = await analyseWith(session, td, settings);
+  // The first analysis of a document also compiles the service's code and schema: it says nothing about the next ones.
+  session.lastCost.set(td.uri, session.lastCost.has(td.uri) ? performance.now() - start : 0);
+  if (stale()) return;
+  await session.connection.sendDiagnostics({ uri: td.uri, version, diagnostics: a.diagnostics });
+}
+
+/**
+ * A document that analyses faster than a keystroke is checked on the next turn of the event loop;
+ * a slower one waits as long as its last analysis took, so the edits of a burst coalesce into one
+ * run and validation takes at most about half the CPU. Either way a run overtaken by a newer edit
+ * is dropped before it publishes.
+ */
+function schedule(session: Session, td: TextDocument): void {
+  if (session.client.pullDiagnostics) return;
+  const { timers } = session;
+  clearTimeout(timers.get(td.uri));
+  const cost = session.lastCost.get(td.uri) ?? 0;
+  timers.set(td.uri, setTimeout(() => {
+    timers.delete(td.uri);
+    void publish(session, td).catch((e) => session.connection.console.error(`validation failed: ${String(e)}`));
+  }, cost > KEYSTROKE_MS ? Math.min(cost, MAX_DELAY_MS) : 0));
+}
+
+function revalidateAll(session: Session): void {
+  const { connection, client } = session;
+  if (client.pullDiagnostics) void connection.languages.diagnostics.refresh();
+  else session.documents.all().forEach((td) => schedule(session, td));
+  // The estimate in lenses and hints depends on the settings (target GPU) too.
+  if (client.refreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  if (client.refreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+}
+
+function initialize(session: Session, params: InitializeParams): InitializeResult {
+  // The editor's display language; the service speaks it for the life of this process.
+  setLocale(params.locale);
+  const caps = params.capabilities;
+  session.client = {
+    hasConfiguration: Boolean(caps.workspace?.configuration),
+    pullDiagnostics: Boolean(caps.textDocument?.diagnostic),
+    refreshLenses: Boolean(caps.workspace?.codeLens?.refreshSupport),
+    refreshHints: Boolean(caps.workspace?.inlayHint?.refreshSupport),
+    watchFiles: Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration),
+    trusted: (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false,
+  };
+  session.workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
+  if (session.workspaceRoots.length === 0 && params.rootUri) session.workspaceRoots = [pathOf(params.rootUri)];
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', ' ', ','] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
+      documentSymbolProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
+      inlayHintProvider: true,
+      diagnosticProvider: session.client.pullDiagnostics ? { interFileDependencies: true, workspaceDiagnostics: false } : undefined,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'llamafactory-language-server', version },
+  };
+}
+
+function initialized(session: Session): void {
+  const { connection } = session;
+  if (session.client.hasConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+  // A saved project config changes the settings of every document below it.
+  if (session.client.watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: PROJECT_CONFIG_GLOBS.map((globPattern) => ({ globPattern })) });
+  connection.workspace.onDidChangeWorkspaceFolders?.((e) => {
+    const removed = new Set(e.removed.map((f) => pathOf(f.uri)));
+    session.workspaceRoots = [...session.workspaceRoots.filter((r) => !removed.has(r)), ...e.added.map((f) => pathOf(f.uri))];
+  });
+}
+
+function watchSettingsAndDocuments(session: Session): void {
+  const { connection, documents } = session;
   connection.onDidChangeConfiguration((change) => {
     const pushed = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
-    if (pushed !== undefined) pushedSettings = pushed;
-    settingsCache.clear();
-    revalidateAll();
+    if (pushed !== undefined) session.pushedSettings = pushed;
+    session.settingsCache.clear();
+    revalidateAll(session);
   });
-
   connection.onDidChangeWatchedFiles(() => {
-    settingsCache.clear();
-    revalidateAll();
+    session.settingsCache.clear();
+    revalidateAll(session);
   });
-
-  documents.onDidOpen((e) => schedule(e.document));
-  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidOpen((e) => schedule(session, e.document));
+  documents.onDidChangeContent((e) => schedule(session, e.document));
   documents.onDidClose((e) => {
-    clearTimeout(timers.get(e.document.uri));
-    lastCost.delete(e.document.uri);
-    settingsCache.delete(e.document.uri);
-    service.forget(e.document.uri);
-    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    const { uri } = e.document;
+    clearTimeout(session.timers.get(uri));
+    session.lastCost.delete(uri);
+    session.settingsCache.delete(uri);
+    session.service.forget(uri);
+    if (!session.client.pullDiagnostics) void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
+}
 
-  connection.languages.diagnostics.on(async (params) => {
-    const td = documents.get(params.textDocument.uri);
-    if (!td) return { kind: 'full', items: [] };
-    return { kind: 'full', items: (await analyse(td)).diagnostics };
-  });
-
+/** The standard LSP features, each answered from the document's cached analysis or parse. */
+function answerDocumentRequests(session: Session): void {
+  const { connection, documents, service } = session;
+  const analysed = async (uri: string): Promise<Analyzed | undefined> => {
+    const td = documents.get(uri);
+    return td ? analyse(session, td) : undefined;
+  };
+  connection.languages.diagnostics.on(async (p) => ({ kind: 'full', items: (await analysed(p.textDocument.uri))?.diagnostics ?? [] }));
+  // The analysis is cached per version; the precision guide reads its target and estimate.
   connection.onHover(async (p) => {
-    const td = documents.get(p.textDocument.uri);
-    // The analysis is cached per version; the precision guide reads its target and estimate.
-    return td ? service.hover((await analyse(td)).context, p.position) : null;
+    const a = await analysed(p.textDocument.uri);
+    return a ? service.hover(a.context, p.position) : null;
   });
-  connection.onCompletion((p) => {
-    const d = parsed(p.textDocument.uri);
+  connection.onCompletion(async (p) => {
+    const d = await parsed(session, p.textDocument.uri);
     return d ? service.complete(d.doc, p.position, d.configPath) : [];
   });
-  connection.onDocumentSymbol((p) => {
-    const d = parsed(p.textDocument.uri);
+  connection.onDocumentSymbol(async (p) => {
+    const d = await parsed(session, p.textDocument.uri);
     return d ? service.symbols(d.doc) : [];
   });
-  connection.onDocumentLinks((p) => {
-    const d = parsed(p.textDocument.uri);
+  connection.onDocumentLinks(async (p) => {
+    const d = await parsed(session, p.textDocument.uri);
     return d ? service.links(d.doc, d.configPath) : [];
   });
+  // Act on the current diagnostics (with their data), not the client's possibly stale copies.
   connection.onCodeAction(async (p) => {
-    const td = documents.get(p.textDocument.uri);
-    if (!td) return [];
-    const a = await analyse(td);
-    // Act on the current diagnostics (with their data), not the client's possibly stale copies.
-    return service.codeActions(a.context, p.range, a.diagnostics, p.context.only);
+    const a = await analysed(p.textDocument.uri);
+    return a ? service.codeActions(a.context, p.range, a.diagnostics, p.context.only) : [];
   });
   connection.onCodeLens(async (p) => {
-    const td = documents.get(p.textDocument.uri);
-    return td ? service.codeLenses((await analyse(td)).context) : [];
+    const a = await analysed(p.textDocument.uri);
+    return a ? service.codeLenses(a.context) : [];
   });
   connection.languages.inlayHint.on(async (p) => {
-    const td = documents.get(p.textDocument.uri);
-    return td ? service.inlayHints((await analyse(td)).context) : [];
+    const a = await analysed(p.textDocument.uri);
+    return a ? service.inlayHints(a.context) : [];
   });
+}
+
+/** The requests of protocol.ts: memory estimate, document status, new config. */
+function answerCustomRequests(session: Session): void {
+  const { connection, documents, service } = session;
   connection.onRequest(EstimateMemoryRequest, async (p) => {
     const td = documents.get(p.uri);
-    if (!td) return null;
-    const ctx = (await analyse(td)).context;
-    const report = estimateReport(ctx);
-    if (!report) return null;
-    return { report, summary: summaryLine(report), markdown: breakdownMarkdown(report), whatFits: whatFits(ctx, COMMON_GPUS, COMMON_COUNTS) };
+    return td ? service.estimate((await analyse(session, td)).context) : null;
   });
   connection.onRequest(DocumentStatusRequest, async (p) => {
     const td = documents.get(p.uri);
     if (!td) return { kind: 'other' as const, target: '' };
-    const a = await analyse(td);
+    const a = await analyse(session, td);
     return { kind: a.kind, target: a.targetStatus };
   });
-
   // The new file is untitled; its references resolve as if it sat in the first workspace folder.
-  connection.onRequest(NewConfigRequest, (p) => newConfig(host, p, path.join(workspaceRoots[0] ?? process.cwd(), 'llamafactory-config.yaml')));
-
-  documents.listen(connection);
-  connection.listen();
+  connection.onRequest(NewConfigRequest, (p) => service.newConfig(p, path.join(session.workspaceRoots[0] ?? process.cwd(), 'llamafactory-config.yaml')));
 }
 
 if (require.main === module) main();
-

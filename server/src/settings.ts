@@ -1,9 +1,7 @@
 // Turns whatever the client sends for the `llamafactory` settings section into
 // complete ServiceSettings; a wrong type falls back to the default.
-import { defaultParseLimits } from './service/document';
-import type { ParseLimits } from './service/document';
-import type { RuleSeverity, ServiceSettings } from './service/types';
-import { defaultSettings } from './service/types';
+import { defaultParseLimits, defaultSettings } from './service';
+import type { ParseLimits, RuleSeverity, ServiceSettings } from './service';
 
 const SEVERITIES = new Set<RuleSeverity>(['off', 'information', 'warning', 'error']);
 

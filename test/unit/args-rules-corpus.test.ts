@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { argsRules, argsUndecidable } from '../../server/src/service/rules/args';
+import { factsDir } from '../vendored';
 import { contextFor, corpusRoot, runRules } from './args-rules-support';
 
 /** v0 example configs: every .yaml except accelerate/v1 folders and files that are not configs. */
@@ -44,7 +45,7 @@ test('no upstream v0 example gets an error from the argument rules', () => {
 });
 
 test('every row of rules.md sections 1-6 is implemented by a rule or explained', () => {
-  const rulesMd = fs.readFileSync(path.join(corpusRoot, '../../facts/rules.md'), 'utf8');
+  const rulesMd = fs.readFileSync(path.join(factsDir, 'rules.md'), 'utf8');
   const start = rulesMd.indexOf('## 1.');
   const end = rulesMd.indexOf('## 7.');
   const rows = [...rulesMd.slice(start, end).matchAll(/^\| (R\d+) \|/gm)].map((m) => m[1]);

@@ -10,8 +10,8 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { applyEdits } from '../../server/src/service/edits';
 import { argsRules } from '../../server/src/service/rules/args';
-import { fixesFromData } from '../../server/src/service/rules/args/report';
-import type { FixSpec } from '../../server/src/service/rules/args/report';
+import { resolveFixes } from '../../server/src/service/fixes';
+import type { Fix } from '../../server/src/service/fixes';
 import { commentLines, contextFor, fixesFor, fixturesDir, runRules } from './args-rules-support';
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
@@ -65,8 +65,8 @@ for (const name of fixtures) {
         const remaining = runRules(after).filter((x) => x.code === d.code).length;
         assert.ok(remaining < before, `${fix.title}: ${d.code} goes away`);
         // The same fix, recomputed on the fixed text, either is no longer possible or changes nothing.
-        const spec = (d.data as { fixes: FixSpec[] }).fixes.filter((f) => f.title === fix.title);
-        for (const f of fixesFromData(after, { ...d, data: { fixes: spec } })) {
+        const spec = (d.data as { fixes: Fix[] }).fixes.filter((f) => f.title === fix.title);
+        for (const f of resolveFixes(after.doc, { ...d, data: { fixes: spec } })) {
           assert.equal(applyEdits(after.doc, f.edits), fixed, `${fix.title}: applying it again changes nothing`);
         }
       });

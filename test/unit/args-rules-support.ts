@@ -6,9 +6,12 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { parseConfig } from '../../server/src/service/document';
 import type { ConfigDocument } from '../../server/src/service/document';
 import { argsRules } from '../../server/src/service/rules/args';
-import type { Fix, RuleContext } from '../../server/src/service/rules/types';
+import { resolveFixes } from '../../server/src/service/fixes';
+import type { ResolvedFix } from '../../server/src/service/fixes';
+import { runRules as run } from '../../server/src/service/rules/run';
 import { defaultSettings } from '../../server/src/service/types';
 import type { ServiceHost } from '../../server/src/service/types';
+import type { AnalysisContext } from '../../server/src/service/context';
 import { corpusDir, fsHost, repoRoot } from '../helpers';
 
 export { repoRoot };
@@ -16,17 +19,17 @@ export const corpusRoot = corpusDir;
 export const fixturesDir = path.join(repoRoot, 'test/fixtures/args-rules');
 const host: ServiceHost = fsHost([corpusRoot]);
 
-export function contextFor(configPath: string, text = fs.readFileSync(configPath, 'utf8')): RuleContext {
+export function contextFor(configPath: string, text = fs.readFileSync(configPath, 'utf8')): AnalysisContext {
   const doc: ConfigDocument = parseConfig(`file://${configPath}`, text);
   return { doc, configPath, host, settings: defaultSettings, target: undefined };
 }
 
-export function runRules(ctx: RuleContext): Diagnostic[] {
-  return argsRules.flatMap((r) => r.check(ctx));
+export function runRules(ctx: AnalysisContext): Diagnostic[] {
+  return run(argsRules, ctx, 'llamafactory-v0');
 }
 
-export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
-  return argsRules.filter((r) => r.codes.includes(String(d.code))).flatMap((r) => r.fixes?.(ctx, d) ?? []);
+export function fixesFor(ctx: AnalysisContext, d: Diagnostic): ResolvedFix[] {
+  return resolveFixes(ctx.doc, d);
 }
 
 /** Full-line comments of a YAML text, in order. */

@@ -1,18 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import descriptions from '../../schemas/src/descriptions.en.json';
 import korean from '../../schemas/src/descriptions.ko.json';
 import chinese from '../../schemas/src/descriptions.zh-cn.json';
 
-// The facts are not shipped: they sit beside the main checkout (../shared) or, for a worktree under
-// <root>/wt/<name>, two levels up. FACTS_DIR overrides both. From out/test/unit the repository root is three levels up.
-const repoRoot = path.resolve(__dirname, '../../..');
-const factsPath = [process.env.FACTS_DIR, path.join(repoRoot, '../shared/facts'), path.join(repoRoot, '../../shared/facts')]
-  .filter((dir): dir is string => dir !== undefined)
-  .map((dir) => path.join(dir, 'args.json'))
-  .find((file) => existsSync(file));
+import { factsDir } from '../vendored';
+
 // Shared runs of text longer than this count as copied wording.
 const maxSharedRun = 60;
 
@@ -50,12 +45,8 @@ test('translations describe exactly the English keys, in the same order', () => 
   }
 });
 
-test('descriptions do not reuse the wording of the facts', (t) => {
-  if (factsPath === undefined) {
-    t.skip('facts/args.json not found');
-    return;
-  }
-  const facts = JSON.parse(readFileSync(factsPath, 'utf8')) as { args: { name: string; description: string }[] };
+test('descriptions do not reuse the wording of the facts', () => {
+  const facts = JSON.parse(readFileSync(path.join(factsDir, 'args.json'), 'utf8')) as { args: { name: string; description: string }[] };
   const texts = entries.map(([, v]) => v as string);
   const ownRuns = new Set(texts.flatMap((v) => windows(v, maxSharedRun + 1)));
   for (const arg of facts.args) {

@@ -9,8 +9,10 @@ import { applyEdits } from '../../server/src/service/edits';
 import { gpuById } from '../../server/src/service/hardware/catalog';
 import type { TargetGpu } from '../../server/src/service/hardware/types';
 import { hardwareRules } from '../../server/src/service/rules/hardware';
-import type { RuleContext } from '../../server/src/service/rules/types';
+import { resolveFixes } from '../../server/src/service/fixes';
+import { runRules } from '../../server/src/service/rules/run';
 import { defaultSettings } from '../../server/src/service/types';
+import type { AnalysisContext } from '../../server/src/service/context';
 import { corpusDir, fsHost, repoRoot } from '../helpers';
 
 export { repoRoot };
@@ -27,18 +29,17 @@ export function target(id: string, count = 1, source: TargetGpu['source'] = 'set
   return { gpu, count, source };
 }
 
-export function context(doc: ConfigDocument, t: TargetGpu | undefined, configPath = '/tmp/config.yaml', env: Record<string, string> = {}): RuleContext {
+export function context(doc: ConfigDocument, t: TargetGpu | undefined, configPath = '/tmp/config.yaml', env: Record<string, string> = {}): AnalysisContext {
   return { doc, configPath, host: fsHost([corpus], env), settings: defaultSettings, target: t };
 }
 
-export function check(ctx: RuleContext): Diagnostic[] {
-  return hardwareRules.flatMap((r) => r.check(ctx));
+export function check(ctx: AnalysisContext): Diagnostic[] {
+  return runRules(hardwareRules, ctx, 'llamafactory-v0');
 }
 
-/** Applies the preferred fix of the rule that emitted `d` and returns the new text. */
-export function applyPreferredFix(ctx: RuleContext, d: Diagnostic): string {
-  const rule = hardwareRules.find((r) => r.codes.includes(String(d.code)));
-  const fixes = rule?.fixes?.(ctx, d) ?? [];
+/** Applies the preferred fix `d` carries and returns the new text. */
+export function applyPreferredFix(ctx: AnalysisContext, d: Diagnostic): string {
+  const fixes = resolveFixes(ctx.doc, d);
   const fix = fixes.find((f) => f.isPreferred) ?? fixes[0];
   if (!fix) throw new Error(`no fix for ${d.code}`);
   return applyEdits(ctx.doc, fix.edits);

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { parseConfig } from '../../server/src/service/document';
+import { resolveFixes } from '../../server/src/service/fixes';
 import { hardwareRules, hardwareUndecidable } from '../../server/src/service/rules/hardware';
 import { applyPreferredFix, check, comments, context, corpus, fixture, target } from './hardware-helpers';
 
@@ -49,8 +50,7 @@ for (const [name, id, count, code, severity, line] of cases) {
     assert.equal(found.length, 1, JSON.stringify(check(ctx).map((d) => d.code)));
     assert.equal(found[0].severity, severity);
     assert.equal(found[0].range.start.line, line);
-    const rule = hardwareRules.find((r) => r.codes.includes(code))!;
-    if (!rule.fixes?.(ctx, found[0]).length) return;
+    if (!resolveFixes(ctx.doc, found[0]).length) return;
     const fixed = applyPreferredFix(ctx, found[0]);
     const again = parseConfig(doc.uri, fixed);
     const after = check(context(again, target(id, count)));

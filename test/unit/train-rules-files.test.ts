@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { readDeepSpeed } from '../../server/src/service/rules/train';
+import { readDeepSpeed } from '../../server/src/service/context/config-files';
 import type { ServiceHost } from '../../server/src/service/types';
 import { check, contextFor, fixtures, messageOf } from './train-rules-support';
 

@@ -8,25 +8,28 @@ import { parseConfig } from '../../server/src/service/document';
 import { applyEdits } from '../../server/src/service/edits';
 import type { ConfigDocument } from '../../server/src/service/document';
 import { trainRules } from '../../server/src/service/rules/train';
-import type { Fix, RuleContext } from '../../server/src/service/rules/types';
+import { resolveFixes } from '../../server/src/service/fixes';
+import type { ResolvedFix } from '../../server/src/service/fixes';
+import { runRules } from '../../server/src/service/rules/run';
 import { defaultSettings } from '../../server/src/service/types';
+import type { AnalysisContext } from '../../server/src/service/context';
 import { corpusDir, fsHost, repoRoot } from '../helpers';
 
 export { fsHost, repoRoot };
 export const fixtures = path.join(repoRoot, 'test/fixtures/train-rules');
 export const corpusRoot = corpusDir;
 
-export function contextFor(configPath: string, text = fs.readFileSync(configPath, 'utf8'), host = fsHost()): RuleContext {
+export function contextFor(configPath: string, text = fs.readFileSync(configPath, 'utf8'), host = fsHost()): AnalysisContext {
   const doc: ConfigDocument = parseConfig(`file://${configPath}`, text);
   return { doc, configPath, host, settings: defaultSettings, target: undefined };
 }
 
-export function check(ctx: RuleContext): Diagnostic[] {
-  return trainRules.flatMap((r) => r.check(ctx));
+export function check(ctx: AnalysisContext): Diagnostic[] {
+  return runRules(trainRules, ctx, 'llamafactory-v0');
 }
 
-export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
-  return trainRules.filter((r) => r.codes.includes(String(d.code))).flatMap((r) => r.fixes?.(ctx, d) ?? []);
+export function fixesFor(ctx: AnalysisContext, d: Diagnostic): ResolvedFix[] {
+  return resolveFixes(ctx.doc, d);
 }
 
 /** A diagnostic's message as plain text. */
@@ -45,7 +48,7 @@ function lines(from: number, to: number): number[] {
  * the result parses, no longer has that diagnostic, keeps every comment outside the
  * removed lines, and that a fix offered again changes nothing. Returns how many fixes ran.
  */
-export function checkFixes(ctx: RuleContext): number {
+export function checkFixes(ctx: AnalysisContext): number {
   let applied = 0;
   for (const d of check(ctx)) {
     for (const fix of fixesFor(ctx, d)) {

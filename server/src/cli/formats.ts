@@ -2,7 +2,7 @@
 // (fields are only added); `sarif` is SARIF 2.1.0 for code-scanning uploads;
 // `github` prints workflow commands that GitHub Actions shows as annotations.
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { EstimateReport } from '../service';
+import type { MemoryEstimateResult } from '../service';
 import { codeDocUrl } from '../service';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -11,7 +11,7 @@ export interface FileReport {
   file: string;
   kind: 'llamafactory-v0' | 'llamafactory-v1' | 'other';
   diagnostics: { range: Diagnostic['range']; severity: Severity; code: string; message: string }[];
-  estimate: EstimateReport | null;
+  estimate: MemoryEstimateResult['report'] | null;
   /** With --fix: the codes of the problems the fixes removed, one entry per problem. */
   fixed?: string[];
 }

@@ -8,12 +8,12 @@ import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
 import { isExcluded } from './project/config';
-import { ruleApplies, rules } from './rules';
-import type { Rule, RuleContext } from './rules/types';
+import { rules } from './rules';
+import { runRules } from './rules/run';
 import { validateConfig } from './schema/validate';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
-import { t } from './l10n';
+import type { AnalysisContext } from './context';
 
 export interface AnalyzeInput {
   doc: ConfigDocument;
@@ -29,7 +29,7 @@ export interface AnalyzeInput {
 export interface Analysis {
   kind: ConfigKind;
   diagnostics: Diagnostic[];
-  context: RuleContext;
+  context: AnalysisContext;
   /** One sentence on the target GPU (or why there is none) for the status item. */
   targetStatus: string;
 }
@@ -46,39 +46,18 @@ export function effectiveKind(doc: ConfigDocument, configPath: string, settings:
   return doc.kind;
 }
 
-const rulesByKind = new Map<ConfigKind, readonly Rule[]>();
-
-function rulesFor(kind: ConfigKind): readonly Rule[] {
-  let found = rulesByKind.get(kind);
-  if (!found) rulesByKind.set(kind, (found = rules.filter((r) => ruleApplies(r, kind))));
-  return found;
-}
-
 export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource);
-  const context: RuleContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
+  const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
   if (kind === 'other') return { kind, diagnostics: [], context, targetStatus: resolved.status };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
   if (doc.parsed) {
     found.push(...validateConfig(doc, kind));
     if (parsedCleanly) {
-      for (const rule of rulesFor(kind)) {
-        try {
-          found.push(...rule.check(context));
-        } catch (e) {
-          // A rule bug must not take the other diagnostics down with it.
-          found.push({
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-            severity: DiagnosticSeverity.Information,
-            source: 'llamafactory',
-            code: 'internal-error',
-            message: t('A check ({0}) failed internally: {1}', rule.codes.join(', '), String(e)),
-          });
-        }
-      }
+      found.push(...runRules(rules, context, kind));
     }
   }
   const suppressions = readSuppressions(doc.text);
@@ -87,8 +66,8 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
     if (isSuppressed(suppressions, d)) continue;
     const override = settings.rules[String(d.code)];
     if (override === 'off') continue;
-    if (override) d.severity = severityOf(override);
-    diagnostics.push(d);
+    // A copy: the parse's problems and rule results are cached, and the next analysis may have other settings.
+    diagnostics.push(override ? { ...d, severity: severityOf(override) } : d);
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { kind, diagnostics, context, targetStatus: resolved.status };

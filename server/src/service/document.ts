@@ -10,6 +10,7 @@ import { scanEntries } from './entry-scan';
 import type { ScannedEntry } from './entry-scan';
 import { resolvePlainScalar } from './scalars';
 import { ConfigKind, makeDiagnostic } from './types';
+import type { ParseLimits } from './types';
 import { t } from './l10n';
 
 export interface ConfigEntry {
@@ -25,14 +26,7 @@ export interface ConfigEntry {
   node: YAMLMap | YAMLSeq | undefined;
 }
 
-export interface ParseLimits {
-  /** Largest document analysed, in characters; larger ones are refused with one diagnostic. */
-  maxChars: number;
-  /** Alias expansions allowed while resolving values (guards against alias bombs). */
-  maxAliasExpansions: number;
-  /** Deepest nesting of mappings and lists analysed; deeper files are refused before the YAML parser recurses into them. */
-  maxDepth: number;
-}
+export type { ParseLimits };
 
 export const defaultParseLimits: ParseLimits = { maxChars: 5_000_000, maxAliasExpansions: 10_000, maxDepth: 100 };
 

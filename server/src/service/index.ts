@@ -13,21 +13,22 @@ import { hover } from './features/hover';
 import { codeLenses, inlayHints } from './features/lenses';
 import { links } from './features/links';
 import { symbols } from './features/symbols';
-import { rankBySimilarity } from './text/similar';
-import { gpuCatalog } from './hardware/catalog';
+import { estimateDetails } from './features/estimate';
+import type { MemoryEstimateResult } from './features/estimate';
+import { newConfig } from './features/new-config';
+import type { NewConfigParams, NewConfigResult } from './features/new-config';
+import { gpuChoices } from './presentation';
+import type { GpuChoice } from './presentation';
 import { resolveGpu, suggestGpuIds } from './hardware/resolve';
 import type { DetectedGpu } from './hardware/target';
-import type { TargetGpu } from './hardware/types';
-import { estimateReport, summarizeGpu } from './memory/report';
-import type { EstimateReport, GpuSummary } from './memory/report';
 import { findProjectConfig, isExcluded, isProjectConfigFile, parseYamlProjectConfig } from './project/config';
 import type { ProjectConfig, ProjectSettings } from './project/config';
-import type { RuleContext } from './rules/types';
-import type { ServiceHost, ServiceSettings } from './types';
+import { rankBySimilarity } from './text/similar';
+import type { TargetGpu } from './hardware/types';
+import type { AnalysisContext } from './context';
+import type { RuleSeverity, ServiceHost, ServiceSettings } from './types';
 
-export type { Analysis, ConfigDocument, DetectedGpu, EstimateReport, GpuSummary, ParseLimits, ProjectConfig, ProjectSettings, RuleContext, ServiceHost, ServiceSettings, TargetGpu };
-export { breakdownMarkdown, summaryLine } from './memory/report';
-export { LOCALES, normalizeLocale, setLocale, t } from './l10n';
+export type { Analysis, ConfigDocument, DetectedGpu, GpuChoice, MemoryEstimateResult, NewConfigParams, NewConfigResult, ParseLimits, AnalysisContext, ProjectConfig, ProjectSettings, RuleSeverity, ServiceHost, ServiceSettings, TargetGpu };
 export { allCodes, codeDocUrl, isProjectConfigFile };
 export { globToRegExp } from './glob';
 export { FIX_ALL_KIND } from './features/actions';
@@ -43,6 +44,9 @@ export interface TargetOptions {
 }
 import { defaultSettings } from './types';
 export { defaultSettings };
+export { defaultParseLimits } from './document';
+export { parseNvidiaSmi, parseRocmSmi } from './hardware/detect';
+export { setLocale, t } from './l10n';
 
 export interface DocumentInput {
   uri: string;
@@ -54,19 +58,24 @@ export interface DocumentInput {
 }
 
 export interface LanguageService {
-  parse(input: DocumentInput): ConfigDocument;
+  /** The parsed document; `limits` are this document's (the service's own fill in what is missing). */
+  parse(input: DocumentInput, limits?: Partial<ParseLimits>): ConfigDocument;
   analyze(input: DocumentInput, settings: ServiceSettings, target?: TargetOptions): Analysis & { doc: ConfigDocument };
   /** Key/value hover; the precision keys add the guide (target GPU, what-if estimates). */
-  hover(context: RuleContext, position: Position): Hover | null;
+  hover(context: AnalysisContext, position: Position): Hover | null;
   complete(doc: ConfigDocument, position: Position, configPath: string): CompletionItem[];
   symbols(doc: ConfigDocument): DocumentSymbol[];
   links(doc: ConfigDocument, configPath: string): DocumentLink[];
-  codeActions(context: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
+  codeActions(context: AnalysisContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[];
   /** The memory estimate on the first line, and the model's size and estimate after its name. */
-  codeLenses(context: RuleContext): CodeLens[];
-  inlayHints(context: RuleContext): InlayHint[];
-  /** Forgets a closed document. */
-  forget(uri: string): void;
+  codeLenses(context: AnalysisContext): CodeLens[];
+  inlayHints(context: AnalysisContext): InlayHint[];
+  /** The memory estimate with its summary, Markdown breakdown and common GPUs; null when the config cannot be sized. */
+  estimate(context: AnalysisContext): MemoryEstimateResult | null;
+  /** A new training config that fits the GPU; `configPath` is where it would be saved (its references resolve from there). */
+  newConfig(params: NewConfigParams, configPath: string): NewConfigResult;
+  /** The GPU catalog, for pickers. */
+  gpus(): GpuChoice[];
   /** The project config (`.llamafactory-lint.yaml` or `[tool.llamafactory-lint]`) nearest above a file, if any. */
   projectConfig(configPath: string): ProjectConfig | undefined;
   /**
@@ -76,38 +85,40 @@ export interface LanguageService {
   settingsFor<T extends Partial<ServiceSettings>>(configPath: string, explicit: T): T & ServiceSettings;
   /** Whether the project config of a file excludes it from checking. */
   isExcluded(configPath: string): boolean;
-  /** The memory estimate of an analysed config; undefined when it is not a training config or the model is unknown. */
-  estimate(context: RuleContext): EstimateReport | undefined;
   /**
-   * The edits of every applicable fix, non-overlapping: only safe (meaning-preserving) fixes
-   * unless `unsafe`, in which case the preferred fix of each diagnostic.
+   * The edits of every applicable fix, non-overlapping: the safe (meaning-preserving) fix of each
+   * diagnostic, or with `unsafe` its preferred fix.
    */
-  fixAll(context: RuleContext, diagnostics: Diagnostic[], options?: { unsafe?: boolean }): TextEdit[];
+  fixAll(context: AnalysisContext, diagnostics: Diagnostic[], options?: { unsafe?: boolean }): TextEdit[];
   /** A document's text with edits applied. */
   applyEdits(doc: ConfigDocument, edits: TextEdit[]): string;
-  /** The GPU catalog. */
-  gpus(): GpuSummary[];
   /** The catalog id a GPU name resolves to, and the closest ids when none does. */
   resolveGpu(name: string): { id?: string; suggestions: string[] };
-  /** Changes the parse limits (the `llamafactory.limits.*` settings); cached parses are dropped when they change. */
-  setLimits(limits: Partial<ParseLimits>): void;
+  /** Forgets a closed document. */
+  forget(uri: string): void;
 }
 
 type Analyzed = Analysis & { doc: ConfigDocument };
 
-export function createLanguageService(host: ServiceHost, initialLimits: Partial<ParseLimits> = {}): LanguageService {
-  let limits: ParseLimits = { ...defaultParseLimits, ...initialLimits };
-  const cache = new Map<string, { version: number; text: string; doc: ConfigDocument }>();
+/**
+ * The service for one host. Everything that varies per document (settings, parse limits,
+ * whether Hub lookups are allowed) arrives with each call, never as service-wide state.
+ */
+export function createLanguageService(host: ServiceHost, defaultLimits: Partial<ParseLimits> = {}): LanguageService {
+  const cache = new Map<string, { version: number; text: string; limits: ParseLimits; doc: ConfigDocument }>();
   // The last analysis per document: hover, lenses and actions of one version reuse it.
   const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; result: Analyzed }>();
-  const parse = (input: DocumentInput): ConfigDocument => {
+  // The host as a document without Hub lookups sees it.
+  const offline: ServiceHost = { ...host, hubConfig: undefined };
+  const parse = (input: DocumentInput, own: Partial<ParseLimits> = {}): ConfigDocument => {
+    const limits: ParseLimits = { ...defaultParseLimits, ...defaultLimits, ...own };
     const hit = cache.get(input.uri);
-    if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text) return hit.doc;
+    if (hit && input.version !== undefined && hit.version === input.version && hit.text === input.text && sameLimits(hit.limits, limits)) return hit.doc;
     const doc = parseConfig(input.uri, input.text, limits);
-    if (input.version !== undefined) cache.set(input.uri, { version: input.version, text: input.text, doc });
+    if (input.version !== undefined) cache.set(input.uri, { version: input.version, text: input.text, limits, doc });
     return doc;
   };
-  const projectConfigs = new Map<string, { text: string; config: ProjectConfig | undefined }>();
+  const projectConfigs = new Map<string, { text: string; config: ProjectConfig }>();
   /** Reads through the host, re-parsing a project config only when its text changed. */
   const projectConfig = (configPath: string): ProjectConfig | undefined => {
     let text: string | undefined;
@@ -121,17 +132,17 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
   return {
     parse,
     analyze(input, settings, target) {
-      const doc = parse(input);
+      const doc = parse(input, settings.limits);
       // The project config itself (an "other" YAML file): its mistakes, read from the editor's text.
       if (isProjectConfigFile(input.configPath)) {
-        const analysed = analyze(host, { doc, configPath: input.configPath, settings, ...target });
+        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
         return { ...analysed, diagnostics: parseYamlProjectConfig(input.configPath, input.text).problems.map(withDocLink), doc };
       }
       const hit = analyses.get(input.uri);
       if (hit && hit.doc === doc && hit.settings === settings && sameTarget(hit.target, target)) return hit.result;
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
-      const analysed = analyze(host, { doc, configPath: input.configPath, settings, ...target });
+      const analysed = analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target });
       const result = { ...analysed, diagnostics: analysed.diagnostics.map(withDocLink), doc };
       if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, result });
       return result;
@@ -143,6 +154,9 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
     codeActions: (ctx, range, diagnostics, only) => codeActions(ctx, range, diagnostics, only),
     codeLenses: (ctx) => codeLenses(ctx),
     inlayHints: (ctx) => inlayHints(ctx),
+    estimate: (ctx) => estimateDetails(ctx),
+    newConfig: (params, configPath) => newConfig(offline, params, configPath),
+    gpus: () => gpuChoices(),
     projectConfig,
     settingsFor(configPath, explicit) {
       const project = projectConfig(configPath);
@@ -158,10 +172,8 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
       };
     },
     isExcluded: (configPath) => isExcluded(projectConfig(configPath), configPath),
-    estimate: (ctx) => estimateReport(ctx),
-    fixAll: (ctx, diagnostics, options) => fixAll(ctx, options?.unsafe ? diagnostics : diagnostics.filter((d) => SAFE_FIX_CODES.has(String(d.code)))),
+    fixAll: (ctx, diagnostics, options) => fixAll(ctx, diagnostics, { unsafe: options?.unsafe ?? false }),
     applyEdits: (doc, edits) => applyEdits(doc, edits),
-    gpus: () => gpuCatalog.map(summarizeGpu),
     resolveGpu(name) {
       const match = resolveGpu(name);
       return match ? { id: match.gpu.id, suggestions: [] } : { suggestions: suggestGpuIds(name) };
@@ -170,25 +182,16 @@ export function createLanguageService(host: ServiceHost, initialLimits: Partial<
       cache.delete(uri);
       analyses.delete(uri);
     },
-    setLimits(next) {
-      const merged = { ...limits, ...next };
-      if (merged.maxChars === limits.maxChars && merged.maxAliasExpansions === limits.maxAliasExpansions && merged.maxDepth === limits.maxDepth) return;
-      limits = merged;
-      cache.clear();
-      analyses.clear();
-    },
   };
 }
-
-/**
- * Codes whose preferred fix only corrects how something is written (a misspelt key, a boolean or
- * number in quotes), so applying it cannot change what the user meant.
- */
-const SAFE_FIX_CODES = new Set(['unknown-key', 'string-boolean', 'string-number']);
 
 /** The diagnostic with a link to its rule page (a copy: analyses are cached). */
 function withDocLink(d: Diagnostic): Diagnostic {
   return d.code === undefined ? d : { ...d, codeDescription: { href: codeDocUrl(String(d.code)) } };
+}
+
+function sameLimits(a: ParseLimits, b: ParseLimits): boolean {
+  return a.maxChars === b.maxChars && a.maxAliasExpansions === b.maxAliasExpansions && a.maxDepth === b.maxDepth;
 }
 
 function sameTarget(a: TargetOptions | undefined, b: TargetOptions | undefined): boolean {

@@ -2,7 +2,6 @@
 // LSP data types (plain objects, no connection) so the server passes them
 // through unchanged and the CLI prints them.
 import type { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
-import type { ProjectConfig } from './project/config';
 
 export type { Diagnostic, Range };
 
@@ -34,6 +33,41 @@ export interface ServiceHost {
 /** Severity override for one rule code. */
 export type RuleSeverity = 'off' | 'information' | 'warning' | 'error';
 
+export interface ParseLimits {
+  /** Largest document analysed, in characters; larger ones are refused with one diagnostic. */
+  maxChars: number;
+  /** Alias expansions allowed while resolving values (guards against alias bombs). */
+  maxAliasExpansions: number;
+  /** Deepest nesting of mappings and lists analysed; deeper files are refused before the YAML parser recurses into them. */
+  maxDepth: number;
+}
+
+/** What a project config may set; everything is optional. */
+export interface ProjectSettings {
+  /** Severity per code, as in the `llamafactory.rules` setting. */
+  rules: Record<string, RuleSeverity>;
+  gpu?: string;
+  gpus?: number;
+  /** Globs of YAML files that count as configs whatever their content. */
+  files?: string[];
+  /** Globs (relative to the project config's folder) of files never checked. */
+  exclude?: string[];
+  /** The LLaMA-Factory release the configs are written for, as written. */
+  version?: string;
+  /** How the configs are launched (a command line), as written. */
+  launch?: string;
+}
+
+/** A project config file (read by project/config.ts) and what it sets. */
+export interface ProjectConfig {
+  /** The file the settings came from. */
+  path: string;
+  settings: ProjectSettings;
+  /** Mistakes in that file, with ranges in it. */
+  problems: Diagnostic[];
+}
+
+/** Everything here belongs to one document: two documents analysed by one service may have different settings. */
 export interface ServiceSettings {
   /** Glob-free list of extra file patterns (minimatch syntax) that count as configs. */
   files: string[];
@@ -43,6 +77,10 @@ export interface ServiceSettings {
   gpu: string;
   /** Number of GPUs the job runs on. */
   gpuCount: number;
+  /** Whether this document may use the host's `hubConfig` (off unless true). */
+  hubLookup?: boolean;
+  /** Bounds for parsing this document; the service's own limits fill in what is missing. */
+  limits?: Partial<ParseLimits>;
   /** The project config these settings were merged with (`LanguageService.settingsFor`), if any. */
   project?: ProjectConfig;
 }

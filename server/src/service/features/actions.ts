@@ -1,20 +1,19 @@
-// Code actions: the fix for each diagnostic (looked up by code), "disable on
-// this line / in this file" comments, and "fix all" combining every preferred fix.
+// Code actions: the fixes each diagnostic carries as data, "disable on this
+// line / in this file" comments, and "fix all" combining every preferred fix.
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import { LINE_BREAK, lineBreakOf, parseConfig } from '../document';
 import type { ConfigDocument } from '../document';
 import { applyEdits, removeEntry, renameKey, setValue } from '../edits';
-import { rules } from '../rules';
-import type { Fix, RuleContext } from '../rules/types';
+import { resolveFixes } from '../fixes';
+import type { ResolvedFix } from '../fixes';
 import type { RenameData, ReplaceData } from '../schema/validate';
 import { DIAGNOSTIC_SOURCE } from '../types';
+import type { AnalysisContext } from '../context';
 import { t } from '../l10n';
 
-const byCode = new Map(rules.flatMap((r) => r.codes.map((c) => [c, r] as const)));
-
 /** Fixes for one diagnostic produced by this service. */
-export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
+export function fixesFor(ctx: AnalysisContext, d: Diagnostic): ResolvedFix[] {
   const doc = ctx.doc;
   const code = String(d.code ?? '');
   switch (code) {
@@ -25,23 +24,24 @@ export function fixesFor(ctx: RuleContext, d: Diagnostic): Fix[] {
       const data = d.data as RenameData | undefined;
       const written = doc.text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end)).replace(/^["']|["']$/g, '');
       if (!data || written !== data.key) return [];
-      return data.candidates.map((c, i) => ({ title: t('Change to `{0}`', c), edits: [renameKey({ keyRange: d.range }, c)], isPreferred: i === 0 }));
+      // The other format's spelling, or the only close key, only corrects the spelling: safe.
+      const safe = code !== 'unknown-key' || data.candidates.length === 1;
+      return data.candidates.map((c, i) => ({ title: t('Change to `{0}`', c), edits: [renameKey({ keyRange: d.range }, c)], isPreferred: i === 0, ...(i === 0 && safe ? { safe } : {}) }));
     }
     case 'string-boolean':
     case 'string-number':
     case 'invalid-choice': {
       const data = d.data as ReplaceData | undefined;
       const edit = data && setValue(doc, data.key, data.replacement);
-      return edit ? [{ title: t('Set `{0}` to {1}', data.key, String(data.replacement)), edits: [edit], isPreferred: true }] : [];
+      // Unquoting a boolean or number, or the closest spelling of a choice, keeps what was meant.
+      return edit ? [{ title: t('Set `{0}` to {1}', data.key, String(data.replacement)), edits: [edit], isPreferred: true, safe: true }] : [];
     }
     case 'duplicate-key': {
       const entry = doc.entries.find((e) => sameStart(e.keyRange, d.range) && doc.byKey.get(e.key) !== e);
       return entry ? [{ title: t('Remove this repeated `{0}`', entry.key), edits: [removeEntry(doc, entry)] }] : [];
     }
-    default: {
-      const rule = byCode.get(code);
-      return rule?.fixes ? rule.fixes(ctx, d) : [];
-    }
+    default:
+      return resolveFixes(doc, d);
   }
 }
 
@@ -114,7 +114,7 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.llamafactory`;
  * Actions for the diagnostics in `context` that touch `range`.
  * `only` filters by kind as LSP clients ask (e.g. ["source.fixAll"]).
  */
-export function codeActions(ctx: RuleContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[] {
+export function codeActions(ctx: AnalysisContext, range: Range, diagnostics: Diagnostic[], only?: string[]): CodeAction[] {
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const ours = diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && overlaps(d.range, range));
   const out: CodeAction[] = [];
@@ -133,12 +133,15 @@ export function codeActions(ctx: RuleContext, range: Range, diagnostics: Diagnos
   return out;
 }
 
-/** The preferred fix of every diagnostic, skipping fixes whose edits would overlap an earlier one. */
-export function fixAll(ctx: RuleContext, diagnostics: Diagnostic[]): TextEdit[] {
+/**
+ * The preferred fix of every diagnostic (with `unsafe: false`, its safe fix instead, if it has one),
+ * skipping fixes whose edits would overlap an earlier one.
+ */
+export function fixAll(ctx: AnalysisContext, diagnostics: Diagnostic[], options: { unsafe: boolean } = { unsafe: true }): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const d of diagnostics) {
     if (d.source !== DIAGNOSTIC_SOURCE) continue;
-    const fix = fixesFor(ctx, d).find((f) => f.isPreferred);
+    const fix = fixesFor(ctx, d).find((f) => (options.unsafe ? f.isPreferred : f.safe));
     if (!fix || fix.edits.some((e) => edits.some((x) => overlaps(x.range, e.range)))) continue;
     edits.push(...fix.edits);
   }

@@ -6,7 +6,9 @@ import type { Hover } from 'vscode-languageserver-types';
 import type { Position } from 'vscode-languageserver-types';
 import lists from '../facts/lists.json';
 import { precisionGuideMarkdown } from '../guide/precision';
-import type { RuleContext } from '../rules/types';
+import type { GuideInput } from '../guide/precision';
+import { estimateReport, estimateWith } from '../memory/report';
+import type { AnalysisContext } from '../context';
 import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
@@ -65,8 +67,23 @@ function valueHoverMarkdown(key: string, value: unknown): string | undefined {
   return undefined;
 }
 
+/** The precision guide's view of the analysis: the target GPU and this config's estimates. */
+function guideInput(ctx: AnalysisContext): GuideInput {
+  return {
+    doc: ctx.doc,
+    gpu: ctx.target?.gpu,
+    whatIf: {
+      current: () => {
+        const r = estimateReport(ctx);
+        return r && { deviceGiB: r.deviceGiB, usableGiB: r.usableGiB, gpuName: r.gpu?.name };
+      },
+      changed: (changes) => estimateWith(ctx, changes),
+    },
+  };
+}
+
 /** The hover at `p` in the analysed document, in the active language. */
-export function hover(ctx: RuleContext, p: Position): Hover | null {
+export function hover(ctx: AnalysisContext, p: Position): Hover | null {
   const doc = ctx.doc;
   const config = schemaFor(doc.kind);
   if (!config) return null;
@@ -81,7 +98,7 @@ export function hover(ctx: RuleContext, p: Position): Hover | null {
   }
   const valueMd = spot.at === 'value' && config.kind === 'llamafactory-v0' ? valueHoverMarkdown(entry.key, entry.value) : undefined;
   const keyMd = valueMd ? undefined : keyHoverMarkdown(entry.key, config);
-  const guide = keyMd && config.kind === 'llamafactory-v0' ? precisionGuideMarkdown(ctx, entry.key) : undefined;
+  const guide = keyMd && config.kind === 'llamafactory-v0' ? precisionGuideMarkdown(guideInput(ctx), entry.key) : undefined;
   const md = valueMd ?? (guide ? `${keyMd}\n\n---\n\n${guide}` : keyMd);
   if (!md) return null;
   return { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? entry.keyRange : entry.valueRange };

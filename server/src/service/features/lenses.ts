@@ -3,14 +3,14 @@
 // tooltip is the breakdown table.
 import type { CodeLens, InlayHint } from 'vscode-languageserver-types';
 import { breakdownMarkdown, estimateReport, summaryLine, whyNoEstimate } from '../memory/report';
-import type { RuleContext } from '../rules/types';
+import type { AnalysisContext } from '../context';
 import { t } from '../l10n';
 
 /** Commands the lenses run; the VS Code client registers both. */
 export const ESTIMATE_COMMAND = 'llamafactory.estimateMemory';
 export const SELECT_GPU_COMMAND = 'llamafactory.selectGpu';
 
-export function codeLenses(ctx: RuleContext): CodeLens[] {
+export function codeLenses(ctx: AnalysisContext): CodeLens[] {
   const r = estimateReport(ctx);
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   if (!r) {
@@ -23,7 +23,7 @@ export function codeLenses(ctx: RuleContext): CodeLens[] {
   ];
 }
 
-export function inlayHints(ctx: RuleContext): InlayHint[] {
+export function inlayHints(ctx: AnalysisContext): InlayHint[] {
   const r = estimateReport(ctx);
   const entry = ctx.doc.byKey.get(ctx.doc.kind === 'llamafactory-v1' ? 'model' : 'model_name_or_path');
   if (!r || !entry) return [];

@@ -1,5 +1,5 @@
 // The GPU facts the service reads, one record per GPU of the generated catalog
-// (server/src/service/facts/gpus.json, built from ../shared/facts/gpus.json by
+// (server/src/service/facts/gpus.json, built from vendor/facts/gpus.json by
 // scripts/generators/gpus.mjs).
 
 /** `native`, `emulated` (runs, slowly) or `unverified`. */

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { usableMemoryGiB } from '../hardware/catalog';
 import type { GpuFacts } from '../hardware/types';
 import { resolveModel } from '../models/resolve';
-import { readDeepSpeed } from '../rules/train/deepspeed';
-import type { RuleContext } from '../rules/types';
+import { readDeepSpeed } from '../context/config-files';
+import type { AnalysisContext } from '../context';
 import { readJson, resolveReference } from '../files';
 import { v1ToEstimatorConfig } from '../v1/estimator-config';
 import { argValue, commandOf, isV0, truthy } from '../values';
@@ -49,13 +49,13 @@ export interface EstimateReport {
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /** Whether a config describes a training run the estimator can size (v1 files are always training runs). */
-export function isEstimable(ctx: RuleContext): boolean {
+export function isEstimable(ctx: AnalysisContext): boolean {
   if (ctx.doc.kind === 'llamafactory-v1') return typeof argValue(ctx.doc, 'model') === 'string';
   return isV0(ctx.doc) && commandOf(ctx.doc) === 'train' && typeof argValue(ctx.doc, 'model_name_or_path') === 'string' && !truthy(ctx.doc, 'use_kt');
 }
 
 /** Why a training config has no estimate, for the lens; undefined when it has one or is not a training config. */
-export function whyNoEstimate(ctx: RuleContext): string | undefined {
+export function whyNoEstimate(ctx: AnalysisContext): string | undefined {
   if (!isV0(ctx.doc) || commandOf(ctx.doc) !== 'train') return undefined;
   if (truthy(ctx.doc, 'use_kt')) return t('KTransformers keeps the MoE experts on the CPU, which the estimator does not model');
   if (!estimateInput(ctx)) return t('the architecture of {0} is unknown (no local config.json, cache entry, catalog entry or size in the name)', String(argValue(ctx.doc, 'model_name_or_path')));
@@ -63,7 +63,7 @@ export function whyNoEstimate(ctx: RuleContext): string | undefined {
 }
 
 /** The config in v0 keys, as the estimator reads it, and the DeepSpeed JSON it names. */
-function estimatorConfig(ctx: RuleContext): { config: Record<string, unknown>; deepspeed: unknown } {
+function estimatorConfig(ctx: AnalysisContext): { config: Record<string, unknown>; deepspeed: unknown } {
   if (ctx.doc.kind === 'llamafactory-v1') {
     const config = v1ToEstimatorConfig(ctx.doc);
     const file = typeof config.deepspeed === 'string' ? resolveReference(config.deepspeed, ctx.configPath, ctx.host) : undefined;
@@ -74,10 +74,10 @@ function estimatorConfig(ctx: RuleContext): { config: Record<string, unknown>; d
   return { config, deepspeed: readDeepSpeed(ctx)?.config };
 }
 
-const inputs = new WeakMap<RuleContext, EstimateInput | null>();
+const inputs = new WeakMap<AnalysisContext, EstimateInput | null>();
 
 /** The estimator's input for this config (cached per analysis), or undefined when it cannot be sized. */
-export function estimateInput(ctx: RuleContext): EstimateInput | undefined {
+export function estimateInput(ctx: AnalysisContext): EstimateInput | undefined {
   const hit = inputs.get(ctx);
   if (hit !== undefined) return hit ?? undefined;
   let input: EstimateInput | null = null;
@@ -125,10 +125,10 @@ function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undef
   };
 }
 
-const reports = new WeakMap<RuleContext, EstimateReport | null>();
+const reports = new WeakMap<AnalysisContext, EstimateReport | null>();
 
 /** The estimate against the context's target GPU (cached per analysis). */
-export function estimateReport(ctx: RuleContext): EstimateReport | undefined {
+export function estimateReport(ctx: AnalysisContext): EstimateReport | undefined {
   const hit = reports.get(ctx);
   if (hit !== undefined) return hit ?? undefined;
   const input = estimateInput(ctx);
@@ -138,14 +138,14 @@ export function estimateReport(ctx: RuleContext): EstimateReport | undefined {
 }
 
 /** The smallest change sets that make the config fit the target GPU. */
-export function fitCandidates(ctx: RuleContext, max = 3): FitCandidate[] {
+export function fitCandidates(ctx: AnalysisContext, max = 3): FitCandidate[] {
   const input = estimateInput(ctx);
   const gpu = ctx.target?.gpu;
   return input && gpu ? fitToGpu(input, usableMemoryGiB(gpu), max) : [];
 }
 
 /** The estimate of this config with some keys changed (null removes a key), on the same target; undefined when it cannot be sized. */
-export function estimateWith(ctx: RuleContext, changes: FitCandidate['changes']): MemoryEstimate | undefined {
+export function estimateWith(ctx: AnalysisContext, changes: FitCandidate['changes']): MemoryEstimate | undefined {
   const input = estimateInput(ctx);
   return input ? estimateMemory(withChanges(input, changes)) : undefined;
 }
@@ -156,7 +156,7 @@ export interface WhatFitsRow {
 }
 
 /** The same config on other GPUs and GPU counts (sharding only helps with ZeRO/FSDP). */
-export function whatFits(ctx: RuleContext, gpus: readonly GpuFacts[], counts: readonly number[]): WhatFitsRow[] {
+export function whatFits(ctx: AnalysisContext, gpus: readonly GpuFacts[], counts: readonly number[]): WhatFitsRow[] {
   const base = estimateInput(ctx);
   if (!base) return [];
   return gpus.map((gpu) => ({

@@ -18,35 +18,13 @@ import { resolveGpu, suggestGpuIds } from '../hardware/resolve';
 import { didYouMeanText, t } from '../l10n';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
-import type { RuleSeverity } from '../types';
+import type { ProjectConfig, ProjectSettings, RuleSeverity } from '../types';
+
+export type { ProjectConfig, ProjectSettings };
 
 export const PROJECT_CONFIG_FILES = ['.llamafactory-lint.yaml', '.llamafactory-lint.yml'] as const;
 const PYPROJECT = 'pyproject.toml';
 const TOOL_TABLE = 'llamafactory-lint';
-
-/** What a project config may set; everything is optional. */
-export interface ProjectSettings {
-  /** Severity per code, as in the `llamafactory.rules` setting. */
-  rules: Record<string, RuleSeverity>;
-  gpu?: string;
-  gpus?: number;
-  /** Globs of YAML files that count as configs whatever their content. */
-  files?: string[];
-  /** Globs (relative to the project config's folder) of files never checked. */
-  exclude?: string[];
-  /** The LLaMA-Factory release the configs are written for, as written. */
-  version?: string;
-  /** How the configs are launched (a command line), as written. */
-  launch?: string;
-}
-
-export interface ProjectConfig {
-  /** The file the settings came from. */
-  path: string;
-  settings: ProjectSettings;
-  /** Mistakes in that file, with ranges in it. */
-  problems: Diagnostic[];
-}
 
 const KEYS = ['rules', 'gpu', 'gpus', 'files', 'exclude', 'version', 'launch'] as const;
 const SEVERITIES: readonly RuleSeverity[] = ['off', 'information', 'warning', 'error'];

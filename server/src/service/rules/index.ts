@@ -2,14 +2,10 @@
 import { argsRules } from './args';
 import { hardwareRules } from './hardware';
 import { memoryRules } from './memory';
+import type { Rule } from './rule';
 import { trainRules } from './train';
-import type { Rule } from './types';
 import { v1Rules } from './v1';
-import type { ConfigKind } from '../types';
+
+export { ruleApplies } from './run';
 
 export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...hardwareRules, ...memoryRules, ...v1Rules];
-
-/** Whether `rule` checks configs of this kind (rules without `kinds` are v0 rules). */
-export function ruleApplies(rule: Rule, kind: ConfigKind): boolean {
-  return (rule.kinds ?? ['llamafactory-v0']).includes(kind);
-}

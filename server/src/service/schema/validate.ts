@@ -14,7 +14,7 @@ import lists from '../facts/lists.json';
 import { looksLikeBoolean } from '../scalars';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
-import { v1SubKeyFor } from '../v1/cross-format';
+import { v1SubKeyFor } from './cross-format';
 import { keySchema, pluginSubKeys, schemaFor } from './schema';
 import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
 import { unknownKey } from './unknown-keys';

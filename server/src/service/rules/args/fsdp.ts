@@ -1,13 +1,13 @@
 // FSDP settings checked while transformers parses the arguments (rules.md R94-R98).
 import traits from '../../facts/arg-traits.json';
-import type { RuleContext } from '../types';
-import { referencedJson } from './config-files';
-import { defineRule, DiagnosticSeverity, report } from './report';
+import { referencedJson } from '../../context/config-files';
 import { argValue, has, pyStrLower, pyTruthy } from '../../values';
 import { t } from '../../l10n';
+import { defineRule, DiagnosticSeverity } from '../rule';
+import type { AnalysisContext } from '../../context';
 
 /** The option words transformers reads from `fsdp` (a bool true means full_shard). */
-function fsdpOptions(ctx: RuleContext): string[] {
+function fsdpOptions(ctx: AnalysisContext): string[] {
   const v = argValue(ctx.doc, 'fsdp');
   if (v === true) return ['full_shard'];
   if (typeof v === 'string') return v.split(/\s+/).filter((s) => s !== '');
@@ -16,7 +16,7 @@ function fsdpOptions(ctx: RuleContext): string[] {
 }
 
 /** fsdp_config with transformers' `fsdp_` prefix stripped from its keys. */
-function fsdpConfig(ctx: RuleContext): Record<string, unknown> | undefined {
+function fsdpConfig(ctx: AnalysisContext): Record<string, unknown> | undefined {
   const source = referencedJson(ctx, 'fsdp_config')?.value;
   if (!source) return undefined;
   const out: Record<string, unknown> = {};
@@ -24,59 +24,56 @@ function fsdpConfig(ctx: RuleContext): Record<string, unknown> | undefined {
   return out;
 }
 
-export const fsdpOptionRules = defineRule(['fsdp-invalid-option', 'fsdp-offload-alone', 'fsdp-conflicting-shards', 'fsdp-with-gradient-checkpointing'],
-  ['R94', 'R95'], (ctx) => {
-    const options = fsdpOptions(ctx);
-    if (options.length === 0) return [];
-    const value = argValue(ctx.doc, 'fsdp');
-    const unknown = typeof value === 'string' ? options.filter((o) => !traits.fsdpOptions.includes(o)) : [];
-    if (unknown.length) {
-      return [report(ctx, 'fsdp', DiagnosticSeverity.Error, 'fsdp-invalid-option',
-        unknown.length > 1
-          ? t('`fsdp` holds unknown options {0}; valid words are {1} (separated by spaces).', unknown.map((o) => `\`${o}\``).join(', '), traits.fsdpOptions.join(', '))
-          : t('`fsdp` holds unknown option {0}; valid words are {1} (separated by spaces).', `\`${unknown[0]}\``, traits.fsdpOptions.join(', ')),
-        { onValue: true })];
+export const fsdpOptionRules = defineRule({
+  codes: ['fsdp-invalid-option', 'fsdp-offload-alone', 'fsdp-conflicting-shards', 'fsdp-with-gradient-checkpointing'],
+  covers: ['R94', 'R95'],
+  check: (ctx) => {
+      const options = fsdpOptions(ctx);
+      if (options.length === 0) return [];
+      const value = argValue(ctx.doc, 'fsdp');
+      const unknown = typeof value === 'string' ? options.filter((o) => !traits.fsdpOptions.includes(o)) : [];
+      if (unknown.length) {
+        return [{ code: 'fsdp-invalid-option', severity: DiagnosticSeverity.Error, at: 'fsdp', message: unknown.length > 1
+            ? t('`fsdp` holds unknown options {0}; valid words are {1} (separated by spaces).', unknown.map((o) => `\`${o}\``).join(', '), traits.fsdpOptions.join(', '))
+            : t('`fsdp` holds unknown option {0}; valid words are {1} (separated by spaces).', `\`${unknown[0]}\``, traits.fsdpOptions.join(', ')), onValue: true }];
+      }
+      const out = [];
+      if (options.length === 1 && options[0] === 'offload') {
+        out.push({ code: 'fsdp-offload-alone', severity: DiagnosticSeverity.Error, at: 'fsdp', message: t('`offload` only works together with a sharding mode, e.g. `full_shard offload`.'), onValue: true, fixes: typeof value === 'string' ? [{ title: t('Set {0}: {1}', 'fsdp', '"full_shard offload"'), ops: [{ set: 'fsdp', value: 'full_shard offload' }] }] : [] });
+      } else if (options.includes('full_shard') && options.includes('shard_grad_op')) {
+        out.push({ code: 'fsdp-conflicting-shards', severity: DiagnosticSeverity.Error, at: 'fsdp', message: t('`full_shard` and `shard_grad_op` are two different sharding modes; pick one.'), onValue: true });
+      }
+      if ((options.includes('full_shard') || options.includes('hybrid_shard')) && pyTruthy(argValue(ctx.doc, 'gradient_checkpointing'))) {
+        out.push({ code: 'fsdp-with-gradient-checkpointing', severity: DiagnosticSeverity.Warning, at: 'gradient_checkpointing', message: t('With fully sharded FSDP, activation checkpointing belongs in `fsdp_config` (`activation_checkpointing: true`); `gradient_checkpointing` here adds redundant recomputation.'), related: [{ key: 'fsdp', message: t('FSDP sharding mode') }] });
+      }
+      return out;
+    },
+});
+
+export const fsdpConfigRules = defineRule({
+  codes: ['fsdp-config-without-fsdp', 'fsdp-config-wrap-conflict', 'fsdp-config-sync-states'],
+  covers: ['R96', 'R97', 'R98'],
+  check: (ctx) => {
+    if (!has(ctx.doc, 'fsdp_config')) return [];
+    const config = fsdpConfig(ctx);
+    const enabled = fsdpOptions(ctx).length > 0;
+    const related = [{ key: 'fsdp', message: t('the FSDP switch') }];
+    if (!enabled) {
+      const raw = argValue(ctx.doc, 'fsdp_config');
+      const unused = (typeof raw === 'string' && !raw.startsWith('{'))
+        || (config !== undefined && ((typeof config.min_num_params === 'number' && config.min_num_params > 0) || config.transformer_layer_cls_to_wrap != null));
+      return unused ? [{ code: 'fsdp-config-without-fsdp', severity: DiagnosticSeverity.Warning, at: 'fsdp_config', message: t('`fsdp_config` only takes effect when `fsdp` is set (e.g. `fsdp: full_shard auto_wrap`); here its wrapping settings are ignored.'), related }] : [];
     }
+    if (!config) return [];
     const out = [];
-    if (options.length === 1 && options[0] === 'offload') {
-      out.push(report(ctx, 'fsdp', DiagnosticSeverity.Error, 'fsdp-offload-alone',
-        t('`offload` only works together with a sharding mode, e.g. `full_shard offload`.'), { onValue: true,
-          fixes: typeof value === 'string' ? [{ title: t('Set {0}: {1}', 'fsdp', '"full_shard offload"'), ops: [{ set: 'fsdp', value: 'full_shard offload' }] }] : [] }));
-    } else if (options.includes('full_shard') && options.includes('shard_grad_op')) {
-      out.push(report(ctx, 'fsdp', DiagnosticSeverity.Error, 'fsdp-conflicting-shards',
-        t('`full_shard` and `shard_grad_op` are two different sharding modes; pick one.'), { onValue: true }));
+    if (typeof config.min_num_params === 'number' && config.min_num_params > 0 && config.transformer_layer_cls_to_wrap != null) {
+      out.push({ code: 'fsdp-config-wrap-conflict', severity: DiagnosticSeverity.Error, at: 'fsdp_config', message: t('`fsdp_config` sets both `min_num_params` and `transformer_layer_cls_to_wrap`; FSDP wraps by size or by layer class, not both.'), related });
     }
-    if ((options.includes('full_shard') || options.includes('hybrid_shard')) && pyTruthy(argValue(ctx.doc, 'gradient_checkpointing'))) {
-      out.push(report(ctx, 'gradient_checkpointing', DiagnosticSeverity.Warning, 'fsdp-with-gradient-checkpointing',
-        t('With fully sharded FSDP, activation checkpointing belongs in `fsdp_config` (`activation_checkpointing: true`); `gradient_checkpointing` here adds redundant recomputation.'),
-        { related: [{ key: 'fsdp', message: t('FSDP sharding mode') }] }));
+    if (pyStrLower(config.cpu_ram_efficient_loading ?? false) === 'true' && pyStrLower(config.sync_module_states ?? true) === 'false') {
+      out.push({ code: 'fsdp-config-sync-states', severity: DiagnosticSeverity.Error, at: 'fsdp_config', message: t('`cpu_ram_efficient_loading` loads weights on one rank only, so `sync_module_states` must stay true to copy them to the others.'), related });
     }
     return out;
-  });
-
-export const fsdpConfigRules = defineRule(['fsdp-config-without-fsdp', 'fsdp-config-wrap-conflict', 'fsdp-config-sync-states'], ['R96', 'R97', 'R98'], (ctx) => {
-  if (!has(ctx.doc, 'fsdp_config')) return [];
-  const config = fsdpConfig(ctx);
-  const enabled = fsdpOptions(ctx).length > 0;
-  const related = [{ key: 'fsdp', message: t('the FSDP switch') }];
-  if (!enabled) {
-    const raw = argValue(ctx.doc, 'fsdp_config');
-    const unused = (typeof raw === 'string' && !raw.startsWith('{'))
-      || (config !== undefined && ((typeof config.min_num_params === 'number' && config.min_num_params > 0) || config.transformer_layer_cls_to_wrap != null));
-    return unused ? [report(ctx, 'fsdp_config', DiagnosticSeverity.Warning, 'fsdp-config-without-fsdp',
-      t('`fsdp_config` only takes effect when `fsdp` is set (e.g. `fsdp: full_shard auto_wrap`); here its wrapping settings are ignored.'), { related })] : [];
-  }
-  if (!config) return [];
-  const out = [];
-  if (typeof config.min_num_params === 'number' && config.min_num_params > 0 && config.transformer_layer_cls_to_wrap != null) {
-    out.push(report(ctx, 'fsdp_config', DiagnosticSeverity.Error, 'fsdp-config-wrap-conflict',
-      t('`fsdp_config` sets both `min_num_params` and `transformer_layer_cls_to_wrap`; FSDP wraps by size or by layer class, not both.'), { related }));
-  }
-  if (pyStrLower(config.cpu_ram_efficient_loading ?? false) === 'true' && pyStrLower(config.sync_module_states ?? true) === 'false') {
-    out.push(report(ctx, 'fsdp_config', DiagnosticSeverity.Error, 'fsdp-config-sync-states',
-      t('`cpu_ram_efficient_loading` loads weights on one rank only, so `sync_module_states` must stay true to copy them to the others.'), { related }));
-  }
-  return out;
+  },
 });
 
 export const fsdpRules = [fsdpOptionRules, fsdpConfigRules];

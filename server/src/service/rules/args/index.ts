@@ -1,7 +1,7 @@
 // The argument rules (rules.md sections 1-6: loading the config and the
 // __post_init__ checks of every argument dataclass) and, for each row of those
 // sections not implemented as a rule, why.
-import type { Rule } from '../types';
+import type { Rule } from '../rule';
 import { configFileRules } from './config-files';
 import { dataRules } from './data';
 import { deprecatedRules } from './deprecated';

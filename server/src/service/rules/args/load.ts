@@ -1,10 +1,7 @@
 // How the YAML file itself is loaded (rules.md section 1). OmegaConf turns the
 // file into plain values without resolving `${...}` interpolations, so they
 // reach LLaMA-Factory as literal text.
-import type { Diagnostic } from 'vscode-languageserver-types';
-import { makeDiagnostic } from '../../types';
-import type { Rule } from '../types';
-import { DiagnosticSeverity } from './report';
+import { defineRule, WARNING } from '../rule';
 import { t } from '../../l10n';
 
 const INTERPOLATION = /\$\{[^}]*\}/;
@@ -16,18 +13,16 @@ function containsInterpolation(value: unknown): boolean {
   return false;
 }
 
-export const interpolationLiteral: Rule = {
+export const interpolationLiteral = defineRule({
   codes: ['interpolation-not-resolved'],
   covers: ['R1'],
-  check(ctx) {
-    const out: Diagnostic[] = [];
-    for (const entry of ctx.doc.entries) {
-      if (!containsInterpolation(entry.value)) continue;
-      out.push(makeDiagnostic(entry.valueRange, DiagnosticSeverity.Warning, 'interpolation-not-resolved',
-        t('LLaMA-Factory loads the YAML without resolving `${...}` references, so this value is used literally, dollar sign and braces included. Write the final value instead.')));
-    }
-    return out;
-  },
-};
+  check: (ctx) =>
+    ctx.doc.entries.filter((entry) => containsInterpolation(entry.value)).map((entry) => ({
+      code: 'interpolation-not-resolved',
+      severity: WARNING,
+      at: entry.valueRange,
+      message: t('LLaMA-Factory loads the YAML without resolving `${...}` references, so this value is used literally, dollar sign and braces included. Write the final value instead.'),
+    })),
+});
 
 export const loadRules = [interpolationLiteral];

@@ -2,9 +2,9 @@
 // "must be at least N" bounds that several dataclasses assert on their own.
 import traits from '../../facts/arg-traits.json';
 import { resolveReference } from '../../files';
-import { defineRule, DiagnosticSeverity, report } from './report';
 import { isSet, numberArg, stringArg, truthy } from '../../values';
 import { t } from '../../l10n';
+import { defineRule, DiagnosticSeverity } from '../rule';
 
 /** Integer keys LLaMA-Factory or transformers reject below a minimum, with the row. */
 const MINIMUMS: readonly { key: string; min: number; row: string; what: () => string }[] = [
@@ -18,43 +18,44 @@ const MINIMUMS: readonly { key: string; min: number; row: string; what: () => st
   { key: 'torch_empty_cache_steps', min: 1, row: 'R72', what: () => t('the cache-emptying interval') },
 ];
 
-export const belowMinimum = defineRule(['value-below-minimum'], [...new Set(MINIMUMS.map((m) => m.row))], (ctx) =>
-  MINIMUMS.map(({ key, min, what }) => {
-    const v = numberArg(ctx.doc, key);
-    if (!ctx.doc.byKey.has(key) || v === undefined || v >= min) return undefined;
-    return report(ctx, key, DiagnosticSeverity.Error, 'value-below-minimum',
-      t('`{0}` is {1} and must be at least {2}; {3} aborts the launch.', key, what(), min, v),
-      { onValue: true, fixes: [{ title: t('Set {0}: {1}', key, min), ops: [{ set: key, value: min }] }] });
-  }),
-);
-
-export const sequenceParallelNeedsTp = defineRule(['sequence-parallel-needs-tp'], ['R63'], (ctx) => {
-  const tp = numberArg(ctx.doc, 'tensor_model_parallel_size');
-  if (!truthy(ctx.doc, 'sequence_parallel') || tp === undefined || tp > 1) return [];
-  return [report(ctx, 'sequence_parallel', DiagnosticSeverity.Error, 'sequence-parallel-needs-tp',
-    t('Sequence parallelism splits work across tensor-parallel ranks, so it needs `tensor_model_parallel_size` above 1 (here {0}).', tp),
-    {
-      related: [{ key: 'tensor_model_parallel_size', message: t('the tensor-parallel size') }],
-      fixes: [{ title: t('Set {0}: {1}', 'sequence_parallel', 'false'), ops: [{ set: 'sequence_parallel', value: false }], preferred: true }],
-    })];
+export const belowMinimum = defineRule({
+  codes: ['value-below-minimum'],
+  covers: [...new Set(MINIMUMS.map((m) => m.row))],
+  check: (ctx) =>
+    MINIMUMS.map(({ key, min, what }) => {
+      const v = numberArg(ctx.doc, key);
+      if (!ctx.doc.byKey.has(key) || v === undefined || v >= min) return undefined;
+      return { code: 'value-below-minimum', severity: DiagnosticSeverity.Error, at: key, message: t('`{0}` is {1} and must be at least {2}; {3} aborts the launch.', key, what(), min, v), onValue: true, fixes: [{ title: t('Set {0}: {1}', key, min), ops: [{ set: key, value: min }] }] };
+    }),
 });
 
-export const evalArguments = defineRule(['eval-task-missing', 'eval-save-dir-exists'], ['R58', 'R59'], (ctx) => {
-  const evalKey = ctx.doc.entries.find((e) => traits.evalOnly.includes(e.key))?.key;
-  if (evalKey === undefined) return [];
-  const out = [];
-  if (!isSet(ctx.doc, 'task')) {
-    out.push(report(ctx, evalKey, DiagnosticSeverity.Error, 'eval-task-missing',
-      t('`{0}` belongs to the evaluation arguments, which cannot be built without `task` (the benchmark to run, e.g. mmlu_test).', evalKey)));
-  }
-  const saveDir = stringArg(ctx.doc, 'save_dir');
-  const existing = saveDir === undefined ? undefined : resolveReference(saveDir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p));
-  if (existing) {
-    out.push(report(ctx, 'save_dir', DiagnosticSeverity.Error, 'eval-save-dir-exists',
-      t('The evaluation refuses to overwrite results: `{0}` already exists. Choose a new `save_dir` or delete that folder.', existing.path),
-      { onValue: true }));
-  }
-  return out;
+export const sequenceParallelNeedsTp = defineRule({
+  codes: ['sequence-parallel-needs-tp'],
+  covers: ['R63'],
+  check: (ctx) => {
+    const tp = numberArg(ctx.doc, 'tensor_model_parallel_size');
+    if (!truthy(ctx.doc, 'sequence_parallel') || tp === undefined || tp > 1) return [];
+    return [{ code: 'sequence-parallel-needs-tp', severity: DiagnosticSeverity.Error, at: 'sequence_parallel', message: t('Sequence parallelism splits work across tensor-parallel ranks, so it needs `tensor_model_parallel_size` above 1 (here {0}).', tp), related: [{ key: 'tensor_model_parallel_size', message: t('the tensor-parallel size') }], fixes: [{ title: t('Set {0}: {1}', 'sequence_parallel', 'false'), ops: [{ set: 'sequence_parallel', value: false }], preferred: true }] }];
+  },
+});
+
+export const evalArguments = defineRule({
+  codes: ['eval-task-missing', 'eval-save-dir-exists'],
+  covers: ['R58', 'R59'],
+  check: (ctx) => {
+    const evalKey = ctx.doc.entries.find((e) => traits.evalOnly.includes(e.key))?.key;
+    if (evalKey === undefined) return [];
+    const out = [];
+    if (!isSet(ctx.doc, 'task')) {
+      out.push({ code: 'eval-task-missing', severity: DiagnosticSeverity.Error, at: evalKey, message: t('`{0}` belongs to the evaluation arguments, which cannot be built without `task` (the benchmark to run, e.g. mmlu_test).', evalKey) });
+    }
+    const saveDir = stringArg(ctx.doc, 'save_dir');
+    const existing = saveDir === undefined ? undefined : resolveReference(saveDir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p));
+    if (existing) {
+      out.push({ code: 'eval-save-dir-exists', severity: DiagnosticSeverity.Error, at: 'save_dir', message: t('The evaluation refuses to overwrite results: `{0}` already exists. Choose a new `save_dir` or delete that folder.', existing.path), onValue: true });
+    }
+    return out;
+  },
 });
 
 export const otherDataclassRules = [belowMinimum, sequenceParallelNeedsTp, evalArguments];

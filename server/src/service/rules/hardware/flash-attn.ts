@@ -3,13 +3,10 @@
 // installs and then fails inside the kernel; FlashAttention-3 is built for
 // Hopper only. Elsewhere (Apple, Intel, Gaudi, MI100) the package cannot be
 // installed, so LLaMA-Factory warns and keeps the default attention.
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Diagnostic } from 'vscode-languageserver-types';
-import { setValue } from '../../edits';
 import type { GpuFacts } from '../../hardware/types';
-import { makeDiagnostic } from '../../types';
-import type { Fix, Rule, RuleContext } from '../types';
 import { t } from '../../l10n';
+import { defineRule, DiagnosticSeverity } from '../rule';
+import { preferred, setFix } from '../quick-fixes';
 
 const CODE = 'hw-flash-attn-unsupported';
 const PARTIAL_CODE = 'hw-flash-attn-partial';
@@ -40,18 +37,18 @@ function problem(gpu: GpuFacts, value: string): { severity: DiagnosticSeverity; 
   return undefined;
 }
 
-export const flashAttnRule: Rule = {
+export const flashAttnRule = defineRule({
   codes: [CODE, PARTIAL_CODE],
-  covers: [],
-  check(ctx: RuleContext): Diagnostic[] {
+  check(ctx) {
     const gpu = ctx.target?.gpu;
     const entry = ctx.doc.byKey.get('flash_attn');
     if (!gpu || !entry || typeof entry.value !== 'string') return [];
     const found = problem(gpu, entry.value);
-    return found ? [makeDiagnostic(entry.valueRange, found.severity, found.code, found.message, { gpu: gpu.id })] : [];
+    return found && {
+      ...found,
+      at: entry.valueRange,
+      data: { gpu: gpu.id },
+      fixes: found.code === CODE ? [preferred(setFix('flash_attn', 'sdpa', undefined, t('Use PyTorch SDPA attention')))] : [],
+    };
   },
-  fixes(ctx: RuleContext, diagnostic: Diagnostic): Fix[] {
-    if (diagnostic.code !== CODE) return [];
-    return [{ title: t('Use PyTorch SDPA attention'), edits: [setValue(ctx.doc, 'flash_attn', 'sdpa')!], isPreferred: true }];
-  },
-};
+});

@@ -1,14 +1,13 @@
 // Checks decided by how many GPUs the job runs on (`ctx.target.count`).
 // `llamafactory-cli train` starts torchrun only with more than one GPU (or
 // FORCE_TORCHRUN=1), so the count says whether the run is distributed.
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Diagnostic } from 'vscode-languageserver-types';
-import { setValue } from '../../edits';
-import { makeDiagnostic } from '../../types';
-import type { Fix, Rule, RuleContext } from '../types';
+import type { AnalysisContext } from '../../context';
 import { argValue, pyTruthy, truthy } from '../../values';
-import { countSeverity } from './count';
 import { t } from '../../l10n';
+import { defineRule, WARNING } from '../rule';
+import type { Finding } from '../rule';
+import { preferred, setFix } from '../quick-fixes';
+import { countSeverity } from './count';
 
 const DEEPSPEED = 'hw-deepspeed-single-gpu';
 const LAYERWISE = 'hw-layerwise-distributed';
@@ -26,32 +25,30 @@ function gpus(n: number): string {
   return n === 1 ? t('1 GPU') : t('{0} GPUs', n);
 }
 
-export const gpuCountRule: Rule = {
+export const gpuCountRule = defineRule({
   codes: [DEEPSPEED, LAYERWISE, LAYOUT],
   covers: ['R118', 'R125', 'R135', 'R136', 'R137'],
-  check(ctx: RuleContext): Diagnostic[] {
+  check(ctx) {
     const target = ctx.target;
     if (!target) return [];
     const { doc } = ctx;
-    const out: Diagnostic[] = [];
+    const out: Finding[] = [];
     const count = target.count;
-    const deepspeed = doc.byKey.get('deepspeed');
-    if (count === 1 && deepspeed && truthy(doc, 'deepspeed') && !pyTruthy(forced(ctx))) {
-      out.push(makeDiagnostic(deepspeed.keyRange, DiagnosticSeverity.Warning, DEEPSPEED,
-        t('With 1 GPU, `llamafactory-cli train` does not start torchrun, and DeepSpeed then refuses a run that is not distributed. Launch with `FORCE_TORCHRUN=1`, or remove `deepspeed`.')));
+    if (count === 1 && truthy(doc, 'deepspeed') && !pyTruthy(forced(ctx))) {
+      out.push({ code: DEEPSPEED, severity: WARNING, at: 'deepspeed',
+        message: t('With 1 GPU, `llamafactory-cli train` does not start torchrun, and DeepSpeed then refuses a run that is not distributed. Launch with `FORCE_TORCHRUN=1`, or remove `deepspeed`.') });
     }
     if (count > 1) {
       for (const f of SINGLE_PROCESS) {
-        const entry = doc.byKey.get(f.key);
-        if (entry && truthy(doc, f.on) && truthy(doc, f.key)) {
-          out.push(makeDiagnostic(entry.keyRange, countSeverity(target), LAYERWISE,
-            t('{0} runs in a single process only, but {1} make the run distributed. Set `{2}: false` or train on one GPU.', f.what(), gpus(count), f.key)));
-        }
+        if (!truthy(doc, f.on) || !truthy(doc, f.key)) continue;
+        out.push({ code: LAYERWISE, severity: countSeverity(target), at: f.key,
+          message: t('{0} runs in a single process only, but {1} make the run distributed. Set `{2}: false` or train on one GPU.', f.what(), gpus(count), f.key),
+          fixes: [preferred(setFix(f.key, false, undefined, t('Set {0} to false', f.key)))] });
       }
       const mode = doc.byKey.get('badam_mode');
       if (mode && truthy(doc, 'use_badam') && argValue(doc, 'badam_mode') === 'ratio') {
-        out.push(makeDiagnostic(mode.valueRange, countSeverity(target), LAYERWISE,
-          t('BAdam\'s ratio mode runs in a single process only, but {0} make the run distributed. Use `badam_mode: layer` with DeepSpeed ZeRO-3, or train on one GPU.', gpus(count))));
+        out.push({ code: LAYERWISE, severity: countSeverity(target), at: mode.valueRange,
+          message: t('BAdam\'s ratio mode runs in a single process only, but {0} make the run distributed. Use `badam_mode: layer` with DeepSpeed ZeRO-3, or train on one GPU.', gpus(count)) });
       }
     }
     const sizes = PARALLEL_KEYS.map((k) => Number(argValue(doc, k)));
@@ -59,21 +56,14 @@ export const gpuCountRule: Rule = {
     const first = PARALLEL_KEYS.map((k) => doc.byKey.get(k)).find((e) => e && Number(e.value) > 1);
     if (first && (product > count || count % product !== 0)) {
       // Megatron layouts span nodes; the target count may describe one of them, so this stays a warning.
-      out.push(makeDiagnostic(first.keyRange, DiagnosticSeverity.Warning, LAYOUT,
-        t('The Megatron parallel sizes multiply to {0}, which must divide the number of GPUs; the target has {1}.', product, gpus(count))));
+      out.push({ code: LAYOUT, severity: WARNING, at: first.keyRange,
+        message: t('The Megatron parallel sizes multiply to {0}, which must divide the number of GPUs; the target has {1}.', product, gpus(count)) });
     }
     return out;
   },
-  fixes(ctx: RuleContext, diagnostic: Diagnostic): Fix[] {
-    if (diagnostic.code !== LAYERWISE) return [];
-    const entry = ctx.doc.entries.find((e) => e.keyRange.start.line === diagnostic.range.start.line);
-    const feature = SINGLE_PROCESS.find((f) => f.key === entry?.key);
-    if (!feature) return [];
-    return [{ title: t('Set {0} to false', feature.key), edits: [setValue(ctx.doc, feature.key, false)!], isPreferred: true }];
-  },
-};
+});
 
-function forced(ctx: RuleContext): unknown {
+function forced(ctx: AnalysisContext): unknown {
   const v = ctx.host.env('FORCE_TORCHRUN');
   return v && !['0', 'false'].includes(v.toLowerCase()) ? v : undefined;
 }

@@ -1,6 +1,6 @@
 // Hardware rules: checks decided by the target GPU (ctx.target). All of them
 // are silent when no target is known.
-import type { Rule } from '../types';
+import type { Rule } from '../rule';
 import { bf16Rule } from './bf16';
 import { bitsandbytesRule } from './bitsandbytes';
 import { flashAttnRule } from './flash-attn';

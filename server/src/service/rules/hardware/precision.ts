@@ -1,7 +1,6 @@
 // The precision a config trains in, and the minimal edits that switch it.
-import type { TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../../document';
-import { insertKey, removeKey, renameKey, setValue } from '../../edits';
+import type { KeyOp } from '../../fixes';
 import type { Precision } from '../../hardware/catalog';
 import { truthy } from '../../values';
 import { t } from '../../l10n';
@@ -23,31 +22,33 @@ export function precisionWords(p: Precision): string {
   return words[p];
 }
 
+const remove = (key: string): KeyOp => ({ remove: key });
+
 /**
- * Edits `from: <truthy>` into `to: true` in place: renames the key when `to`
+ * Turns `from: <truthy>` into `to: true` in place: renames the key when `to`
  * is absent, else sets `to` and removes `from`. With no `to`, removes `from`.
  */
-export function replaceFlag(doc: ConfigDocument, from: string, to: string | undefined): TextEdit[] {
+export function replaceFlag(doc: ConfigDocument, from: string, to: string | undefined): KeyOp[] {
   const entry = doc.byKey.get(from);
   if (!entry) return [];
-  if (!to) return [removeKey(doc, from)!];
-  if (doc.byKey.has(to)) return [setValue(doc, to, true)!, removeKey(doc, from)!];
-  const edits = [renameKey(entry, to)];
-  if (entry.value !== true) edits.push(setValue(doc, from, true)!);
-  return edits;
+  if (!to) return [remove(from)];
+  if (doc.byKey.has(to)) return [{ set: to, value: true }, remove(from)];
+  const ops: KeyOp[] = [{ rename: from, to }];
+  if (entry.value !== true) ops.push({ set: from, value: true });
+  return ops;
 }
 
 // Where a new flag goes when the config has none: next to the training hyper-parameters.
 const ANCHORS = ['lr_scheduler_type', 'warmup_ratio', 'num_train_epochs', 'learning_rate'];
 
-/** The fewest edits that make the config train in `to`. */
-export function switchPrecision(doc: ConfigDocument, to: Precision): TextEdit[] {
+/** The fewest key operations that make the config train in `to`. */
+export function switchPrecision(doc: ConfigDocument, to: Precision): KeyOp[] {
   const on = FLAGS.filter((k) => truthy(doc, k) && doc.byKey.has(k));
-  if (to === 'fp32') return on.map((k) => removeKey(doc, k)!);
+  if (to === 'fp32') return on.map(remove);
   const others = on.filter((k) => k !== to);
-  if (on.includes(to)) return others.map((k) => removeKey(doc, k)!);
-  if (doc.byKey.has(to)) return [setValue(doc, to, true)!, ...others.map((k) => removeKey(doc, k)!)];
-  if (others.length) return [...replaceFlag(doc, others[0], to), ...others.slice(1).map((k) => removeKey(doc, k)!)];
+  if (on.includes(to)) return others.map(remove);
+  if (doc.byKey.has(to)) return [{ set: to, value: true }, ...others.map(remove)];
+  if (others.length) return [...replaceFlag(doc, others[0], to), ...others.slice(1).map(remove)];
   const anchor = [...FLAGS, ...ANCHORS].find((k) => doc.byKey.has(k));
-  return [insertKey(doc, to, true, anchor)];
+  return [{ set: to, value: true, ...(anchor ? { after: anchor } : {}) }];
 }

@@ -2,14 +2,11 @@
 // compute capability 8.0 or newer: the check also requires a CUDA build, so
 // it fails on every ROCm device (even MI300, which has XF32 hardware) and on
 // Apple, Intel, Gaudi and Ascend (R88).
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Diagnostic } from 'vscode-languageserver-types';
 import type { GpuFacts } from '../../hardware/types';
-import { removeKey } from '../../edits';
-import { makeDiagnostic } from '../../types';
-import type { Fix, Rule, RuleContext } from '../types';
 import { truthy } from '../../values';
 import { t } from '../../l10n';
+import { defineRule, ERROR } from '../rule';
+import { preferred, removeFix } from '../quick-fixes';
 
 const CODE = 'hw-tf32-unsupported';
 
@@ -24,17 +21,20 @@ function why(gpu: GpuFacts): string {
   return t('TF32 is an NVIDIA mode that transformers only enables on CUDA, so `tf32: true` stops the run at start-up on {0}{1}.', gpu.name, npu);
 }
 
-export const tf32Rule: Rule = {
+export const tf32Rule = defineRule({
   codes: [CODE],
   covers: ['R88'],
-  check(ctx: RuleContext): Diagnostic[] {
+  check(ctx) {
     const gpu = ctx.target?.gpu;
-    const entry = ctx.doc.byKey.get('tf32');
-    if (!gpu || !entry || !truthy(ctx.doc, 'tf32')) return [];
+    if (!gpu || !truthy(ctx.doc, 'tf32')) return [];
     if (gpu.computeCapability && gpu.tf32 === true) return [];
-    return [makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, CODE, t('{0} Remove `tf32`.', why(gpu)), { gpu: gpu.id })];
+    return {
+      code: CODE,
+      severity: ERROR,
+      at: 'tf32',
+      message: t('{0} Remove `tf32`.', why(gpu)),
+      data: { gpu: gpu.id },
+      fixes: [preferred(removeFix('tf32', t('Remove {0}', 'tf32')))],
+    };
   },
-  fixes(ctx: RuleContext): Fix[] {
-    return [{ title: t('Remove {0}', 'tf32'), edits: [removeKey(ctx.doc, 'tf32')!], isPreferred: true }];
-  },
-};
+});

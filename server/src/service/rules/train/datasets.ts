@@ -3,18 +3,16 @@
 // found the way files.ts resolves launch-relative paths), or against the
 // built-in list when the workspace has none; and whether each dataset suits the stage.
 import * as path from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ConfigEntry } from '../../document';
-import { setValue } from '../../edits';
 import { readJson, resolveReference, viaText } from '../../files';
 import { memoize } from '../../memo';
 import { closest } from '../../text/similar';
-import { makeDiagnostic } from '../../types';
-import type { Fix, Rule, RuleContext } from '../types';
-import { ERROR, WARNING } from './declare';
-import { argValue, commandOf, isV0, names } from '../../values';
+import type { AnalysisContext } from '../../context';
+import { argValue, names } from '../../values';
 import lists from '../../facts/lists.json';
 import { didYouMeanText, t } from '../../l10n';
+import { defineRule, ERROR, WARNING } from '../rule';
+import type { Finding } from '../rule';
 
 interface Registry {
   /** Dataset name → whether it holds preference (ranking) pairs. */
@@ -33,7 +31,7 @@ interface Registry {
   where: string;
 }
 
-type Lookup = { kind: 'skip' } | { kind: 'problem'; diagnostic: Diagnostic } | { kind: 'ok'; registry: Registry };
+type Lookup = { kind: 'skip' } | { kind: 'problem'; finding: Finding } | { kind: 'ok'; registry: Registry };
 
 /** The built-in list, for a config whose dataset_info.json is nowhere to be found. */
 const builtinRanking = new Map(lists.datasets.map((d) => [d.name, d.ranking]));
@@ -56,7 +54,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function lookup(ctx: RuleContext): Lookup {
+function lookup(ctx: AnalysisContext): Lookup {
   const dir = argValue(ctx.doc, 'dataset_dir');
   if (typeof dir !== 'string' || SPECIAL_DIRS.includes(dir) || dir.startsWith('REMOTE:')) return { kind: 'skip' };
   const dirEntry = ctx.doc.byKey.get('dataset_dir');
@@ -65,13 +63,13 @@ function lookup(ctx: RuleContext): Lookup {
   if (!found) {
     const folder = dirEntry ? resolveReference(dir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p)) : undefined;
     if (!folder) return { kind: 'ok', registry: builtin() };
-    return { kind: 'problem', diagnostic: makeDiagnostic(dirEntry!.valueRange, ERROR, 'dataset-info-missing',
-      t('The dataset folder `{0}` has no dataset_info.json, so LLaMA-Factory cannot look up any dataset name.', folder.path)) };
+    return { kind: 'problem', finding: { code: 'dataset-info-missing', severity: ERROR, at: dirEntry!.valueRange,
+      message: t('The dataset folder `{0}` has no dataset_info.json, so LLaMA-Factory cannot look up any dataset name.', folder.path) } };
   }
   const info = readJson(ctx.host, found.path);
   if (!isObject(info)) {
-    return { kind: 'problem', diagnostic: makeDiagnostic(dirEntry ? dirEntry.valueRange : anchor.keyRange, ERROR, 'dataset-info-invalid',
-      t('`{0}` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.', found.path)) };
+    return { kind: 'problem', finding: { code: 'dataset-info-invalid', severity: ERROR, at: dirEntry ? dirEntry.valueRange : anchor.keyRange,
+      message: t('`{0}` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.', found.path) } };
   }
   const ranking = new Map<string, boolean>();
   for (const [name, attrs] of Object.entries(info)) ranking.set(name, isObject(attrs) && attrs.ranking === true);
@@ -80,12 +78,17 @@ function lookup(ctx: RuleContext): Lookup {
   return { kind: 'ok', registry: { ranking, suggest: (name) => closest(name, registered), file: found.path, authoritative: found.via !== 'search root', where } };
 }
 
+/** The value with one comma-separated name replaced, spacing kept. */
+function replaceName(value: string, name: string, replacement: string): string {
+  return value.split(',').map((part) => (part.trim() === name ? part.replace(name, replacement) : part)).join(',');
+}
+
 /**
  * An unknown name close to a registered one is almost surely a typo: an error when
  * the file is the one the launch reads. A name like nothing registered is more
  * likely a dataset still to be added (upstream examples do this): a warning.
  */
-function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnostic {
+function unknownName(entry: ConfigEntry, name: string, reg: Registry): Finding {
   const suggestion = reg.suggest(name);
   const severity = reg.authoritative && suggestion ? ERROR : WARNING;
   const advice = suggestion
@@ -93,10 +96,20 @@ function unknownName(entry: ConfigEntry, name: string, reg: Registry): Diagnosti
     : reg.file
       ? ` ${t('LLaMA-Factory stops at launch unless it is registered there.')}`
       : ` ${t('Open the LLaMA-Factory checkout (the folder with data/) as the workspace to check against your own list.')}`;
-  return makeDiagnostic(entry.valueRange, severity, 'dataset-unknown', t('Dataset `{0}` is not defined in {1}.{2}', name, reg.where, advice), { name, suggestion, key: entry.key });
+  return {
+    code: 'dataset-unknown',
+    severity,
+    at: entry.valueRange,
+    message: t('Dataset `{0}` is not defined in {1}.{2}', name, reg.where, advice),
+    data: { name, suggestion, key: entry.key },
+    // A close name in the file the launch reads is a misspelling; against the built-in list it is only a guess.
+    fixes: suggestion && typeof entry.value === 'string'
+      ? [{ title: t('Change `{0}` to `{1}`', name, suggestion), ops: [{ set: entry.key, value: replaceName(entry.value, name, suggestion) }], preferred: true, safe: severity === ERROR }]
+      : [],
+  };
 }
 
-function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, ranking: boolean): Diagnostic | undefined {
+function stageMismatch(ctx: AnalysisContext, entry: ConfigEntry, name: string, ranking: boolean): Finding | undefined {
   const stage = argValue(ctx.doc, 'stage');
   const dataStage = typeof stage === 'string' ? DATA_STAGE[stage] : undefined;
   if (dataStage === undefined) return undefined;
@@ -105,20 +118,16 @@ function stageMismatch(ctx: RuleContext, entry: ConfigEntry, name: string, ranki
   const message = needsRanking
     ? t('Stage `{0}` trains on preference pairs, but `{1}` is not a ranking dataset (`"ranking": true` in dataset_info.json).', String(stage), name)
     : t('`{0}` is a ranking (preference) dataset, which only stages rm and dpo can use; stage `{1}` needs a different dataset.', name, String(stage));
-  const d = makeDiagnostic(entry.valueRange, ERROR, 'dataset-stage-mismatch', message, { name, key: entry.key });
-  const stageEntry = ctx.doc.byKey.get('stage');
-  if (stageEntry) d.relatedInformation = [{ location: { uri: ctx.doc.uri, range: stageEntry.keyRange }, message: t('The stage is set here.') }];
-  return d;
+  return { code: 'dataset-stage-mismatch', severity: ERROR, at: entry.valueRange, message, related: [{ key: 'stage', message: t('The stage is set here.') }], data: { name, key: entry.key } };
 }
 
-function findings(ctx: RuleContext): Diagnostic[] {
-  if (!isV0(ctx.doc) || commandOf(ctx.doc) !== 'train') return [];
+function findings(ctx: AnalysisContext): Finding[] {
   const entries = KEYS.map((k) => ctx.doc.byKey.get(k)).filter((e): e is ConfigEntry => e !== undefined && names(e.value).length > 0);
   if (entries.length === 0) return [];
   const l = lookup(ctx);
   if (l.kind === 'skip') return [];
-  if (l.kind === 'problem') return [l.diagnostic];
-  const out: Diagnostic[] = [];
+  if (l.kind === 'problem') return [l.finding];
+  const out: Finding[] = [];
   for (const entry of entries) {
     for (const name of names(entry.value)) {
       const ranking = l.registry.ranking.get(name);
@@ -129,21 +138,9 @@ function findings(ctx: RuleContext): Diagnostic[] {
   return out;
 }
 
-/** The value with one comma-separated name replaced, spacing kept. */
-function replaceName(value: string, name: string, replacement: string): string {
-  return value.split(',').map((part) => (part.trim() === name ? part.replace(name, replacement) : part)).join(',');
-}
-
-export const datasetRule: Rule = {
+export const datasetRule = defineRule({
   codes: ['dataset-unknown', 'dataset-stage-mismatch', 'dataset-info-missing', 'dataset-info-invalid'],
   covers: ['R221', 'R222', 'R223'],
+  appliesTo: { commands: ['train'] },
   check: findings,
-  fixes(ctx, diagnostic): Fix[] {
-    const data = diagnostic.data as { name?: string; suggestion?: string; key?: string } | undefined;
-    if (diagnostic.code !== 'dataset-unknown' || !data?.name || !data.suggestion || !data.key) return [];
-    const entry = ctx.doc.byKey.get(data.key);
-    if (!entry || typeof entry.value !== 'string' || !names(entry.value).includes(data.name)) return [];
-    const edit = setValue(ctx.doc, data.key, replaceName(entry.value, data.name, data.suggestion));
-    return edit ? [{ title: t('Change `{0}` to `{1}`', data.name, data.suggestion), edits: [edit], isPreferred: true }] : [];
-  },
-};
+});

@@ -1,7 +1,7 @@
 // The rules for rules.md sections 7-11 (get_train_args, get_infer_args,
 // get_eval_args, the CLI entry and the early runtime checks) and for the
 // files a config references (DeepSpeed JSON, dataset_info.json, output folders).
-import type { Rule } from '../types';
+import type { Rule } from '../rule';
 import { commandRules } from './commands';
 import { datasetRule } from './datasets';
 import { deepspeedRule } from './deepspeed';
@@ -16,8 +16,6 @@ import { stageRules } from './stage';
 import { templateRules } from './template';
 import { zero3Rules } from './zero3';
 
-export { readDeepSpeed } from './deepspeed';
-export type { DeepSpeedConfig } from './deepspeed';
 
 export const trainRules: Rule[] = [
   deepspeedRule,

@@ -1,10 +1,12 @@
 // The chat template: unset (the tokenizer's own is guessed), unknown,
 // incompatible with train_on_prompt, or a reasoning template.
-import type { Rule } from '../types';
-import { checkRule, closestFix, didYouMean, ERROR, INFO, removeFix, WARNING } from './declare';
 import { argValue, truthy } from '../../values';
 import lists from '../../facts/lists.json';
 import { t } from '../../l10n';
+import { defineRule, ERROR, WARNING, INFO } from '../rule';
+import type { Rule } from '../rule';
+import { preferred, removeFix, closestFix } from '../quick-fixes';
+import { didYouMean } from '../helpers';
 
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 const TEMPLATES = lists.templates.map((t) => t.name);
@@ -15,51 +17,62 @@ const template = (doc: Parameters<typeof argValue>[0]) => {
 };
 
 export const templateRules: Rule[] = [
-  checkRule({
-    code: 'template-missing',
+  defineRule({
+    codes: ['template-missing'],
     covers: ['R217'],
-    severity: WARNING,
-    commands: ALL,
-    at: ['model_name_or_path'],
-    when: (ctx) => !ctx.doc.byKey.has('template') && ctx.doc.byKey.has('model_name_or_path'),
-    message: () => t('No `template` is set: LLaMA-Factory falls back to the chat template stored with the tokenizer, or to the bare `empty` template when there is none. Set the template that matches the model.'),
-  }),
-  checkRule({
-    code: 'template-unknown',
-    covers: ['R218'],
-    severity: ERROR,
-    commands: ALL,
-    at: ['template'],
-    onValue: true,
-    when: (ctx) => {
-      const v = argValue(ctx.doc, 'template');
-      return v !== null && v !== undefined && !byName.has(String(v));
+    appliesTo: { commands: ALL },
+    check: (ctx) => !ctx.doc.byKey.has('template') && ctx.doc.byKey.has('model_name_or_path') && {
+      code: 'template-missing',
+      severity: WARNING,
+      at: ['model_name_or_path'],
+      message: t('No `template` is set: LLaMA-Factory falls back to the chat template stored with the tokenizer, or to the bare `empty` template when there is none. Set the template that matches the model.'),
     },
-    message: (ctx) => t('`{0}` is not a LLaMA-Factory template.{1}', String(argValue(ctx.doc, 'template')), didYouMean(argValue(ctx.doc, 'template'), TEMPLATES)),
-    fixes: [closestFix('template', () => TEMPLATES)],
   }),
-  checkRule({
-    code: 'template-train-on-prompt',
+  defineRule({
+    codes: ['template-unknown'],
+    covers: ['R218'],
+    appliesTo: { commands: ALL },
+    check(ctx) {
+      const v = argValue(ctx.doc, 'template');
+      if (!(v !== null && v !== undefined && !byName.has(String(v)))) return undefined;
+      return {
+        code: 'template-unknown',
+        severity: ERROR,
+        at: ['template'],
+        onValue: true,
+        message: t('`{0}` is not a LLaMA-Factory template.{1}', String(argValue(ctx.doc, 'template')), didYouMean(argValue(ctx.doc, 'template'), TEMPLATES)),
+        fixes: [preferred(closestFix(ctx, 'template', TEMPLATES))],
+      };
+    },
+  }),
+  defineRule({
+    codes: ['template-train-on-prompt'],
     covers: ['R219'],
-    severity: ERROR,
-    at: ['train_on_prompt'],
-    related: ['template'],
-    when: (ctx) => truthy(ctx.doc, 'train_on_prompt') && template(ctx.doc)?.efficientEos === true,
-    message: (ctx) => t('Template `{0}` puts the EOS token in the prompt, so the prompt cannot be trained on; remove `train_on_prompt`.', String(argValue(ctx.doc, 'template'))),
-    fixes: [removeFix('train_on_prompt')],
+    appliesTo: { commands: ['train'] },
+    check: (ctx) => truthy(ctx.doc, 'train_on_prompt') && template(ctx.doc)?.efficientEos === true && {
+      code: 'template-train-on-prompt',
+      severity: ERROR,
+      at: ['train_on_prompt'],
+      related: ['template'],
+      message: t('Template `{0}` puts the EOS token in the prompt, so the prompt cannot be trained on; remove `train_on_prompt`.', String(argValue(ctx.doc, 'template'))),
+      fixes: [preferred(removeFix('train_on_prompt'))],
+    },
   }),
-  checkRule({
-    code: 'template-reasoning',
+  defineRule({
+    codes: ['template-reasoning'],
     covers: ['R220'],
-    severity: INFO,
-    commands: ALL,
-    at: ['template'],
-    onValue: true,
-    when: (ctx) => template(ctx.doc)?.reasoning === true,
-    message: (ctx) => {
+    appliesTo: { commands: ALL },
+    check(ctx) {
+      if (template(ctx.doc)?.reasoning !== true) return undefined;
       const name = String(argValue(ctx.doc, 'template'));
       const nothink = byName.has(`${name}_nothink`) ? `\`${name}_nothink\`` : t('the `_nothink` variant');
-      return t('`{0}` is a reasoning template (thinking is controlled by `enable_thinking`); for a model that does not reason, use {1}.', name, nothink);
+      return {
+        code: 'template-reasoning',
+        severity: INFO,
+        at: ['template'],
+        onValue: true,
+        message: t('`{0}` is a reasoning template (thinking is controlled by `enable_thinking`); for a model that does not reason, use {1}.', name, nothink),
+      };
     },
   }),
 ];

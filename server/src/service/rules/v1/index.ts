@@ -3,9 +3,9 @@
 // `name`, quantization bits, deepspeed's config_file) are in the v1 schema.
 // Not checked: the sub-command (sft/dpo/rm/merge) is not in the file, so the
 // DPO/RM context-parallel limit and the one-adapter limit of training are undecidable.
-import type { Rule } from '../types';
+import type { Rule } from '../rule';
 import { batchingRules } from './batching';
 import { parallelRules } from './parallel';
 import { pluginRules } from './plugins';
 
-export const v1Rules: Rule[] = [...batchingRules, ...parallelRules, ...pluginRules].map((r) => ({ ...r, kinds: ['llamafactory-v1'] }));
+export const v1Rules: Rule[] = [...batchingRules, ...parallelRules, ...pluginRules];

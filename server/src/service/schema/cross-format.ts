@@ -1,7 +1,7 @@
 // v0 and v1 spell many settings differently. When a key of one format shows up
 // in a file of the other, say what the other format calls it (from the one
 // table, key-map.json) instead of a bare "unknown key".
-import { keySchema, v0Schema, v1Schema } from '../schema/schema';
+import { keySchema, v0Schema, v1Schema } from './schema';
 import keyMap from './key-map.json';
 import { t } from '../l10n';
 

@@ -1,0 +1,114 @@
+// Quick-fixes as data. A check describes what a fix does to the config's keys
+// (set, remove, rename); the diagnostic carries that description in its
+// `data.fixes`, and this module turns it into comment-preserving edits against
+// the document when an action is asked for. Plain data travels through LSP,
+// can be listed by the CLI and compared in tests, where closures could not.
+import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
+import type { ConfigDocument } from './document';
+import { insertKeys, removeEntry, removeKey, renameKey, setValue } from './edits';
+
+export type ScalarValue = string | number | boolean | null;
+
+/**
+ * One operation on a top-level key, or on the entry written at a range (for a
+ * nested key or a repeated one, which `byKey` does not reach).
+ * - `set`: replace the value, or add `key: value` after `after` (end of file when absent);
+ * - `remove`: delete the entry's lines;
+ * - `rename`: change the key, keeping value and comments (refused when `to` is already written).
+ */
+export type KeyOp =
+  | { set: string; value: ScalarValue; after?: string }
+  | { remove: string }
+  | { rename: string; to: string }
+  | { renameAt: Range; to: string }
+  | { removeAt: Range };
+
+export interface Fix {
+  title: string;
+  ops: KeyOp[];
+  /** The fix an editor applies on "auto fix" and "fix all", and shows first. */
+  preferred?: boolean;
+  /**
+   * The fix only corrects how something is written (a misspelt key or choice,
+   * a deprecated alias, a list where a comma string is read) or writes down the
+   * value LLaMA-Factory already uses: applying it cannot change what the user
+   * evidently meant. Removing a key or changing a setting to another one is never safe.
+   */
+  safe?: boolean;
+}
+
+/** A fix turned into edits of one document version. */
+export interface ResolvedFix {
+  title: string;
+  edits: TextEdit[];
+  isPreferred?: boolean;
+  safe?: boolean;
+}
+
+function sameStart(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character;
+}
+
+function opEdit(doc: ConfigDocument, op: Exclude<KeyOp, { set: string }>): TextEdit | undefined {
+  if ('remove' in op) return removeKey(doc, op.remove);
+  if ('rename' in op) {
+    const entry = doc.byKey.get(op.rename);
+    return entry && !doc.byKey.has(op.to) ? renameKey(entry, op.to) : undefined;
+  }
+  if ('renameAt' in op) {
+    const written = doc.text.slice(doc.offsetAt(op.renameAt.start), doc.offsetAt(op.renameAt.end));
+    return written.trim() === '' ? undefined : renameKey({ keyRange: op.renameAt }, op.to);
+  }
+  const entry = doc.entries.find((e) => sameStart(e.keyRange, op.removeAt));
+  return entry && removeEntry(doc, entry);
+}
+
+/**
+ * The edits of `fix`, or undefined when one of its operations no longer fits
+ * the document (the key is gone, the new name is taken). New keys that go to
+ * the same place are written as one edit, in the order given.
+ */
+export function fixEdits(doc: ConfigDocument, fix: Fix): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  const inserts = new Map<string, [string, ScalarValue][]>();
+  for (const op of fix.ops) {
+    if ('set' in op) {
+      if (doc.byKey.has(op.set)) {
+        const edit = setValue(doc, op.set, op.value);
+        if (!edit) return undefined;
+        edits.push(edit);
+      } else {
+        const anchor = op.after !== undefined && doc.byKey.has(op.after) ? op.after : '';
+        inserts.set(anchor, [...(inserts.get(anchor) ?? []), [op.set, op.value]]);
+      }
+      continue;
+    }
+    const edit = opEdit(doc, op);
+    if (!edit) return undefined;
+    edits.push(edit);
+  }
+  for (const [anchor, pairs] of inserts) edits.push(insertKeys(doc, pairs, anchor || undefined));
+  return edits;
+}
+
+function isFix(x: unknown): x is Fix {
+  const f = x as Fix;
+  return typeof f === 'object' && f !== null && typeof f.title === 'string' && Array.isArray(f.ops);
+}
+
+/** The fix data a diagnostic carries (empty for a diagnostic without fixes). */
+export function fixData(diagnostic: Diagnostic): Fix[] {
+  const fixes = (diagnostic.data as { fixes?: unknown } | undefined)?.fixes;
+  return Array.isArray(fixes) ? fixes.filter(isFix) : [];
+}
+
+/** The fixes a diagnostic carries, as edits against `doc`; fixes that no longer fit are left out. */
+export function resolveFixes(doc: ConfigDocument, diagnostic: Diagnostic): ResolvedFix[] {
+  const out: ResolvedFix[] = [];
+  for (const fix of fixData(diagnostic)) {
+    const edits = fixEdits(doc, fix);
+    if (!edits || edits.length === 0) continue;
+    out.push({ title: fix.title, edits, ...(fix.preferred ? { isPreferred: true } : {}), ...(fix.safe ? { safe: true } : {}) });
+  }
+  return out;
+}
