@@ -4,6 +4,7 @@ import { architectureFromConfig, genericArchitecture, type Architecture } from '
 import { countParams } from '../server/src/service/models/params';
 import type { ResolvedModel } from '../server/src/service/models/resolve';
 import type { EstimateInput, MemoryEstimate } from '../server/src/service/memory/estimate';
+import { LF_TRAITS, type StackTraits } from './stacks';
 
 export type Figure = 'allocated' | 'reserved' | 'device';
 
@@ -18,6 +19,10 @@ export interface CalibrationCase {
   splitOver: number;
   /** "Largest context that fits" rows: the measured value is the card's capacity (README: use as upper bounds). */
   upperBound: boolean;
+  /** single, DDP, ZeRO-n (offload), FSDP (offload), device_map. */
+  setup: string;
+  /** What the row's stack does differently from LLaMA-Factory. */
+  traits: StackTraits;
   /** For the rules of thumb. */
   paramsB: number;
   ruleMethod: 'full' | 'pure_bf16' | 'lora' | 'qlora8' | 'qlora4';
@@ -155,64 +160,88 @@ function cardSizeComment(r: Record<string, string>): boolean {
   return /comment/i.test(r['what_measured']) && !!card && Number(card[1]) === Number(r['reported_value']);
 }
 
-/** One public row of shared/calibration/measurements.csv. */
-export function publicCase(r: Record<string, string>): CalibrationCase {
-  const stack = stackOf(r['source']);
-  const paramsB = Number(r['params_b']);
-  const { arch, approximate } = archFromNotes(r['arch_notes'], paramsB);
+type Row = Record<string, string>;
+type Settings = Record<string, unknown>;
+
+/** finetuning_type and the memory-saving optimizers named in the method or optimizer column. */
+function methodSettings(r: Row): Settings {
   const method = r['method'].toLowerCase();
-  const quant = r['quant_bits'].toLowerCase();
-  const precision = r['precision'].toLowerCase();
-  const notes = r['notes'];
-  const c: Record<string, unknown> = {};
-  let modelId = r['model'];
-  // Method
-  if (method.startsWith('full')) c['finetuning_type'] = 'full';
-  else c['finetuning_type'] = 'lora';
-  // Memory-saving optimizers are named in the method or the optimizer column.
   const technique = `${method} ${r['optimizer'].toLowerCase()}`;
+  const c: Settings = { finetuning_type: method.startsWith('full') ? 'full' : 'lora' };
   if (/badam/.test(technique)) c['use_badam'] = true;
   if (/galore/.test(technique)) {
     c['use_galore'] = true;
     c['galore_rank'] = Number(/rank (\d+)/.exec(r['lora_target'])?.[1] ?? 128);
     c['galore_layerwise'] = /per.layer/.test(technique);
   }
-  if (/apollo/.test(technique)) { c['use_apollo'] = true; c['apollo_rank'] = 1; c['apollo_layerwise'] = true; }
-  if (/lisa/.test(method)) { c['finetuning_type'] = 'freeze'; c['freeze_trainable_layers'] = 2; }
-  // Quantization: bnb -> quantization_bit; GPTQ checkpoints are recognised by name.
-  if (/gptq-int4/.test(quant)) modelId += '-GPTQ-Int4';
-  else if (/gptq-int8/.test(quant)) modelId += '-GPTQ-Int8';
-  else if (/nf4|int4/.test(quant)) c['quantization_bit'] = 4;
-  else if (/int8/.test(quant)) c['quantization_bit'] = 8;
-  if (/double quant/.test(quant) === false && /nf4/.test(quant) && stack !== 'axolotl') c['double_quantization'] = true;
-  // Precision. ms-swift, axolotl, torchtune, PEFT and unsloth load bf16 weights and
-  // never upcast trainable params (HF Trainer / torchtune: bf16 AdamW states):
-  // LLaMA-Factory's pure_bf16. Only rows stating fp32 masters are mapped to bf16.
-  if (/fp32/.test(precision) && !/fp32 states|no fp32/.test(precision)) { /* no bf16 flag: fp32 everything */ }
-  else if (/fp16 weights \+ fp32/.test(precision)) c['fp16'] = true;
-  else if (stack === 'papers' && /bf16 compute/.test(precision)) c['pure_bf16'] = true;
-  // axolotl's full fine-tuning is the HF Trainer on a bf16-loaded model: no upcast either.
-  else if (/^bf16$|fp16\/bf16/.test(precision) && stack !== 'torchtune' && stack !== 'ms-swift' && !(stack === 'axolotl' && c['finetuning_type'] === 'full')) c['bf16'] = true;
-  else c['pure_bf16'] = true;
-  c['optim'] = optimKey(r['optimizer'], stack);
-  if (stack === 'torchtune' && c['optim'] === 'adamw_torch' && torchtuneFused(r['model'])) c['optim'] = 'adamw_torch_fused';
-  let optimizerInBackward = /in-backward|in_bwd/.test(r['optimizer']);
-  // torchtune Llama-3.1 table, A6000 column (m012): settings unstated; its notes read it as the
-  // recipe without activation checkpointing, and only the recipe's default optimizer
-  // (PagedAdamW8bit in backward, m011 notes) fits 8B full fine-tuning in 48 GB.
-  if (r['id'] === 'm012') {
-    c['optim'] = 'paged_adamw_8bit';
-    optimizerInBackward = true;
-    c['disable_gradient_checkpointing'] = true;
+  if (/apollo/.test(technique)) Object.assign(c, { use_apollo: true, apollo_rank: 1, apollo_layerwise: true });
+  if (/lisa/.test(method)) Object.assign(c, { finetuning_type: 'freeze', freeze_trainable_layers: 2 });
+  return c;
+}
+
+/** bitsandbytes rows set quantization_bit; GPTQ checkpoints are recognised by the name suffix. */
+function quantSettings(r: Row, stack: string): { c: Settings; modelSuffix: string } {
+  const quant = r['quant_bits'].toLowerCase();
+  if (/gptq-int4/.test(quant)) return { c: {}, modelSuffix: '-GPTQ-Int4' };
+  if (/gptq-int8/.test(quant)) return { c: {}, modelSuffix: '-GPTQ-Int8' };
+  if (/nf4|int4/.test(quant)) {
+    // axolotl's recipes state their double quantization setting in the column.
+    const double = /nf4/.test(quant) && stack !== 'axolotl' ? { double_quantization: true } : {};
+    return { c: { quantization_bit: 4, ...double }, modelSuffix: '' };
   }
+  if (/int8/.test(quant)) return { c: { quantization_bit: 8 }, modelSuffix: '' };
+  return { c: {}, modelSuffix: '' };
+}
+
+/**
+ * ms-swift, axolotl, torchtune, PEFT and unsloth load bf16 weights and never
+ * upcast trainable params (HF Trainer / torchtune: bf16 AdamW states), which is
+ * LLaMA-Factory's pure_bf16; only rows stating fp32 masters map to `bf16`.
+ */
+function precisionSettings(r: Row, stack: string, method: unknown): Settings {
+  const precision = r['precision'].toLowerCase();
+  if (/fp32/.test(precision) && !/fp32 states|no fp32/.test(precision)) return {};
+  if (/fp16 weights \+ fp32/.test(precision)) return { fp16: true };
+  if (stack === 'papers' && /bf16 compute/.test(precision)) return { pure_bf16: true };
+  // axolotl's full fine-tuning is the HF Trainer on a bf16-loaded model: no upcast either.
+  const upcasting = stack !== 'torchtune' && stack !== 'ms-swift' && !(stack === 'axolotl' && method === 'full');
+  if (/^bf16$|fp16\/bf16/.test(precision) && upcasting) return { bf16: true };
+  return { pure_bf16: true };
+}
+
+/**
+ * torchtune Llama-3.1 table, A6000 column (m012): settings unstated; its notes
+ * read it as the recipe without activation checkpointing, and only the recipe's
+ * default optimizer (PagedAdamW8bit in backward, m011 notes) fits 8B full
+ * fine-tuning in 48 GB.
+ */
+const ROW_SETTINGS: Record<string, { c: Settings; optimizerInBackward: boolean }> = {
+  m012: { c: { optim: 'paged_adamw_8bit', disable_gradient_checkpointing: true }, optimizerInBackward: true },
+};
+
+function optimizerSettings(r: Row, stack: string): Settings {
+  let optim = optimKey(r['optimizer'], stack);
+  if (stack === 'torchtune' && optim === 'adamw_torch' && torchtuneFused(r['model'])) optim = 'adamw_torch_fused';
+  return { optim };
+}
+
+/** Micro-batch, accumulation and sequence length. */
+function batchSettings(r: Row): Settings {
+  const c: Settings = {};
   // ms-swift's benchmark accumulates 16 micro-batches, so gradients stay resident through each forward.
-  const accumulation = /gradient_accumulation (\d+)/.exec(notes);
+  const accumulation = /gradient_accumulation (\d+)/.exec(r['notes']);
   if (accumulation) c['gradient_accumulation_steps'] = Number(accumulation[1]);
   const batch = Number(r['batch_size']);
   c['per_device_train_batch_size'] = Number.isFinite(batch) && batch > 0 ? batch : 1;
   const { seq, packed } = sequence(r['seq_len']);
   c['cutoff_len'] = seq;
   if (packed) c['packing'] = true;
+  return c;
+}
+
+/** Checkpointing, attention kernel, fused or chunked loss and torch.compile. */
+function kernelSettings(r: Row): Settings {
+  const c: Settings = {};
   const gc = r['grad_ckpt'].toLowerCase();
   if (/^false|probably false/.test(gc)) c['disable_gradient_checkpointing'] = true;
   if (/act-offload/.test(gc)) c['use_unsloth_gc'] = true;
@@ -220,64 +249,113 @@ export function publicCase(r: Record<string, string>): CalibrationCase {
   if (/unsloth/.test(gc)) c['use_unsloth'] = true;
   const fa = r['flash_attn'].toLowerCase();
   c['flash_attn'] = /eager/.test(fa) ? 'disabled' : /fa2|unsloth/.test(fa) ? 'fa2' : 'sdpa';
-  // Fused / chunked losses: torchtune chunked CE, Liger, Cut-Cross-Entropy.
+  const notes = r['notes'];
   const own = notes.split('Row:').pop() ?? '';
   const ladder = TORCHTUNE_LADDER[r['id']];
+  // Fused / chunked losses: torchtune chunked CE, Liger, Cut-Cross-Entropy.
   const chunked = ladder
     ? ladder.chunked
-    : TORCHTUNE_CHUNKED_DEFAULT.has(r['id']) ||
-      (/chunked|liger|cut.cross|cce/i.test(notes) && !/no chunked|standard CE|no CCE|w\/o CCE/i.test(own));
+    : TORCHTUNE_CHUNKED_DEFAULT.has(r['id']) || (/chunked|liger|cut.cross|cce/i.test(notes) && !/no chunked|standard CE|no CCE|w\/o CCE/i.test(own));
   if (chunked) c['enable_liger_kernel'] = true;
-  // torch.compile where the row (or its ladder) says so.
   if (ladder ? ladder.compile : /compile/i.test(notes) && !/no compile/i.test(own)) c['torch_compile'] = true;
+  return c;
+}
+
+function loraSettings(r: Row, stack: string): Settings {
   const lora = r['lora_target'].toLowerCase();
-  if (c['finetuning_type'] === 'lora') {
-    c['lora_rank'] = Number(r['lora_rank']) || 8;
-    c['lora_target'] = /all|mlp/.test(lora) ? 'all' : /q,v|qkv|c_attn|query_key_value|default/.test(lora) ? 'q_proj,k_proj,v_proj' : 'all';
-    if (/dropout 0\.(0[5-9]|[1-9])/.test(notes) || stack === 'ms-swift') c['lora_dropout'] = 0.05;
-  }
+  const c: Settings = {
+    lora_rank: Number(r['lora_rank']) || 8,
+    lora_target: /all|mlp/.test(lora) ? 'all' : /q,v|qkv|c_attn|query_key_value|default/.test(lora) ? 'q_proj,k_proj,v_proj' : 'all',
+  };
+  if (/dropout 0\.(0[5-9]|[1-9])/.test(r['notes']) || stack === 'ms-swift') c['lora_dropout'] = 0.05;
+  return c;
+}
+
+/** DeepSpeed JSON, `fsdp` keys, or device_map model parallel over the row's GPUs. */
+function shardingSettings(r: Row): { c: Settings; deepspeed?: unknown; splitOver: number; n: number } {
   const n = Math.max(1, Number(r['n_gpus']) || 1);
   const zero = r['zero_stage'];
-  const offload = r['offload'].toLowerCase();
-  let deepspeed: unknown;
-  let splitOver = 1;
+  const cpu = /cpu/.test(r['offload'].toLowerCase());
   if (/^[123]$/.test(zero)) {
     const z: Record<string, unknown> = { stage: Number(zero) };
-    if (/cpu/.test(offload)) { z['offload_optimizer'] = { device: 'cpu' }; if (zero === '3') z['offload_param'] = { device: 'cpu' }; }
-    deepspeed = { zero_optimization: z };
-  } else if (/fsdp/i.test(zero)) c['fsdp'] = 'full_shard auto_wrap' + (/cpu/.test(offload) ? ' offload' : '');
-  else if (/device_map/.test(zero)) splitOver = n;
-  const figure = figureOf(r['what_measured']);
-  const ruleMethod: CalibrationCase['ruleMethod'] = c['quantization_bit'] === 8 || /int8/.test(quant)
-    ? 'qlora8'
-    : c['quantization_bit'] === 4 || /int4/.test(quant)
-      ? 'qlora4'
-      : c['finetuning_type'] === 'full' && !c['use_badam'] && !c['use_galore'] && !c['use_apollo']
-        ? (c['pure_bf16'] ? 'pure_bf16' : 'full')
-        : 'lora';
+    if (cpu) { z['offload_optimizer'] = { device: 'cpu' }; if (zero === '3') z['offload_param'] = { device: 'cpu' }; }
+    return { c: {}, deepspeed: { zero_optimization: z }, splitOver: 1, n };
+  }
+  if (/fsdp/i.test(zero)) return { c: { fsdp: 'full_shard auto_wrap' + (cpu ? ' offload' : '') }, splitOver: 1, n };
+  if (/device_map/.test(zero)) return { c: {}, splitOver: n, n: 1 };
+  return { c: {}, splitOver: 1, n };
+}
+
+function ruleMethodOf(c: Settings, quant: string): CalibrationCase['ruleMethod'] {
+  if (c['quantization_bit'] === 8 || /int8/.test(quant)) return 'qlora8';
+  if (c['quantization_bit'] === 4 || /int4/.test(quant)) return 'qlora4';
+  if (c['finetuning_type'] !== 'full' || c['use_badam'] || c['use_galore'] || c['use_apollo']) return 'lora';
+  return c['pure_bf16'] ? 'pure_bf16' : 'full';
+}
+
+/** What the row's stack does that LLaMA-Factory does not (bench/stacks.ts applies it). */
+function traitsOf(r: Row, stack: string, c: Settings): StackTraits {
+  const quant = r['quant_bits'].toLowerCase();
+  return {
+    legacyLoss: legacyTransformers(r['source'], stack),
+    optimizerInBackward: ROW_SETTINGS[r['id']]?.optimizerInBackward ?? /in-backward|in_bwd/.test(r['optimizer']),
+    // axolotl's QLoRA recipes call prepare_model_for_kbit_training (README of the calibration data).
+    upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,
+    // torchtune's Llama-2 QLoRA recipes (m019, m026, m035) predate torchao's chunked NF4
+    // conversion; m035's notes: "model init alone: 9.13 GB" reserved, above training's
+    // allocated peak. The Llama-3.x rows come from later releases.
+    unchunkedNf4Load: stack === 'torchtune' && /nf4/.test(quant) && /Llama-2/i.test(r['model']),
+  };
+}
+
+/** README: "fits on" comments are bounds, like the largest-context rows. */
+function isUpperBound(r: Row): boolean {
+  return /max context|fits on|fitting/i.test(r['what_measured']) || /fits-on statement/i.test(r['notes']) || cardSizeComment(r);
+}
+
+/** One public row of the calibration measurements. */
+export function publicCase(r: Row): CalibrationCase {
+  const stack = stackOf(r['source']);
+  const paramsB = Number(r['params_b']);
+  const { arch, approximate } = archFromNotes(r['arch_notes'], paramsB);
+  const method = methodSettings(r);
+  const quant = quantSettings(r, stack);
+  const sharding = shardingSettings(r);
+  const c: Settings = {
+    ...method,
+    ...quant.c,
+    ...precisionSettings(r, stack, method['finetuning_type']),
+    ...optimizerSettings(r, stack),
+    ...batchSettings(r),
+    ...kernelSettings(r),
+    ...(method['finetuning_type'] === 'lora' ? loraSettings(r, stack) : {}),
+    ...sharding.c,
+    ...ROW_SETTINGS[r['id']]?.c,
+  };
   return {
     id: r['id'],
     source: stack,
-    method: method.split(' ')[0] + (c['quantization_bit'] ? '' : ''),
+    method: r['method'].toLowerCase().split(' ')[0],
+    setup: setupOf(r['zero_stage'], r['offload'], sharding.n * sharding.splitOver),
     measuredGiB: Number(r['measured_peak_gib']),
-    figure,
-    input: {
-      config: c, model: resolvedFrom(modelId, arch, approximate), gpuCount: splitOver > 1 ? 1 : n, deepspeed,
-      transformersVersion: legacyTransformers(r['source'], stack) ? '4.40' : undefined,
-      optimizerInBackward,
-      // axolotl's QLoRA recipes call prepare_model_for_kbit_training (README of the calibration data).
-      upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,
-      // torchtune's Llama-2 QLoRA recipes (m019, m026, m035) predate torchao's chunked NF4
-      // conversion; m035's notes: "model init alone: 9.13 GB" reserved, above training's
-      // allocated peak. The Llama-3.x rows come from later releases.
-      unchunkedNf4Load: stack === 'torchtune' && /nf4/.test(quant) && /Llama-2/i.test(r['model']),
-    },
-    // README: "fits on" comments are bounds, like the largest-context rows.
-    upperBound: /max context|fits on|fitting/i.test(r['what_measured']) || /fits-on statement/i.test(notes) || cardSizeComment(r),
-    splitOver,
+    figure: figureOf(r['what_measured']),
+    input: { config: c, model: resolvedFrom(r['model'] + quant.modelSuffix, arch, approximate), gpuCount: sharding.n, deepspeed: sharding.deepspeed },
+    traits: traitsOf(r, stack, c),
+    upperBound: isUpperBound(r),
+    splitOver: sharding.splitOver,
     paramsB,
-    ruleMethod,
+    ruleMethod: ruleMethodOf(c, r['quant_bits'].toLowerCase()),
   };
+}
+
+/** The distributed setup a row ran under, for the per-setup table. */
+function setupOf(zero: string, offload: string, gpus: number): string {
+  const cpu = /cpu/i.test(offload);
+  if (/^3$/.test(zero)) return cpu ? 'ZeRO-3 offload' : 'ZeRO-3';
+  if (/^[12]$/.test(zero)) return `ZeRO-${zero}` + (cpu ? ' offload' : '');
+  if (/fsdp/i.test(zero)) return cpu ? 'FSDP offload' : 'FSDP';
+  if (/device_map/i.test(zero)) return 'device_map';
+  return gpus > 1 ? 'DDP' : 'single';
 }
 
 const H200_ARCH: Record<string, Record<string, unknown>> = {
@@ -285,9 +363,13 @@ const H200_ARCH: Record<string, Record<string, unknown>> = {
   'qwen2-1.5b-like': { model_type: 'qwen2', num_hidden_layers: 28, hidden_size: 1536, num_attention_heads: 12, num_key_value_heads: 2, intermediate_size: 8960, vocab_size: 151936, tie_word_embeddings: true },
 };
 
-/** Our H200 rows: two cases each (allocated and reserved). Settings are LLaMA-Factory's already. */
-export function h200Cases(r: Record<string, string>): CalibrationCase[] {
-  if (r['status'] !== 'ok') return [];
+/**
+ * One of our H200 runs, counted once: scored on its reserved peak (what must
+ * fit on the card); the allocated peak of the same run is not a second row.
+ * Settings are LLaMA-Factory's already.
+ */
+export function h200Case(r: Record<string, string>): CalibrationCase | undefined {
+  if (r['status'] !== 'ok') return undefined;
   const arch = architectureFromConfig(H200_ARCH[r['model']])!;
   const c: Record<string, unknown> = {
     finetuning_type: r['method'],
@@ -298,15 +380,14 @@ export function h200Cases(r: Record<string, string>): CalibrationCase[] {
     flash_attn: 'sdpa',
   };
   if (r['grad_ckpt'] === 'False') c['disable_gradient_checkpointing'] = true;
-  const paramsB = Number(r['params_b']);
-  const base = {
-    source: 'h200 (ours)', method: r['method'], input: { config: c, model: resolvedFrom(r['model'], arch, false), gpuCount: 1 },
-    splitOver: 1, upperBound: false, paramsB, ruleMethod: (r['method'] === 'lora' ? 'lora' : r['precision'] === 'pure_bf16' ? 'pure_bf16' : 'full') as CalibrationCase['ruleMethod'],
+  const ruleMethod: CalibrationCase['ruleMethod'] = r['method'] === 'lora' ? 'lora' : r['precision'] === 'pure_bf16' ? 'pure_bf16' : 'full';
+  return {
+    id: `h200-${r['model']}-${r['method']}-${r['precision']}-gc${r['grad_ckpt']}-${r['seq_len']}x${r['batch_size']}`,
+    source: 'h200 (ours)', method: r['method'], setup: 'single', traits: LF_TRAITS,
+    measuredGiB: Number(r['reserved_peak_gib']), figure: 'reserved',
+    input: { config: c, model: resolvedFrom(r['model'], arch, false), gpuCount: 1 },
+    splitOver: 1, upperBound: false, paramsB: Number(r['params_b']), ruleMethod,
   };
-  return [
-    { ...base, id: `h200-${r['model']}-${r['method']}-${r['precision']}-gc${r['grad_ckpt']}-${r['seq_len']}x${r['batch_size']}-alloc`, measuredGiB: Number(r['alloc_peak_gib']), figure: 'allocated' },
-    { ...base, id: `h200-${r['model']}-${r['method']}-${r['precision']}-gc${r['grad_ckpt']}-${r['seq_len']}x${r['batch_size']}-reserved`, measuredGiB: Number(r['reserved_peak_gib']), figure: 'reserved' },
-  ];
 }
 
 export function pick(e: MemoryEstimate, figure: Figure): number {

@@ -1,35 +1,47 @@
-// Calibration table: runs the estimator on every measured row and prints the
-// absolute % error next to LLaMA-Factory's README rule and a naive rule.
-// Usage: node out/bench/memory-calibration.js [measurements.csv] [--write]
+// Calibration report: runs the estimator on every measured row and scores it
+// honestly: each measured run once, upper-bound rows apart, and a headline in
+// which every fitted constant is re-fitted without the source being scored.
+// Usage: node out/bench/memory-calibration.js [measurements.csv] [--write] [--verbose]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { estimateMemory } from '../server/src/service/memory/estimate';
 import { calibrationCsv, repoRoot } from '../test/vendored';
-import { busiestGpu, h200Cases, naiveRule, parseCsv, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
+import { busiestGpu, h200Case, naiveRule, parseCsv, pick, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
+import { BENCH_FITTED, stackEstimate, type BenchConstants } from './stacks';
 
-export interface ErrorRow { upperBound: boolean; id: string; source: string; method: string; measured: number; ours: number; readme: number; naive: number }
+export const H200_SOURCE = 'h200 (ours)';
 
 export function loadCases(publicCsv = calibrationCsv): CalibrationCase[] {
   const cases: CalibrationCase[] = [];
   cases.push(...parseCsv(readFileSync(publicCsv, 'utf8')).map(publicCase));
   const ours = join(repoRoot, 'bench', 'calibration', 'h200-measurements.csv');
-  cases.push(...parseCsv(readFileSync(ours, 'utf8')).flatMap(h200Cases));
+  cases.push(...parseCsv(readFileSync(ours, 'utf8')).flatMap((r) => h200Case(r) ?? []));
   return cases;
 }
 
-export function errorRows(cases: CalibrationCase[]): ErrorRow[] {
+export interface ErrorRow {
+  id: string; source: string; method: string; setup: string; figure: string; upperBound: boolean;
+  measured: number; ours: number; low: number; high: number; readme: number; naive: number;
+}
+
+/** The estimate of one row with the given constants, as the busiest GPU's figure of the row's kind, and the shown range. */
+export function estimateRow(k: CalibrationCase, constants: BenchConstants = BENCH_FITTED): { ours: number; low: number; high: number } {
+  const e = stackEstimate(k.input, k.traits, constants);
+  const figure = pick(e, k.figure);
+  const ours = busiestGpu(k, e);
+  const scale = figure > 0 ? ours / figure : 1;
+  return { ours, low: e.lowGiB * scale, high: e.highGiB * scale };
+}
+
+export function errorRows(cases: CalibrationCase[], constants: (k: CalibrationCase) => BenchConstants = () => BENCH_FITTED): ErrorRow[] {
   return cases.map((k) => ({
-    upperBound: k.upperBound, id: k.id, source: k.source, method: k.method, measured: k.measuredGiB,
-    ours: busiestGpu(k, estimateMemory(k.input)),
-    readme: readmeRule(k), naive: naiveRule(k),
+    id: k.id, source: k.source, method: k.method, setup: k.setup, figure: k.figure, upperBound: k.upperBound,
+    measured: k.measuredGiB, ...estimateRow(k, constants(k)), readme: readmeRule(k), naive: naiveRule(k),
   }));
 }
 
-const pct = (est: number, measured: number): number => (Math.abs(est - measured) / measured) * 100;
-/** Error of one row; an upper-bound row only counts when the estimate exceeds the card. */
-const rowError = (est: number, r: ErrorRow): number => (r.upperBound && est <= r.measured ? 0 : pct(est, r.measured));
+export const pct = (est: number, measured: number): number => (Math.abs(est - measured) / measured) * 100;
 
-function quantile(xs: number[], q: number): number {
+export function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   if (!s.length) return NaN;
   const pos = (s.length - 1) * q;
@@ -37,50 +49,164 @@ function quantile(xs: number[], q: number): number {
   return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
 }
 
-export interface Summary { n: number; median: number; p90: number; readmeMedian: number; readmeP90: number; naiveMedian: number; naiveP90: number }
+export interface Summary {
+  n: number; median: number; p90: number; signedMedian: number; inRange: number;
+  readmeMedian: number; readmeP90: number; naiveMedian: number; naiveP90: number;
+}
 
+/** Error statistics over measured rows (upper bounds are never scored here). */
 export function summarize(rows: ErrorRow[]): Summary {
-  const e = (f: (r: ErrorRow) => number): number[] => rows.map((r) => rowError(f(r), r));
-  const ours = e((r) => r.ours), readme = e((r) => r.readme), naive = e((r) => r.naive);
+  const scored = rows.filter((r) => !r.upperBound);
+  const errs = (f: (r: ErrorRow) => number): number[] => scored.map((r) => pct(f(r), r.measured));
+  const ours = errs((r) => r.ours), readme = errs((r) => r.readme), naive = errs((r) => r.naive);
+  const signed = scored.map((r) => ((r.ours - r.measured) / r.measured) * 100);
+  const inRange = scored.filter((r) => r.low <= r.measured && r.measured <= r.high).length;
   return {
-    n: rows.length, median: quantile(ours, 0.5), p90: quantile(ours, 0.9),
+    n: scored.length, median: quantile(ours, 0.5), p90: quantile(ours, 0.9), signedMedian: quantile(signed, 0.5),
+    inRange: scored.length ? (inRange / scored.length) * 100 : NaN,
     readmeMedian: quantile(readme, 0.5), readmeP90: quantile(readme, 0.9),
     naiveMedian: quantile(naive, 0.5), naiveP90: quantile(naive, 0.9),
   };
 }
 
-function table(rows: ErrorRow[], by: (r: ErrorRow) => string | string[], title: string): string {
+// --- Leave-one-source-out -------------------------------------------------
+
+/** Relative steps tried for each constant, around its current value. */
+const STEPS = [0.5, 0.7, 0.85, 0.95, 1.05, 1.2, 1.5, 2];
+const FITTED_KEYS = Object.keys(BENCH_FITTED) as (keyof BenchConstants)[];
+
+/** Mean absolute % error over measured rows: the objective every constant is fitted to. */
+function meanError(cases: CalibrationCase[], constants: BenchConstants): number {
+  let sum = 0;
+  for (const k of cases) sum += pct(estimateRow(k, constants).ours, k.measuredGiB);
+  return sum / Math.max(1, cases.length);
+}
+
+/** Rows whose estimate moves when `key` does: the only ones a fit of it needs to look at. */
+function rowsMovedBy(cases: CalibrationCase[], key: keyof BenchConstants): CalibrationCase[] {
+  const moved = { ...BENCH_FITTED, [key]: BENCH_FITTED[key] * 1.5 + 0.1 };
+  return cases.filter((k) => estimateRow(k, moved).ours !== estimateRow(k).ours);
+}
+
+/** Coordinate descent over the fitted constants on `cases` (measured rows only), from the shipped values. */
+export function fitConstants(cases: CalibrationCase[]): BenchConstants {
+  const scored = cases.filter((k) => !k.upperBound);
+  const fitted: BenchConstants = { ...BENCH_FITTED };
+  for (let sweep = 0; sweep < 2; sweep++) {
+    for (const key of FITTED_KEYS) {
+      const rows = rowsMovedBy(scored, key);
+      if (!rows.length) continue;
+      let best = { value: fitted[key], error: meanError(rows, fitted) };
+      for (const step of STEPS) {
+        const value = fitted[key] * step;
+        const error = meanError(rows, { ...fitted, [key]: value });
+        if (error < best.error - 1e-9) best = { value, error };
+      }
+      fitted[key] = best.value;
+    }
+  }
+  return fitted;
+}
+
+/** Each source's rows estimated with every fitted constant re-fitted on the other sources. */
+export function leaveOneSourceOut(cases: CalibrationCase[]): { rows: ErrorRow[]; fits: Map<string, BenchConstants> } {
+  const sources = [...new Set(cases.map((k) => k.source))];
+  const fits = new Map(sources.map((s) => [s, fitConstants(cases.filter((k) => k.source !== s))]));
+  return { rows: errorRows(cases, (k) => fits.get(k.source)!), fits };
+}
+
+// --- Report ---------------------------------------------------------------
+
+const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-');
+
+function groupBy(rows: ErrorRow[], by: (r: ErrorRow) => string | string[]): [string, ErrorRow[]][] {
   const groups = new Map<string, ErrorRow[]>();
-  for (const r of rows) for (const k of [by(r)].flat()) groups.set(k, [...(groups.get(k) ?? []), r]);
-  const f = (x: number): string => x.toFixed(1);
-  const lines = [`| ${title} | rows | ours median | ours p90 | README median | README p90 | naive median | naive p90 |`, '|---|---|---|---|---|---|---|---|'];
-  for (const [k, g] of [...groups].sort()) {
+  for (const r of rows) for (const key of [by(r)].flat()) groups.set(key, [...(groups.get(key) ?? []), r]);
+  return [...groups].sort(([a], [b]) => a.localeCompare(b));
+}
+
+function table(rows: ErrorRow[], by: (r: ErrorRow) => string | string[], title: string): string {
+  const lines = [
+    `| ${title} | rows | ours median | ours p90 | signed median | in shown range | README median | README p90 | naive median | naive p90 |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [key, g] of groupBy(rows.filter((r) => !r.upperBound), by)) {
     const s = summarize(g);
-    lines.push(`| ${k} | ${s.n} | ${f(s.median)} | ${f(s.p90)} | ${f(s.readmeMedian)} | ${f(s.readmeP90)} | ${f(s.naiveMedian)} | ${f(s.naiveP90)} |`);
+    lines.push(`| ${key} | ${s.n} | ${f1(s.median)} | ${f1(s.p90)} | ${f1(s.signedMedian)} | ${f1(s.inRange)} % | ${f1(s.readmeMedian)} | ${f1(s.readmeP90)} | ${f1(s.naiveMedian)} | ${f1(s.naiveP90)} |`);
   }
   return lines.join('\n');
 }
 
-export function report(rows: ErrorRow[]): string {
+/** Upper-bound rows: the card a configuration was said to fit; the estimate should stay below it. */
+function boundsTable(rows: ErrorRow[]): string {
+  const lines = ['| row | source | card GiB | ours | within the card | README | naive |', '|---|---|---|---|---|---|---|'];
+  for (const r of rows.filter((x) => x.upperBound)) {
+    lines.push(`| ${r.id} | ${r.source} | ${f1(r.measured)} | ${f1(r.ours)} | ${r.ours <= r.measured ? 'yes' : `no (+${f1(pct(r.ours, r.measured))} %)`} | ${f1(r.readme)} | ${f1(r.naive)} |`);
+  }
+  return lines.join('\n');
+}
+
+const publicOnly = (rows: ErrorRow[]): ErrorRow[] => rows.filter((r) => r.source !== H200_SOURCE);
+
+/** How much each fitted constant moves the public error, and how far leave-one-source-out fits move it. */
+function sensitivityTable(cases: CalibrationCase[], fits: Map<string, BenchConstants>): string {
+  const lines = ['| constant | shipped | re-fitted without one source (min–max) | public median / p90 at ×0.75 | at ×1.25 |', '|---|---|---|---|---|'];
+  const publicCases = cases.filter((k) => k.source !== H200_SOURCE);
+  for (const key of FITTED_KEYS) {
+    const values = [...fits.values()].map((c) => c[key]);
+    const at = (m: number): string => {
+      const s = summarize(errorRows(publicCases, () => ({ ...BENCH_FITTED, [key]: BENCH_FITTED[key] * m })));
+      return `${f1(s.median)} / ${f1(s.p90)}`;
+    };
+    lines.push(`| ${key} | ${BENCH_FITTED[key]} | ${+Math.min(...values).toFixed(3)}–${+Math.max(...values).toFixed(3)} | ${at(0.75)} | ${at(1.25)} |`);
+  }
+  return lines.join('\n');
+}
+
+export function report(cases: CalibrationCase[]): string {
+  const loso = leaveOneSourceOut(cases);
+  const fitted = errorRows(cases);
+  const headline = summarize(publicOnly(loso.rows));
   return [
     '# Memory estimator accuracy',
     '',
     'Generated by `npm run bench:memory -- --write` (bench/memory-calibration.ts). Absolute % error of the',
     'per-GPU peak against each row\'s own kind of figure (allocated / reserved / nvidia-smi), for the public rows of',
-    '`vendor/calibration/measurements.csv` and our H200 runs (`bench/calibration/`, each run counted twice: allocated',
-    'and reserved). README = LLaMA-Factory\'s rule of thumb (full 18x, pure_bf16 8x, LoRA 2x, QLoRA-8 1x, QLoRA-4 0.5x',
-    'GB per billion parameters); naive = 16 B per trainable parameter + frozen weights at storage size.',
-    'Rows that record the largest context fitting a card are upper bounds: they count as 0 % when an estimate stays',
-    'below the card, as the calibration README prescribes, for all three columns alike; so are rows whose notes call',
-    'them a "fits-on statement" (m264-m266) or whose comment figure is the card size itself (m275). No row is dropped',
-    'or down-weighted otherwise. device_map (model-parallel) rows compare with the busiest GPU: an even share of',
-    'the layers plus the whole logits and loss, which sit on the last GPU.',
+    'the calibration measurements and our H200 runs (`bench/calibration/`). Every measured run counts once (an H200',
+    'run is scored on its reserved peak). Rows that only say a configuration fits a card are upper bounds: they are',
+    'never scored as errors, and are listed in their own table. device_map (model-parallel) rows compare with the',
+    'busiest GPU. README = LLaMA-Factory\'s rule of thumb (full 18x, pure_bf16 8x, LoRA 2x, QLoRA-8 1x, QLoRA-4',
+    '0.5x GB per billion parameters); naive = 16 B per trainable parameter + frozen weights at storage size.',
+    '"in shown range" = the measured value lies within the low–high range the editor shows.',
     '',
-    table(rows, (r) => (r.source === 'h200 (ours)' ? ['all'] : ['all', 'public only']), 'set'),
+    `**Headline (public rows, leave-one-source-out): median ${f1(headline.median)} %, p90 ${f1(headline.p90)} %,`,
+    `${f1(headline.inRange)} % of rows inside the shown range (${headline.n} measured rows).** Leave-one-source-out:`,
+    'each source\'s rows are estimated with every fitted constant (and every stack-adapter constant) re-fitted on the',
+    'other sources\' rows only (coordinate descent on the mean absolute error).',
     '',
-    table(rows, (r) => r.source, 'source'),
+    '## Leave-one-source-out',
     '',
-    table(rows, (r) => r.method, 'method'),
+    table(loso.rows, (r) => (r.source === H200_SOURCE ? ['all'] : ['all', 'public only']), 'set'),
+    '',
+    table(loso.rows, (r) => r.source, 'source'),
+    '',
+    table(publicOnly(loso.rows), (r) => r.method, 'method (public)'),
+    '',
+    table(publicOnly(loso.rows), (r) => r.setup, 'distributed setup (public)'),
+    '',
+    table(publicOnly(loso.rows), (r) => r.figure, 'measured kind (public)'),
+    '',
+    '## With the shipped constants (fitted on all rows)',
+    '',
+    table(fitted, (r) => (r.source === H200_SOURCE ? ['all'] : ['all', 'public only']), 'set'),
+    '',
+    '## Upper bounds ("fits on" statements, largest context that fits)',
+    '',
+    boundsTable(fitted),
+    '',
+    '## Fitted constants: sensitivity',
+    '',
+    sensitivityTable(cases, loso.fits),
     '',
   ].join('\n');
 }
@@ -88,11 +214,11 @@ export function report(rows: ErrorRow[]): string {
 function main(): void {
   const args = process.argv.slice(2);
   const csv = args.find((a) => !a.startsWith('--'));
-  const rows = errorRows(loadCases(csv));
-  const text = report(rows);
+  const cases = loadCases(csv);
+  const text = report(cases);
   console.log(text);
   if (args.includes('--verbose')) {
-    for (const r of rows) console.log(`${r.id}\t${r.source}\t${r.method}\t${r.measured}\t${r.ours.toFixed(2)}\t${pct(r.ours, r.measured).toFixed(0)}%`);
+    for (const r of errorRows(cases)) console.log(`${r.id}\t${r.source}\t${r.method}\t${r.measured}\t${r.ours.toFixed(2)}\t${pct(r.ours, r.measured).toFixed(0)}%`);
   }
   if (args.includes('--write')) writeFileSync(join(repoRoot, 'docs', 'memory-accuracy.md'), text);
 }

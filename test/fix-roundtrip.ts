@@ -3,17 +3,29 @@
 // is idempotent, and its diagnostic is gone after re-validation.
 import { Lexer } from 'yaml';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
+import { pathToFileURL } from 'node:url';
 import { createLanguageService, defaultSettings } from '../server/src/service';
+import type { ServiceHost } from '../server/src/service';
 import { LINE_BREAK } from '../server/src/service/document';
 import { applyChecked } from './fuzz-support';
 import { memoryHost } from './helpers';
 
-const service = createLanguageService(memoryHost());
-const configPath = '/work/project/config.yaml';
-const uri = 'file:///work/project/config.yaml';
+/** Where the text is checked: a service over some host, and the config's path on it. */
+export interface Place {
+  service: ReturnType<typeof createLanguageService>;
+  configPath: string;
+  uri: string;
+}
 
-function analyse(text: string, gpu: string) {
-  return service.analyze({ uri, text, configPath }, { ...defaultSettings, gpu });
+/** A place for a config file on `host` (its folder's files are what the rules read). */
+export function placeFor(host: ServiceHost, configPath: string): Place {
+  return { service: createLanguageService(host), configPath, uri: pathToFileURL(configPath).href };
+}
+
+const inMemory = placeFor(memoryHost(), '/work/project/config.yaml');
+
+function analyse(text: string, gpu: string, at: Place) {
+  return at.service.analyze({ uri: at.uri, text, configPath: at.configPath }, { ...defaultSettings, gpu });
 }
 
 function comments(text: string): string[] {
@@ -58,8 +70,8 @@ function isSubsequence(sub: string[], seq: string[]): boolean {
 }
 
 /** Quick-fixes offered for one diagnostic (the fixes and the disable comments). */
-function quickFixes(a: ReturnType<typeof analyse>, d: Diagnostic): CodeAction[] {
-  return service.codeActions(a.context, d.range, a.diagnostics, ['quickfix']).filter((x) => x.diagnostics?.includes(d));
+function quickFixes(at: Place, a: ReturnType<typeof analyse>, d: Diagnostic): CodeAction[] {
+  return at.service.codeActions(a.context, d.range, a.diagnostics, ['quickfix']).filter((x) => x.diagnostics?.includes(d));
 }
 
 /** Where line `line` of the original lands once `edits` are applied. */
@@ -76,16 +88,17 @@ function hasSyntaxErrors(a: ReturnType<typeof analyse>): boolean {
   return a.doc.problems.some((p) => p.severity === 1);
 }
 
-/** Checks every quick-fix of every diagnostic of `text`; returns one line per violation. */
-export function fixViolations(text: string, gpu: string): string[] {
+/** Checks every quick-fix of every diagnostic of `text` (checked at `at`); returns one line per violation. */
+export function fixViolations(text: string, gpu: string, at: Place = inMemory): string[] {
   const out: string[] = [];
-  const a = analyse(text, gpu);
+  const uri = at.uri;
+  const a = analyse(text, gpu, at);
   // Comments, blank lines and keys are only well defined when the YAML parses.
   const wellFormed = !hasSyntaxErrors(a);
   const keysBefore = a.doc.entries.map((e) => e.key);
   const keyRanges = new Set(a.doc.entries.map((e) => JSON.stringify(e.keyRange)));
   for (const d of a.diagnostics) {
-    for (const action of quickFixes(a, d)) {
+    for (const action of quickFixes(at, a, d)) {
       const what = `${String(d.code)} "${action.title}" (gpu ${gpu || 'none'})`;
       const edits = action.edit?.changes?.[uri] ?? [];
       let result: string;
@@ -95,7 +108,7 @@ export function fixViolations(text: string, gpu: string): string[] {
         out.push(String(e));
         continue;
       }
-      const b = analyse(result, gpu);
+      const b = analyse(result, gpu, at);
       if (wellFormed) {
         const removed = removedLines(text, edits);
         if (hasSyntaxErrors(b)) out.push(`${what}: broke the YAML`);
@@ -113,7 +126,7 @@ export function fixViolations(text: string, gpu: string): string[] {
       const same = b.diagnostics.filter((x) => x.code === d.code && x.message === d.message && x.range.start.line === line);
       if (same.length > 0) out.push(`${what}: the diagnostic is still there after the fix`);
       for (const d2 of same) {
-        for (const again of quickFixes(b, d2).filter((x) => x.title === action.title)) {
+        for (const again of quickFixes(at, b, d2).filter((x) => x.title === action.title)) {
           const twice = applyChecked(result, again.edit?.changes?.[uri] ?? [], `${what} (again)`);
           if (twice !== result) out.push(`${what}: not idempotent`);
         }

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { rules } from '../server/src/service/rules';
 import { argsUndecidable } from '../server/src/service/rules/args';
+import { fieldKinds } from '../server/src/service/rules/field';
 import { hardwareUndecidable } from '../server/src/service/rules/hardware';
 import { trainUndecidable } from '../server/src/service/rules/train';
 import { factsDir, repoRoot } from '../test/vendored';
@@ -54,6 +55,14 @@ export function coverageMarkdown(rulesMd: string): string {
       const status = codes ? [...codes].sort().map((c) => `\`${c}\``).join(', ') : reasons[r.id] ? `— ${cell(reasons[r.id])}` : '**not covered**';
       return `| ${r.id} | ${r.kind} | ${r.check} | ${cell(r.condition).slice(0, 140)} | ${status} |`;
     }),
+    '',
+    '## Field',
+    '',
+    'Mistakes users make that no single launch-time check names (measured by `node out/tools/fix-rate.js` on test/fixtures/field and on the upstream examples with one mistake written into each).',
+    '',
+    '| kind | codes | fix |',
+    '|---|---|---|',
+    ...fieldKinds.map((k) => `| ${cell(k.kind)} | ${k.codes.map((c) => `\`${c}\``).join(', ')} | ${cell(k.fix)} |`),
     '',
   ];
   return lines.join('\n');

@@ -6,35 +6,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { argsRules, argsUndecidable } from '../../server/src/service/rules/args';
+import { configCountsByContent, v0Examples } from '../corpus';
 import { factsDir } from '../vendored';
 import { contextFor, corpusRoot, runRules } from './args-rules-support';
 
-/** v0 example configs: every .yaml except accelerate/v1 folders and files that are not configs. */
-function exampleConfigs(): string[] {
-  const root = path.join(corpusRoot, 'examples');
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const p = path.join(dir, name);
-      const rel = path.relative(root, p);
-      if (fs.statSync(p).isDirectory()) {
-        if (!['accelerate', 'v1'].includes(name)) walk(p);
-      } else if (name.endsWith('.yaml') && !rel.startsWith(path.join('ktransformers', 'accelerate')) && name !== 'tokens_cfg.yaml') {
-        out.push(p);
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
-
-test('the corpus holds the 66 upstream v0 example configs', () => {
-  assert.equal(exampleConfigs().length, 66);
+test('the corpus holds every upstream v0 example config', () => {
+  assert.equal(v0Examples().length, configCountsByContent().v0);
 });
 
 test('no upstream v0 example gets an error from the argument rules', () => {
   const errors: string[] = [];
-  for (const file of exampleConfigs()) {
+  for (const file of v0Examples()) {
     const ctx = contextFor(file);
     assert.equal(ctx.doc.kind, 'llamafactory-v0', `${file} should classify as a v0 config`);
     for (const d of runRules(ctx)) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { sideFiles, v0Examples, v1Examples } from '../corpus';
+import { configCountsByContent, sideFiles, v0Examples, v1Examples } from '../corpus';
 import { estimateReport } from '../../server/src/service/memory/report';
 import { analyzeText, corpusDir, fsHost } from '../helpers';
 
@@ -13,8 +13,9 @@ const errors = (file: string, gpu = '') =>
   run(file, gpu).diagnostics.filter((d) => d.severity === 1).map((d) => `${path.relative(corpusDir, file)}:${d.range.start.line + 1} ${String(d.code)} ${String(d.message)}`);
 
 test('the corpus has the expected files', () => {
-  assert.equal(v0Examples().length, 66);
-  assert.equal(v1Examples().length, 17);
+  const expected = configCountsByContent();
+  assert.equal(v0Examples().length, expected.v0);
+  assert.equal(v1Examples().length, expected.v1);
 });
 
 test('every upstream v0 example is a v0 config with no error', () => {

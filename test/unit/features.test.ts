@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver-types';
 import { createLanguageService, defaultSettings } from '../../server/src/service';
+import lists from '../../server/src/service/facts/lists.json';
 import { caret, fixturesDir, fsHost, memoryHost } from '../helpers';
 
 const workspace = path.join(fixturesDir, 'workspace');
@@ -59,7 +60,7 @@ test('value completion offers choices, booleans and templates', () => {
   assert.ok(c(`${BASE}finetuning_type: ‸\n`).includes('lora'));
   assert.deepEqual(c(`${BASE}bf16: ‸\n`), ['true', 'false']);
   const templates = c(`${BASE}template: ‸\n`);
-  assert.equal(templates.length, 124);
+  assert.equal(templates.length, lists.templates.length);
   assert.ok(templates.includes('llama3'));
 });
 
@@ -74,7 +75,7 @@ test('dataset completion reads dataset_info.json from a folder above the config'
 
 test('dataset completion falls back to the built-in list', () => {
   const { service, doc, position, configPath } = at(`${BASE}dataset: ‸\n`);
-  assert.equal(service.complete(doc, position, configPath).length, 104);
+  assert.equal(service.complete(doc, position, configPath).length, lists.datasets.length);
 });
 
 test('symbols follow the ### sections', () => {

@@ -6,7 +6,8 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { parseConfig } from '../../server/src/service/document';
 import { resolveFixes } from '../../server/src/service/fixes';
 import { hardwareRules, hardwareUndecidable } from '../../server/src/service/rules/hardware';
-import { applyPreferredFix, check, comments, context, corpus, fixture, target } from './hardware-helpers';
+import { configCountsByContent, v0Examples } from '../corpus';
+import { applyPreferredFix, check, comments, context, fixture, target } from './hardware-helpers';
 
 const E = DiagnosticSeverity.Error;
 const W = DiagnosticSeverity.Warning;
@@ -116,27 +117,13 @@ test('every rule lists its codes; undecidable rows are not covered', () => {
   for (const r of hardwareRules) assert.ok(r.codes.length > 0 && r.codes.every((c) => c.startsWith('hw-')));
 });
 
-/** The 66 v0 examples: every .yaml outside accelerate/ and v1/, less the KTransformers accelerate configs and the token side file. */
-function examples(): string[] {
-  const root = path.join(corpus, 'examples');
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-      const p = path.join(dir, e.name);
-      return e.isDirectory() ? walk(p) : p.endsWith('.yaml') ? [p] : [];
-    });
-  return walk(root).filter((p) => {
-    const rel = path.relative(root, p).split(path.sep).join('/');
-    return !/^(accelerate|v1|ktransformers\/accelerate)\//.test(rel) && rel !== 'extras/multi_tokens/tokens_cfg.yaml';
-  });
-}
-
 // The two FP8 examples need Ada/Hopper: on an A100 the fp8 error is a true positive.
 const HOPPER_ONLY = new Set(['llama3_fp8_deepspeed_sft.yaml', 'llama3_fp8_fsdp_sft.yaml']);
 
 for (const id of ['a100-80gb-sxm', 'h100-sxm-80gb']) {
-  test(`the 66 upstream v0 examples get no hardware error on ${id}`, () => {
-    const files = examples();
-    assert.equal(files.length, 66);
+  test(`the upstream v0 examples get no hardware error on ${id}`, () => {
+    const files = v0Examples();
+    assert.equal(files.length, configCountsByContent().v0);
     for (const file of files) {
       const doc = parseConfig(`file://${file}`, fs.readFileSync(file, 'utf8'));
       const errors = check(context(doc, target(id), file)).filter((d) => d.severity === E);

@@ -37,7 +37,12 @@ function problems(name: string, gpu: string): string[] {
 
 test('the snippets cover the common jobs and the four presets', () => {
   const names = Object.keys(snippets);
-  assert.equal(names.length, 9);
+  // The common jobs: LoRA, QLoRA and full (ZeRO-3) SFT, DPO and pre-training.
+  const bodies = Object.values(snippets).map((s) => s.body.join('\n'));
+  for (const job of [/stage: sft[^]*finetuning_type: lora/, /quantization_bit: 4/, /finetuning_type: full[^]*deepspeed: .*ds_z3/, /stage: dpo/, /stage: pt/]) {
+    assert.ok(bodies.some((b) => job.test(b)), `a snippet for ${job}`);
+  }
+  assert.equal(names.filter((n) => n.startsWith('LLaMA-Factory preset:')).length, 4);
   for (const s of Object.values(snippets)) {
     assert.equal(s.scope, 'yaml');
     assert.match(s.prefix, /^lf-/);

@@ -14,12 +14,13 @@ export type ScalarValue = string | number | boolean | null;
  * nested key or a repeated one, which `byKey` does not reach).
  * - `set`: replace the value, or add `key: value` after `after` (end of file when absent);
  * - `remove`: delete the entry's lines;
- * - `rename`: change the key, keeping value and comments (refused when `to` is already written).
+ * - `rename`: change the key, keeping value and comments (refused when `to` is already written);
+ *   with `value`, the value is rewritten too (another tool's key whose value translates).
  */
 export type KeyOp =
   | { set: string; value: ScalarValue; after?: string }
   | { remove: string }
-  | { rename: string; to: string }
+  | { rename: string; to: string; value?: ScalarValue }
   | { renameAt: Range; to: string }
   | { removeAt: Range };
 
@@ -86,6 +87,11 @@ export function fixEdits(doc: ConfigDocument, fix: Fix): TextEdit[] | undefined 
     const edit = opEdit(doc, op);
     if (!edit) return undefined;
     edits.push(edit);
+    if ('rename' in op && op.value !== undefined) {
+      const value = setValue(doc, op.rename, op.value);
+      if (!value) return undefined;
+      edits.push(value);
+    }
   }
   for (const [anchor, pairs] of inserts) edits.push(insertKeys(doc, pairs, anchor || undefined));
   return edits;

@@ -47,3 +47,21 @@ function signed(text: string, parse: (unsigned: string) => number): number {
 export function looksLikeBoolean(text: string): boolean {
   return TRUES.has(text) || FALSES.has(text);
 }
+
+/** The Python type name of a scalar as the loader hands it to LLaMA-Factory. */
+export type PythonType = 'NoneType' | 'bool' | 'int' | 'float' | 'str';
+
+/**
+ * The Python type of a scalar from its source text: quoted scalars are always
+ * `str`; a plain one is typed as `resolvePlainScalar` reads it, and a number is
+ * an int only when one of the integer patterns wrote it (`2048.0`, `1e5` are floats,
+ * though JavaScript sees the same number as an integer).
+ */
+export function pythonTypeOf(source: string, quoted: boolean): PythonType {
+  if (quoted) return 'str';
+  const value = resolvePlainScalar(source);
+  if (value === null) return 'NoneType';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'string') return 'str';
+  return [INT_DEC, INT_HEX, INT_OCT, INT_BIN].some((re) => re.test(source)) ? 'int' : 'float';
+}

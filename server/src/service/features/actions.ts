@@ -30,11 +30,11 @@ export function fixesFor(ctx: AnalysisContext, d: Diagnostic): ResolvedFix[] {
     }
     case 'string-boolean':
     case 'string-number':
-    case 'invalid-choice': {
+    case 'invalid-choice':
+    case 'foreign-value': {
       const data = d.data as ReplaceData | undefined;
       const edit = data && setValue(doc, data.key, data.replacement);
-      // Unquoting a boolean or number, or the closest spelling of a choice, keeps what was meant.
-      return edit ? [{ title: t('Set `{0}` to {1}', data.key, String(data.replacement)), edits: [edit], isPreferred: true, safe: true }] : [];
+      return edit ? [{ title: t('Set `{0}` to {1}', data.key, String(data.replacement)), edits: [edit], isPreferred: true, ...(data.safe ? { safe: true } : {}) }] : [];
     }
     case 'duplicate-key': {
       const entry = doc.entries.find((e) => sameStart(e.keyRange, d.range) && doc.byKey.get(e.key) !== e);

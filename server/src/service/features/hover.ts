@@ -9,6 +9,7 @@ import { precisionGuideMarkdown } from '../guide/precision';
 import type { GuideInput } from '../guide/precision';
 import { estimateReport, estimateWith } from '../memory/report';
 import type { AnalysisContext } from '../context';
+import { foreignKey, foreignValue } from '../schema/foreign';
 import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
@@ -51,7 +52,18 @@ export function subKeyHoverMarkdown(plugin: string, name: unknown, sub: string, 
   return [`**${plugin}.${sub}** — ${title}`, '', localizedDescription(`${plugin}.${sub}`, schema.markdownDescription, config.kind)].join('\n');
 }
 
+/** Another tool's name for a key: where it comes from, and the LLaMA-Factory key it stands for. */
+function foreignKeyHoverMarkdown(key: string): string | undefined {
+  const fk = foreignKey(key);
+  if (!fk) return undefined;
+  const own = keyHoverMarkdown(fk.to);
+  const head = t('**{0}** — the [{1}]({2}) name for `{3}`; LLaMA-Factory does not know it.', key, fk.tool.name, fk.tool.doc, fk.to);
+  return own ? `${head}\n\n---\n\n${own}` : head;
+}
+
 function valueHoverMarkdown(key: string, value: unknown): string | undefined {
+  const word = foreignValue(key, value);
+  if (word) return t('**{0}** — the [{1}]({2}) word; LLaMA-Factory writes `{3}: {4}`.', String(value), word.tool.name, word.tool.doc, key, String(word.to));
   if (key === 'template' && typeof value === 'string') {
     const tpl = lists.templates.find((x) => x.name === value);
     if (!tpl) return undefined;
@@ -97,7 +109,7 @@ export function hover(ctx: AnalysisContext, p: Position): Hover | null {
     return md ? { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? sub.keyRange : sub.valueRange } : null;
   }
   const valueMd = spot.at === 'value' && config.kind === 'llamafactory-v0' ? valueHoverMarkdown(entry.key, entry.value) : undefined;
-  const keyMd = valueMd ? undefined : keyHoverMarkdown(entry.key, config);
+  const keyMd = valueMd ? undefined : (keyHoverMarkdown(entry.key, config) ?? (config.kind === 'llamafactory-v0' ? foreignKeyHoverMarkdown(entry.key) : undefined));
   const guide = keyMd && config.kind === 'llamafactory-v0' ? precisionGuideMarkdown(guideInput(ctx), entry.key) : undefined;
   const md = valueMd ?? (guide ? `${keyMd}\n\n---\n\n${guide}` : keyMd);
   if (!md) return null;

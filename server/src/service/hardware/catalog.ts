@@ -11,8 +11,15 @@ export function gpuById(id: string): GpuFacts | undefined {
   return byId.get(id);
 }
 
-// The CUDA context takes about this much (facts: gpu-rules.md §10).
-const CUDA_CONTEXT_GIB = 0.5;
+/**
+ * Device memory a training process holds outside PyTorch's allocator: the CUDA
+ * context, loaded kernels and the cuBLAS workspace. Measured 0.749 GiB on every
+ * run of bench/calibration/h200-measurements.csv (`outside_torch_gib`, torch 2.11,
+ * CUDA 13); the calibration notes give 0.3-1.3 GiB across CUDA versions, and
+ * facts gpu-rules.md §10 "about 0.5 GiB (approximate)". The estimate's nvidia-smi
+ * figure and the usable memory below both subtract this one value.
+ */
+export const CUDA_CONTEXT_GIB = 0.75;
 // Metal lets the GPU wire roughly 2/3 to 3/4 of unified memory by default; the lower bound is used.
 const APPLE_GPU_SHARE = 2 / 3;
 

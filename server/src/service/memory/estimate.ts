@@ -1,9 +1,14 @@
 // The VRAM estimate: what one GPU holds at the worst moment of a training step
-// under LLaMA-Factory's defaults. Pure function of config + architecture.
+// under LLaMA-Factory. Pure function of config + architecture; it models what
+// LLaMA-Factory does only (other stacks are the benchmark's business).
 import type { ResolvedModel } from '../models/resolve';
 import { countParams, moduleName, type ParamCounts } from '../models/params';
 import type { Architecture } from '../models/architecture';
-import { flag, list, number, shardingPlan, text, type ShardingPlan } from './settings';
+import { CUDA_CONTEXT_GIB } from '../hardware/catalog';
+import lists from '../facts/lists.json';
+import { pyNumber } from '../values';
+import { flag, list, number, text, valueOf, type Config } from './settings';
+import { shardingPlan, type ShardingPlan } from './sharding';
 import { getLocale, t } from '../l10n';
 import { memoryLabel } from './labels';
 
@@ -17,27 +22,6 @@ export interface EstimateInput {
   deepspeed?: unknown;
   /** Whether the target GPU runs bf16 (fit-to-GPU only proposes bf16 then). */
   gpuSupportsBf16?: boolean;
-  /** transformers version when known; before 4.46 the logits were upcast to fp32 in every forward. */
-  transformersVersion?: string;
-  /**
-   * Optimizer step fused into the backward pass (torchtune's optimizer_in_bwd):
-   * each gradient is applied and freed as soon as it exists. LLaMA-Factory has no
-   * such switch; the calibration rows from torchtune need it.
-   */
-  optimizerInBackward?: boolean;
-  /**
-   * PEFT's prepare_model_for_kbit_training (axolotl, TRL recipes) casts the
-   * non-quantized weights of a QLoRA model (embeddings, lm_head, norms) to fp32.
-   * LLaMA-Factory does not; the calibration rows from axolotl need it.
-   */
-  upcastNonQuantized?: boolean;
-  /**
-   * The bf16 base weights are quantized to NF4 on the GPU with an unchunked
-   * nearest-value search (torchao before mid-2024, used by torchtune's Llama-2
-   * QLoRA recipes): loading, not training, can set the peak. LLaMA-Factory
-   * quantizes through bitsandbytes, which has no such intermediate.
-   */
-  unchunkedNf4Load?: boolean;
 }
 
 export interface MemoryEstimate {
@@ -57,181 +41,323 @@ export interface MemoryEstimate {
 
 const GIB = 2 ** 30;
 
-// Fitted constants. Each names the rows it comes from.
 /**
- * Bytes per (token x vocabulary entry) at the loss peak: bf16 logits, their
- * fp32 upcast inside transformers' causal-LM loss, the log-softmax and its
- * gradient. Fit to our H200 LoRA rows with checkpointing (1.5B, 1k-16k tokens:
- * 2.17 MB per token over a 151 936 vocabulary, bench/calibration).
+ * The constants still fitted to measurements rather than derived from what a
+ * library does. Each names its rows; `npm run bench:memory` re-fits them with
+ * one source left out at a time and prints how much each one moves the error
+ * (docs/memory-accuracy.md, sensitivity table).
  */
-const LOSS_BYTES_PER_LOGIT = 14;
+export interface FittedConstants {
+  /**
+   * Bytes per (token x vocabulary entry) at the loss peak: bf16 logits, their
+   * fp32 upcast inside transformers' ForCausalLMLoss (loss/loss_utils.py), the
+   * log-softmax and its gradient. Fitted to our H200 LoRA rows with
+   * checkpointing (bench/calibration, 1k-16k tokens over a 151 936 vocabulary).
+   */
+  lossBytesPerLogit: number;
+  /**
+   * torch_compile fuses the loss upcast and log-softmax and the per-layer
+   * norm / SwiGLU intermediates. Fitted to torchtune's Llama-3.2-3B ladder
+   * (rows m002 -> m003 -> m004): bytes per logit left, and the share of layer
+   * activations kept.
+   */
+  compiledLossBytesPerLogit: number;
+  compiledActivationShare: number;
+  /**
+   * Allocator slack: reserved minus allocated as a share of the short-lived
+   * tensors (activations, logits) plus a fixed part. Fitted to the H200 rows
+   * (reserved vs allocated of the same runs) and the ms-swift reserved rows.
+   */
+  reservedSlackShare: number;
+  reservedSlackGiB: number;
+  /**
+   * LoRA dropout with checkpointing: bytes per hidden unit, layer and token.
+   * PEFT keeps a dropped copy and a mask of each adapted input (12 B) in the
+   * recomputed layer only, yet the ms-swift LoRA sweeps (m117-m131, m180-m197)
+   * keep about half of it in every layer: fitted to those rows.
+   */
+  loraDropoutCheckpointedBytes: number;
+  /**
+   * Backward of one checkpointed layer holds its recomputed activations plus
+   * their gradients: this multiple of one layer's saved activations, fitted to
+   * the H200 rows without LoRA dropout.
+   */
+  recomputeShare: number;
+}
+
+export const FITTED: Readonly<FittedConstants> = {
+  lossBytesPerLogit: 14,
+  compiledLossBytesPerLogit: 9,
+  compiledActivationShare: 0.85,
+  reservedSlackShare: 0.12,
+  reservedSlackGiB: 0.2,
+  loraDropoutCheckpointedBytes: 6,
+  recomputeShare: 1.5,
+};
+
 /** With Liger's fused linear cross-entropy (or unsloth's) only chunks exist. */
 const FUSED_LOSS_BYTES_PER_LOGIT = 1;
-/**
- * transformers < 4.46: `logits.float()` in the forward plus a shifted fp32
- * copy. Fit to the ms-swift qwen-7b LoRA sequence sweeps (rows m117-m121,
- * 2024, reserved memory), which formulas.md §6.3 puts at ~24 with their loss.
- */
-const LEGACY_LOSS_BYTES_PER_LOGIT = 22;
-/**
- * torch_compile fuses the fp32 upcast and log-softmax of the loss, and the
- * norm / SwiGLU intermediates of each layer. torchtune Llama-3.2-3B full FT,
- * 2x4096 tokens, no checkpointing: 60 GiB -> 51 GiB with compile (rows m002,
- * m003), then 42.9 GiB with chunked cross-entropy on top (m004). That splits as
- * ~9 bytes per logit left after compile and ~15 % fewer layer activations.
- */
-const COMPILED_LOSS_BYTES_PER_LOGIT = 9;
-const COMPILED_ACTIVATION_FACTOR = 0.85;
-/**
- * Allocator slack: reserved minus allocated grows with the short-lived
- * tensors (activations, logits). H200 rows: 5 % with checkpointing, 10-20 %
- * without; ms-swift LoRA rows (reserved) sit in the same band.
- */
-const RESERVED_SLACK_OF_TRANSIENT = 0.12;
-const RESERVED_SLACK_FIXED_GIB = 0.2;
-/**
- * transformers < 4.46 frees several fp32 logits-sized blocks per step (upcast,
- * shifted copy, log-softmax, its gradient); with variable-length samples the
- * allocator keeps them cached beside the next step's, so reserved sits above
- * the allocated peak by a share of the logits that stops growing once the cache
- * holds a few GiB. The ms-swift Qwen-1.8B/7B/14B length sweeps (rows m117-m131,
- * reserved) grow ~7.5 MB per token up to 2048 tokens and ~3.2 MB beyond, the
- * same for all three sizes: 10 bytes per logit, at most 4 GiB (also the batch
- * and quantization sweeps m180-m197).
- */
-const LEGACY_CACHED_BYTES_PER_LOGIT = 10;
-const LEGACY_CACHED_CAP_GIB = 4;
-/**
- * LoRA dropout keeps a mask and a dropped copy of each adapted input: 12 bytes
- * per hidden unit, layer and token without checkpointing. With checkpointing
- * only the recomputed layer should hold them, yet the ms-swift LoRA sweeps keep
- * about half of it (fit together with the cached-logits slack above on rows
- * m117-m131, m180-m197; the full 12 overshoots their 8k-token rows by 9-17 GiB).
- */
+/** PEFT's LoRA dropout without checkpointing: a bf16 dropped copy and a mask per adapted input (peft/tuners/lora/layer.py Linear.forward). */
 const LORA_DROPOUT_BYTES = 12;
-const LORA_DROPOUT_BYTES_CHECKPOINTED = 6;
-/**
- * Unchunked NF4 conversion compares every element with the 16 NF4 levels in
- * fp32: pytorch/ao PR #315 quantized a 4096 x 128256 weight and peaked 35.8 GB
- * above the 2.1 GB input, ~68 bytes per element.
- */
-const NF4_UNCHUNKED_BYTES_PER_ELEMENT = 68;
-/** CUDA context + cuBLAS workspace outside PyTorch: 0.75 GiB on every H200 row. */
-const CUDA_CONTEXT_GIB = 0.75;
 /** NCCL communicator buffers per rank on multi-GPU runs (formulas.md §7). */
 const NCCL_GIB = 0.5;
+/** Stages whose batches hold a chosen and a rejected sequence each (LLaMA-Factory's pairwise data). */
+const PAIRED_STAGES: readonly string[] = lists.enums.stages_requiring_ranking_datasets;
 
-interface Plan {
+export type Method = 'full' | 'freeze' | 'lora' | 'oft';
+
+export interface Trainable {
+  params: number;
+  /** Frozen weights the trainable parameters replace (full and freeze tuning). */
+  replaces: number;
+  embeddingTrainable: boolean;
+}
+
+/** What the estimate is worked out from; the benchmark's adapter reads it too. */
+export interface StepPlan {
   arch: Architecture;
   counts: ParamCounts;
   n: number;
   sharding: ShardingPlan;
+  /** Bytes per element of weights and activations in the forward. */
   computeBytes: number;
-  method: 'full' | 'freeze' | 'lora' | 'oft';
+  /** Bytes per trainable parameter (4 when LLaMA-Factory upcasts them). */
+  trainBytes: number;
+  method: Method;
   quantBits: number;
-  pure: boolean;
   checkpointing: boolean;
   tokens: number;
   seqLen: number;
+  trainable: Trainable;
   assumptions: string[];
 }
 
-type Parts = Record<string, number>;
+export type Parts = Record<string, number>;
 
-function plan(input: EstimateInput): Plan {
-  const c = input.config;
-  const assumptions: string[] = [];
-  const arch = input.model.arch;
-  const counts = countParams(arch);
-  const n = Math.max(1, Math.floor(input.gpuCount || 1));
-  const bf16 = flag(c, 'bf16') || flag(c, 'pure_bf16');
-  const fp16 = flag(c, 'fp16');
-  const computeBytes = bf16 || fp16 ? 2 : 4;
-  if (computeBytes === 4) assumptions.push(t('no bf16/fp16: weights and activations in fp32'));
-  const methodRaw = text(c, 'finetuning_type', 'lora');
-  const method = (['full', 'freeze', 'lora', 'oft'].includes(methodRaw) ? methodRaw : 'lora') as Plan['method'];
-  const quantMethod = text(c, 'quantization_method', 'bnb');
-  let quantBits = quantMethod === 'bnb' || quantMethod === 'bitsandbytes' || quantMethod === 'hqq' || quantMethod === 'eetq'
-    ? number(c, 'quantization_bit', 0)
-    : 0;
-  const preQuant = /gptq|awq|int4|4bit|bnb-4|int8|8bit/i.exec(input.model.id);
-  if (!quantBits && preQuant) {
-    // The bit width may follow the method name (`-GPTQ-Int8`).
-    quantBits = /int8|8bit/i.test(input.model.id) ? 8 : 4;
-    assumptions.push(t('pre-quantized checkpoint ({0}): {1}-bit weights', preQuant[0], quantBits));
-  }
-  const sharding = shardingPlan(c, input.deepspeed);
-  const useBadam = flag(c, 'use_badam');
-  // LLaMA-Factory upcasts trainable params to fp32 unless pure_bf16, BAdam, or
-  // DeepSpeed ZeRO-3 (which keeps its own fp32 master copy).
-  const pure = flag(c, 'pure_bf16') || useBadam || computeBytes === 4;
-  const checkpointing = !flag(c, 'disable_gradient_checkpointing');
-  const stage = text(c, 'stage', 'sft');
-  const packing = flag(c, 'packing', stage === 'pt') || flag(c, 'neat_packing');
-  const seqLen = Math.max(1, number(c, 'cutoff_len', 2048));
-  let batch = Math.max(1, number(c, 'per_device_train_batch_size', 8));
-  if (c['per_device_train_batch_size'] === undefined) assumptions.push(t('per_device_train_batch_size unset: HF default 8'));
-  if (['dpo', 'kto', 'orpo', 'simpo', 'rm'].includes(stage)) batch *= 2;
-  assumptions.push(
-    packing
-      ? t('packed rows of {0} tokens', seqLen)
-      : t('every batch padded to cutoff_len {0} (the longest possible sample)', seqLen),
-  );
-  if (input.model.approximate) assumptions.push(t('architecture approximated: {0}', input.model.detail));
-  return { arch, counts, n, sharding, computeBytes, method, quantBits, pure, checkpointing, tokens: batch * seqLen, seqLen, assumptions };
+/** Bytes per component in each phase of a step, before the allocator and the driver add theirs. */
+export interface StepMemory {
+  plan: StepPlan;
+  phases: Record<string, Parts>;
+  /** Short-lived tensors the caching allocator keeps blocks for. */
+  transient: number;
+  /** Reserved bytes beyond the allocator-slack rule (0 for LLaMA-Factory; stack adapters add theirs). */
+  cachedExtra: number;
+}
+
+function precisionBytes(c: Config, assumptions: string[]): number {
+  const half = flag(c, 'bf16') || flag(c, 'pure_bf16') || flag(c, 'fp16');
+  if (!half) assumptions.push(t('no bf16/fp16: weights and activations in fp32'));
+  return half ? 2 : 4;
+}
+
+function methodOf(c: Config): Method {
+  const m = text(c, 'finetuning_type');
+  return m === 'full' || m === 'freeze' || m === 'oft' ? m : 'lora';
+}
+
+/** Bits of the frozen weights: bitsandbytes/HQQ/EETQ on the fly, or a pre-quantized checkpoint named so. */
+function quantizationBits(c: Config, modelId: string, assumptions: string[]): number {
+  const onTheFly = ['bnb', 'bitsandbytes', 'hqq', 'eetq'].includes(text(c, 'quantization_method'));
+  const bits = onTheFly ? number(c, 'quantization_bit') : 0;
+  if (bits) return bits;
+  const preQuant = /gptq|awq|int4|4bit|bnb-4|int8|8bit/i.exec(modelId);
+  if (!preQuant) return 0;
+  // The bit width may follow the method name (`-GPTQ-Int8`).
+  const width = /int8|8bit/i.test(modelId) ? 8 : 4;
+  assumptions.push(t('pre-quantized checkpoint ({0}): {1}-bit weights', preQuant[0], width));
+  return width;
+}
+
+/**
+ * Bytes per trainable parameter. LLaMA-Factory's init_adapter (model/adapter.py)
+ * casts trainable parameters to fp32 unless pure_bf16 or BAdam, or ZeRO-3
+ * without quantization_bit; the DeepSpeed engine then casts the whole module to
+ * the half dtype again and keeps fp32 copies inside its optimizer
+ * (deepspeed/runtime/engine.py, _configure_distributed_model).
+ */
+function trainableBytes(c: Config, sharding: ShardingPlan, computeBytes: number): number {
+  if (computeBytes === 4 || sharding.kind === 'deepspeed') return computeBytes;
+  const pure = flag(c, 'pure_bf16') || flag(c, 'use_badam');
+  return pure ? computeBytes : 4;
+}
+
+/** Layers freeze tuning trains: the last n, or the first n when negative (FinetuningArguments.freeze_trainable_layers). */
+function trainedLayers(c: Config, arch: Architecture): number {
+  const n = pyNumber(valueOf(c, 'freeze_trainable_layers'));
+  return Math.max(1, Math.min(arch.layers, Math.abs(n !== undefined && Number.isFinite(n) ? n : 0)));
 }
 
 /** Trainable parameters and the share of the frozen weights they replace. */
-function trainable(p: Plan, c: Record<string, unknown>): { params: number; replaces: number; embeddingTrainable: boolean } {
-  const { counts, arch } = p;
-  if (p.method === 'full') return { params: counts.total, replaces: counts.total, embeddingTrainable: true };
-  if (p.method === 'freeze') {
-    const layersTrained = Math.min(arch.layers, Math.abs(number(c, 'freeze_trainable_layers', 2)) || 2);
+function trainableParams(c: Config, method: Method, counts: ParamCounts, arch: Architecture): Trainable {
+  if (method === 'full') return { params: counts.total, replaces: counts.total, embeddingTrainable: true };
+  if (method === 'freeze') {
     const perLayer = (counts.total - counts.embedding - counts.lmHead) / arch.layers;
-    const extra = list(c, 'freeze_extra_modules', []).some((m) => /embed|lm_head/.test(m)) ? counts.embedding : 0;
-    const params = perLayer * layersTrained + extra;
+    const extra = list(c, 'freeze_extra_modules').some((m) => /embed|lm_head/.test(m)) ? counts.embedding : 0;
+    const params = perLayer * trainedLayers(c, arch) + extra;
     return { params, replaces: params, embeddingTrainable: extra > 0 };
   }
-  const targets = list(c, p.method === 'oft' ? 'oft_target' : 'lora_target', ['all']);
+  const targets = list(c, method === 'oft' ? 'oft_target' : 'lora_target');
   const all = targets.includes('all');
-  const rank = p.method === 'oft' ? number(c, 'oft_block_size', 32) / 2 : number(c, 'lora_rank', 8);
+  const rank = method === 'oft' ? number(c, 'oft_block_size') / 2 : number(c, 'lora_rank');
+  const dora = flag(c, 'use_dora');
   let params = 0;
-  for (const g of p.counts.linears) {
+  for (const g of counts.linears) {
     // Fused expert tensors are not nn.Linear modules, so `all` skips them.
     const hit = all ? !g.expert : targets.includes(moduleName(g)) || targets.includes(g.name);
-    if (hit) params += g.count * rank * (g.dIn + g.dOut) + (flag(c, 'use_dora') ? g.count * g.dOut : 0);
+    if (hit) params += g.count * rank * (g.dIn + g.dOut) + (dora ? g.count * g.dOut : 0);
   }
-  let replaces = 0;
-  const additional = list(c, 'additional_target', []);
-  for (const m of additional) {
-    if (/embed/.test(m)) replaces += counts.embedding;
-    else if (/lm_head|output/.test(m)) replaces += counts.lmHead || counts.embedding;
+  // additional_target is PEFT's modules_to_save: a trainable copy beside the frozen original.
+  let copies = 0;
+  for (const m of list(c, 'additional_target')) {
+    if (/embed/.test(m)) copies += counts.embedding;
+    else if (/lm_head|output/.test(m)) copies += counts.lmHead || counts.embedding;
   }
-  // modules_to_save keeps a trainable copy beside the frozen original.
-  return { params: params + replaces, replaces: 0, embeddingTrainable: replaces > 0 };
+  return { params: params + copies, replaces: 0, embeddingTrainable: copies > 0 };
 }
 
-/** Optimizer state bytes per trainable parameter, and step-time temporaries. */
-function optimizer(c: Record<string, unknown>, trainBytes: number): { state: number; temp: number; label: string } {
-  if (flag(c, 'use_badam')) return { state: 0, temp: 0, label: 'badam' };
-  const optim = text(c, 'optim', 'adamw_torch_fused');
-  if (flag(c, 'use_adam_mini')) return { state: trainBytes, temp: 0, label: 'adam-mini' };
-  if (flag(c, 'use_muon')) return { state: trainBytes * 1.1, temp: 0, label: 'muon' };
+/** Micro-batch in sequences; pairwise stages concatenate chosen and rejected. */
+function sequencesPerStep(c: Config, stage: string, assumptions: string[]): number {
+  if (!('per_device_train_batch_size' in c)) assumptions.push(t('per_device_train_batch_size unset: HF default 8'));
+  const batch = Math.max(1, number(c, 'per_device_train_batch_size'));
+  return PAIRED_STAGES.includes(stage) ? 2 * batch : batch;
+}
+
+export function planStep(input: EstimateInput): StepPlan {
+  const c = input.config;
+  const assumptions: string[] = [];
+  const { arch } = input.model;
+  const counts = countParams(arch);
+  const computeBytes = precisionBytes(c, assumptions);
+  const method = methodOf(c);
+  const quantBits = quantizationBits(c, input.model.id, assumptions);
+  const sharding = shardingPlan(c, input.deepspeed, arch.hidden);
+  const stage = text(c, 'stage');
+  // DataArguments: packing left unset means packing for pre-training only.
+  const packingSet = valueOf(c, 'packing');
+  const packed = (packingSet === null || packingSet === undefined ? stage === 'pt' : flag(c, 'packing')) || flag(c, 'neat_packing');
+  const seqLen = Math.max(1, number(c, 'cutoff_len'));
+  const sequences = sequencesPerStep(c, stage, assumptions);
+  assumptions.push(packed ? t('packed rows of {0} tokens', seqLen) : t('every batch padded to cutoff_len {0} (the longest possible sample)', seqLen));
+  if (input.model.approximate) assumptions.push(t('architecture approximated: {0}', input.model.detail));
+  return {
+    arch, counts, sharding, computeBytes, method, quantBits, seqLen, assumptions,
+    n: Math.max(1, Math.floor(input.gpuCount || 1)),
+    trainBytes: trainableBytes(c, sharding, computeBytes),
+    checkpointing: !flag(c, 'disable_gradient_checkpointing'),
+    tokens: sequences * seqLen,
+    trainable: trainableParams(c, method, counts, arch),
+  };
+}
+
+interface OptimizerBytes {
+  /** State bytes per trainable parameter. */
+  state: number;
+  /** Step-time temporary bytes per trainable parameter. */
+  temp: number;
+}
+
+/** Optimizer state and step temporaries per trainable parameter whose state dtype is `stateBytes` wide. */
+function optimizerBytes(c: Config, stateBytes: number): OptimizerBytes {
+  if (flag(c, 'use_badam')) return { state: 0, temp: 0 };
+  if (flag(c, 'use_adam_mini')) return { state: stateBytes, temp: 0 };
+  if (flag(c, 'use_muon')) return { state: stateBytes * 1.1, temp: 0 };
+  const optim = text(c, 'optim');
   // Paged states live in CUDA unified memory, outside PyTorch's allocator.
-  if (/paged/.test(optim)) return { state: 0, temp: 0, label: optim };
-  if (/8bit/.test(optim)) return { state: 2, temp: 0, label: optim };
-  if (/4bit/.test(optim)) return { state: 1, temp: 0, label: optim };
-  if (/adafactor/.test(optim)) return { state: 0.1, temp: trainBytes * 0.5, label: optim };
-  if (/sgd/.test(optim)) return { state: 0, temp: 0, label: optim };
-  if (/lion/.test(optim)) return { state: trainBytes, temp: 0, label: optim };
-  if (/adagrad|rmsprop/.test(optim)) return { state: trainBytes, temp: 0, label: optim };
-  // The fused kernel updates in place. The foreach path (`adamw_torch`, the HF
-  // default before adamw_torch_fused) builds a param-sized sqrt(v) buffer in
-  // the step: ms-swift full FT of Qwen-7B/14B with bf16 AdamW (rows m170-m179,
-  // m269) sits ~1x the bf16 weights above weights + grads + states, and the
-  // torchtune PR behind m284 measured the same gap for foreach=True.
+  if (/paged/.test(optim)) return { state: 0, temp: 0 };
+  if (/8bit/.test(optim)) return { state: 2, temp: 0 };
+  if (/4bit/.test(optim)) return { state: 1, temp: 0 };
+  if (/adafactor/.test(optim)) return { state: 0.1, temp: stateBytes * 0.5 };
+  if (/sgd/.test(optim)) return { state: 0, temp: 0 };
+  if (/lion|adagrad|rmsprop/.test(optim)) return { state: stateBytes, temp: 0 };
+  // torch.optim.AdamW: the fused kernel updates in place; the foreach path
+  // (`adamw_torch`) builds a param-sized sqrt(v) list in the step
+  // (torch/optim/adamw.py _multi_tensor_adamw, `torch._foreach_sqrt(exp_avg_sqs)`).
   const foreach = /^adamw_(torch|hf)$|^adamw$/.test(optim);
-  return { state: 2 * trainBytes, temp: foreach ? trainBytes : 0, label: optim };
+  return { state: 2 * stateBytes, temp: foreach ? stateBytes : 0 };
+}
+
+/** Frozen weights: quantized decoder linears, everything else in the compute dtype. */
+function frozenWeightBytes(c: Config, p: StepPlan): number {
+  const { counts, computeBytes } = p;
+  const frozen = counts.total - p.trainable.replaces;
+  if (p.quantBits === 0) return frozen * computeBytes;
+  // bitsandbytes NF4: 4 bits + an absmax per 64 weights, double-quantized to 8 bits
+  // with one fp32 constant per 256 blocks (QLoRA paper §3): 0.516 B, 0.5625 B without.
+  const perParam = p.quantBits === 4
+    ? (flag(c, 'double_quantization') ? 0.516 : 0.5625)
+    : p.quantBits === 8 ? 1.03 : p.quantBits / 8 + 0.07;
+  return counts.linearTotal * perParam + (frozen - counts.linearTotal) * computeBytes;
+}
+
+export interface ModelStates {
+  /** Frozen weights held on this GPU. */
+  frozen: number;
+  trainable: number;
+  gradients: number;
+  /** Optimizer states plus DeepSpeed's fp32 master copy. */
+  optimizer: number;
+  /** Optimizer-step temporaries. */
+  stepTemp: number;
+}
+
+/** GaLore / APOLLO: projected moments instead of full Adam states (GaLore paper; LLaMA-Factory trainer_utils._create_galore_optimizer). */
+function projectedStates(c: Config, p: StepPlan, opt: OptimizerBytes): number {
+  const rank = number(c, flag(c, 'use_galore') ? 'galore_rank' : 'apollo_rank');
+  const mats = p.counts.linears.filter((g) => !g.expert);
+  // Per m x n matrix (m <= n): an m x r projector in the weight dtype and two r x n
+  // moments, fp32 or 8-bit (the 8-bit optims pick GaLoreAdamW8bit).
+  const momentBytes = opt.state === 2 ? 1 : 4;
+  const projected = mats.reduce((s, g) => s + g.count * (rank * Math.min(g.dIn, g.dOut) * p.computeBytes + 2 * rank * Math.max(g.dIn, g.dOut) * momentBytes), 0);
+  const rest = p.trainable.params - mats.reduce((s, g) => s + g.count * g.dIn * g.dOut, 0);
+  return projected + Math.max(0, rest) * opt.state;
+}
+
+/** Weights, gradients and optimizer states per GPU before sharding and offload. */
+function unshardedStates(c: Config, p: StepPlan): ModelStates {
+  const { trainable, counts, trainBytes } = p;
+  const deepspeed = p.sharding.kind === 'deepspeed';
+  // DeepSpeed's optimizer keeps fp32 Adam states and an fp32 master beside the
+  // half-precision module; PyTorch keeps states in the parameters' dtype.
+  const opt = optimizerBytes(c, deepspeed ? 4 : trainBytes);
+  // pure_bf16 / BAdam keep no fp32 master (LLaMA-Factory refuses pure_bf16 with ZeRO-3).
+  const masters = deepspeed && p.computeBytes < 4 && !flag(c, 'pure_bf16') && !flag(c, 'use_badam') ? 4 : 0;
+  const states: ModelStates = {
+    frozen: frozenWeightBytes(c, p),
+    trainable: trainable.params * trainBytes,
+    gradients: trainable.params * trainBytes,
+    optimizer: trainable.params * (opt.state + masters),
+    stepTemp: trainable.params * opt.temp,
+  };
+  if (flag(c, 'use_badam')) {
+    // One block at a time carries fp32 master, gradient and Adam states (BAdam README: 2M + 16M/D).
+    states.optimizer = counts.largestLayer * 16;
+    states.gradients = counts.largestLayer * p.computeBytes;
+  }
+  if (flag(c, 'use_galore') || flag(c, 'use_apollo')) {
+    states.optimizer = projectedStates(c, p, opt) + trainable.params * masters;
+    // They step parameter by parameter (no foreach temporary, ms-swift GaLore row m276);
+    // layer-wise they step inside the backward, one layer's gradients at a time.
+    states.stepTemp = 0;
+    const layerwise = (flag(c, 'use_galore') && flag(c, 'galore_layerwise')) || (flag(c, 'use_apollo') && flag(c, 'apollo_layerwise'));
+    if (layerwise) states.gradients = counts.largestLayer * trainBytes;
+  }
+  return states;
+}
+
+/** The states one GPU keeps after ZeRO / FSDP sharding and CPU offload. */
+function shardedStates(c: Config, p: StepPlan): ModelStates {
+  const s = unshardedStates(c, p);
+  const { stage, offloadOptimizer, offloadParams, kind } = p.sharding;
+  const n = p.n;
+  return {
+    frozen: offloadParams ? 0 : s.frozen / (stage === 3 ? n : 1),
+    trainable: offloadParams ? 0 : s.trainable / (stage === 3 ? n : 1),
+    // FSDP's CPU offload moves the sharded gradients to the host as well.
+    gradients: offloadParams && kind === 'fsdp' ? 0 : s.gradients / (stage >= 2 ? n : 1),
+    optimizer: offloadOptimizer ? 0 : s.optimizer / (stage >= 1 ? n : 1),
+    // DeepSpeed runs its own fused Adam.
+    stepTemp: kind === 'deepspeed' ? 0 : s.stepTemp / (stage >= 1 ? n : 1),
+  };
 }
 
 /** Saved activation bytes per token for one decoder layer, without checkpointing. */
@@ -239,133 +365,110 @@ function layerActivationBytes(arch: Architecture, seqLen: number, attn: string, 
   const h = arch.hidden;
   const qDim = arch.mla ? arch.heads * (arch.mla.qkNopeHeadDim + arch.mla.qkRopeHeadDim) : arch.heads * arch.headDim;
   const kvDim = arch.mla ? qDim : arch.kvHeads * arch.headDim;
-  // Norms keep an fp32 input and a half-precision output (HF RMSNorm upcasts).
+  // Norms keep an fp32 input and a half-precision output (transformers' RMSNorm upcasts).
   const norms = (arch.normsPerLayer / 2) * (4 + 2) * 2 * h * (b / 2);
   const attention = b * (2 * qDim + 2 * kvDim);
   const mlpWidth = arch.moe ? arch.moe.topK * arch.moe.expertIntermediate + arch.moe.sharedIntermediate : arch.intermediate;
   const mlp = b * (arch.gatedMlp ? 4 : 2) * mlpWidth + (arch.moe ? 3 * b * h * arch.moe.topK : 0);
+  // Eager attention keeps the fp32 scores, the probabilities and the mask per head.
   const eager = attn === 'eager' ? arch.heads * seqLen * (2 * b + 1) : 0;
   return norms + attention + mlp + eager;
 }
 
-function attentionKernel(c: Record<string, unknown>): string {
-  const v = text(c, 'flash_attn', 'auto');
+function attentionKernel(c: Config): string {
+  const v = text(c, 'flash_attn');
   return v === 'disabled' || v === 'eager' ? 'eager' : v === 'fa2' || v === 'fa3' ? 'fa2' : 'sdpa';
 }
 
-function computeParts(input: EstimateInput, p: Plan): { phases: Record<string, Parts>; transient: number; cachedLoss: number } {
-  const c = input.config;
-  const { counts, arch, n, sharding } = p;
-  const tr = trainable(p, c);
-  const b = p.computeBytes;
-  const stage = sharding.stage;
-  const useDs = sharding.kind !== 'none';
-  const zero3Quant = stage === 3 && p.quantBits === 0;
-  const trainBytes = p.pure || (useDs && sharding.kind === 'deepspeed') || zero3Quant ? b : 4;
-  // Frozen weights: quantized decoder linears, everything else in compute dtype.
-  const frozen = counts.total - tr.replaces;
-  let frozenBytes = frozen * b;
-  if (p.quantBits > 0) {
-    const perParam = p.quantBits === 4 ? (flag(c, 'double_quantization', true) ? 0.516 : 0.5625) : p.quantBits === 8 ? 1.03 : p.quantBits / 8 + 0.07;
-    frozenBytes = counts.linearTotal * perParam + (frozen - counts.linearTotal) * (input.upcastNonQuantized ? 4 : b);
-  }
-  const shardWeights = stage === 3 ? n : 1;
-  const weightParts = sharding.offloadParams ? 0 : frozenBytes / shardWeights;
-  // DeepSpeed keeps fp32 Adam states and masters beside half-precision modules;
-  // FSDP and plain PyTorch hold states in the trainable parameters' dtype.
-  const deepspeed = sharding.kind === 'deepspeed';
-  const opt = optimizer(c, deepspeed ? 4 : trainBytes);
-  let trainW = tr.params * trainBytes;
-  let grads = tr.params * (deepspeed ? b : trainBytes);
-  let states = tr.params * opt.state;
-  let masters = deepspeed && !p.pure ? tr.params * 4 : 0;
-  if (flag(c, 'use_badam')) {
-    // One layer at a time carries fp32 master, grad and Adam states.
-    const block = counts.largestLayer;
-    states = block * 16;
-    grads = block * b;
-  }
-  // GaLore/APOLLO step parameter by parameter (no foreach temporary, ms-swift
-  // GaLore row m276); layer-wise they step during backward like optimizer-in-backward.
-  const projectedOptim = flag(c, 'use_galore') || flag(c, 'use_apollo');
-  const layerwise = (flag(c, 'use_galore') && flag(c, 'galore_layerwise')) || (flag(c, 'use_apollo') && flag(c, 'apollo_layerwise'));
-  if (projectedOptim) {
-    const r = number(c, flag(c, 'use_galore') ? 'galore_rank' : 'apollo_rank', 16);
-    const mats = counts.linears.filter((g) => !g.expert);
-    // Per m x n matrix (m <= n): an m x r projector in the weight dtype and two
-    // r x n Adam moments, fp32 or 8-bit (LLaMA-Factory picks GaLoreAdamW8bit for
-    // the 8-bit optims). GaLore/Q-GaLore 7B pre-training rows m242, m247.
-    const momentBytes = opt.state === 2 ? 1 : 4;
-    const projected = mats.reduce((s, g) => s + g.count * (r * Math.min(g.dIn, g.dOut) * b + 2 * r * Math.max(g.dIn, g.dOut) * momentBytes), 0);
-    const rest = tr.params - mats.reduce((s, g) => s + g.count * g.dIn * g.dOut, 0);
-    states = projected + Math.max(0, rest) * opt.state;
-    if (layerwise) grads = counts.largestLayer * trainBytes;
-  }
-  if (stage >= 1) { states /= n; masters /= n; }
-  if (stage >= 2) grads /= n;
-  if (stage >= 3) trainW /= n;
-  if (input.optimizerInBackward) grads = counts.largestLayer * trainBytes;
-  if (sharding.offloadOptimizer) { states = 0; masters = 0; }
-  if (sharding.offloadParams) trainW = 0;
-  // FSDP's CPU offload moves the sharded gradients to the host as well.
-  if (sharding.offloadParams && sharding.kind === 'fsdp') grads = 0;
-  const weights = weightParts + trainW;
+export interface Activations {
+  /** Held from the forward until the backward reaches them. */
+  saved: number;
+  /** One checkpointed layer re-run in the backward, with its gradients. */
+  recompute: number;
+  loraDropout: number;
+  logits: number;
+  /** Weight-sized temporaries: DoRA's merged weight, bitsandbytes' dequantized weight. */
+  weightTemps: number;
+}
 
-  // Activations
-  const attn = attentionKernel(c);
-  const compiled = flag(c, 'torch_compile');
-  const perLayer = layerActivationBytes(arch, p.seqLen, attn, b) * (compiled ? COMPILED_ACTIVATION_FACTOR : 1);
-  const liger = flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth');
-  const legacy = /^4\.([0-3]\d|4[0-5])\b/.test(input.transformersVersion ?? '');
-  const perLogit = liger
-    ? FUSED_LOSS_BYTES_PER_LOGIT
-    : compiled ? COMPILED_LOSS_BYTES_PER_LOGIT : legacy ? LEGACY_LOSS_BYTES_PER_LOGIT : LOSS_BYTES_PER_LOGIT;
-  // In fp32 the logits double but the fp32 upcast copy disappears: same bytes
+function lossBytesPerLogit(c: Config, k: FittedConstants): number {
+  if (flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth')) return FUSED_LOSS_BYTES_PER_LOGIT;
+  // In fp32 the logits double but the upcast copy disappears: the same bytes
   // per logit (PEFT fp32 rows m236-m241, transformers BERT row m287).
-  const loss = p.tokens * arch.vocab * perLogit;
-  let layersSaving = arch.layers;
-  if (p.method === 'freeze') layersSaving = Math.min(arch.layers, Math.abs(number(c, 'freeze_trainable_layers', 2)) || 2);
-  const offloadGc = flag(c, 'use_unsloth_gc') || flag(c, 'use_unsloth');
-  const saved = p.checkpointing
-    ? (offloadGc ? 0 : layersSaving * 2 * arch.hidden * p.tokens * (b / 2))
-    : layersSaving * perLayer * p.tokens;
-  const recompute = p.checkpointing ? perLayer * p.tokens * 1.5 : 0;
-  const dropoutBytes = p.checkpointing ? LORA_DROPOUT_BYTES_CHECKPOINTED : LORA_DROPOUT_BYTES;
-  const dropout = number(c, 'lora_dropout', 0) > 0 && p.method === 'lora' ? dropoutBytes * arch.hidden * p.tokens * layersSaving : 0;
-  // The legacy loss path leaves freed fp32 logits blocks in the allocator's cache.
-  const cachedLoss = legacy && !liger && !compiled ? Math.min(p.tokens * arch.vocab * LEGACY_CACHED_BYTES_PER_LOGIT, LEGACY_CACHED_CAP_GIB * GIB) : 0;
+  return flag(c, 'torch_compile') ? k.compiledLossBytesPerLogit : k.lossBytesPerLogit;
+}
+
+function activations(c: Config, p: StepPlan, k: FittedConstants): Activations {
+  const { arch, counts, tokens, computeBytes: b } = p;
+  const compiled = flag(c, 'torch_compile');
+  const perLayer = layerActivationBytes(arch, p.seqLen, attentionKernel(c), b) * (compiled ? k.compiledActivationShare : 1);
+  // LLaMA-Factory's checkpointing wrapper runs frozen layers plainly; in freeze
+  // tuning only the trained tail sees inputs that require grad and saves anything.
+  const layers = p.method === 'freeze' ? trainedLayers(c, arch) : arch.layers;
+  // Checkpointing keeps each layer's input (transformers gradient_checkpointing_enable);
+  // unsloth's variant offloads those inputs to the CPU.
+  const offloaded = flag(c, 'use_unsloth_gc') || flag(c, 'use_unsloth');
+  const saved = p.checkpointing ? (offloaded ? 0 : layers * 2 * arch.hidden * tokens * (b / 2)) : layers * perLayer * tokens;
+  const dropoutBytes = p.checkpointing ? k.loraDropoutCheckpointedBytes : LORA_DROPOUT_BYTES;
+  const dropout = number(c, 'lora_dropout') > 0 && p.method === 'lora' ? dropoutBytes * arch.hidden * tokens * layers : 0;
   const largestLinear = Math.max(...counts.linears.map((g) => g.dIn * g.dOut));
-  const dora = flag(c, 'use_dora') ? counts.largestLayer / 4 * b : 0;
+  // DoRA materialises the merged weight and its column norm per layer (peft/tuners/lora/dora.py).
+  const dora = flag(c, 'use_dora') ? (counts.largestLayer / 4) * b : 0;
+  // bitsandbytes dequantizes each 4/8-bit weight to the compute dtype for its matmul (bnb functional.dequantize_4bit).
   const dequant = p.quantBits > 0 ? largestLinear * b : 0;
-  const gathered = stage === 3 ? Math.min(counts.largestLayer * 2, 1e9) * b : 0;
-  const bucket = stage === 3 && deepspeed ? Math.min((counts.total / n) * 4, 1e9 * 4) * (tr.params > counts.total / 2 ? 1 : 0) : 0;
-  const ddpBuckets = n > 1 && !useDs ? grads : 0;
-  const accumulating = number(c, 'gradient_accumulation_steps', 1) > 1;
-  const vocabGrad = tr.embeddingTrainable ? counts.embedding * trainBytes : 0;
-  const persistent = { weights, 'optimizer states': states + masters };
+  return {
+    saved,
+    recompute: p.checkpointing ? perLayer * tokens * k.recomputeShare : 0,
+    loraDropout: dropout,
+    logits: tokens * arch.vocab * lossBytesPerLogit(c, k),
+    weightTemps: dora + dequant,
+  };
+}
+
+/** Communication buffers of the sharding library and DDP. */
+function shardingBuffers(p: StepPlan, states: ModelStates): { gathered: number; bucket: number; ddp: number } {
+  const { counts, n, sharding, computeBytes: b } = p;
+  const stage3 = sharding.stage === 3;
+  const gathered = stage3 ? Math.min(counts.largestLayer * 2, 1e9) * b : 0;
+  const bucket = stage3 && sharding.kind === 'deepspeed' && p.trainable.params > counts.total / 2 ? Math.min((counts.total / n) * 4, 4e9) : 0;
+  // DDP's reducer keeps gradient buckets as large as the gradients (torch/nn/parallel/distributed.py).
+  const ddp = n > 1 && sharding.kind === 'none' ? states.gradients : 0;
+  return { gathered, bucket, ddp };
+}
+
+/** Bytes per component in each phase of one training step. */
+export function stepMemory(input: EstimateInput, k: FittedConstants = FITTED): StepMemory {
+  const plan = planStep(input);
+  const c = input.config;
+  const states = shardedStates(c, plan);
+  const act = activations(c, plan, k);
+  const buffers = shardingBuffers(plan, states);
+  const persistent = { weights: states.frozen + states.trainable, 'optimizer states': states.optimizer };
+  const gradients = states.gradients + buffers.ddp;
+  // Accumulating micro-batches keeps the gradients through the next forward;
+  // otherwise the Trainer has set them to None (zero_grad(set_to_none=True)).
+  const accumulating = number(c, 'gradient_accumulation_steps') > 1;
+  const vocabGrad = plan.trainable.embeddingTrainable ? plan.counts.embedding * plan.trainBytes : 0;
+  const layers = plan.method === 'freeze' ? trainedLayers(c, plan.arch) : plan.arch.layers;
   const phases: Record<string, Parts> = {
-    ...(input.unchunkedNf4Load && p.quantBits === 4
-      ? { 'model load': { weights: weightParts, 'quantization temporaries': largestLinear * (b + NF4_UNCHUNKED_BYTES_PER_ELEMENT) } }
-      : {}),
     'forward/loss': {
       ...persistent,
-      gradients: accumulating ? grads + ddpBuckets : 0,
-      activations: saved + dropout + dora + dequant + gathered,
-      'logits and loss': loss,
+      gradients: accumulating ? gradients : 0,
+      activations: act.saved + act.loraDropout + act.weightTemps + buffers.gathered,
+      'logits and loss': act.logits,
     },
     backward: {
       ...persistent,
-      gradients: grads + ddpBuckets + vocabGrad,
-      activations: recompute + dropout / layersSaving + dora + dequant + gathered,
+      gradients: gradients + vocabGrad,
+      activations: act.recompute + act.loraDropout / layers + act.weightTemps + buffers.gathered,
     },
     'optimizer step': {
       ...persistent,
-      gradients: grads + ddpBuckets,
-      // DeepSpeed runs its own fused Adam; in-backward steps never hold all grads.
-      'optimizer temporaries': (deepspeed || input.optimizerInBackward || projectedOptim ? 0 : (opt.temp * tr.params) / (stage >= 1 ? n : 1)) + bucket,
+      gradients,
+      'optimizer temporaries': states.stepTemp + buffers.bucket,
     },
   };
-  return { phases, transient: saved + loss + recompute, cachedLoss };
+  return { plan, phases, transient: act.saved + act.logits + act.recompute, cachedExtra: 0 };
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
@@ -377,8 +480,55 @@ const KEY_FOR: Record<string, string> = {
   activations: 'cutoff_len',
   'logits and loss': 'per_device_train_batch_size',
   'optimizer temporaries': 'optim',
-  'quantization temporaries': 'quantization_bit',
 };
+
+/** The phase with the largest total and that total. */
+function peakPhase(phases: Record<string, Parts>): { name: string; bytes: number } {
+  let peak = { name: '', bytes: -1 };
+  for (const [name, parts] of Object.entries(phases)) {
+    const bytes = Object.values(parts).reduce((s, x) => s + x, 0);
+    if (bytes > peak.bytes) peak = { name, bytes };
+  }
+  return peak;
+}
+
+function dominantKeyOf(breakdown: { name: string; GiB: number }[], plan: StepPlan): string {
+  const largest = breakdown.reduce((a, x) => (x.GiB > a.GiB ? x : a), { name: 'weights', GiB: -1 });
+  if (largest.name === 'weights' && plan.method === 'full') return 'finetuning_type';
+  if (largest.name === 'activations' && !plan.checkpointing) return 'disable_gradient_checkpointing';
+  return KEY_FOR[largest.name] ?? 'model_name_or_path';
+}
+
+/**
+ * The three figures from a step's phases: allocated = the largest phase;
+ * reserved adds the caching allocator's slack; nvidia-smi adds the CUDA
+ * context and, on several GPUs, NCCL's buffers.
+ */
+export function summarizeStep(step: StepMemory, approximate: boolean, k: FittedConstants = FITTED): MemoryEstimate {
+  const { plan, phases } = step;
+  const peak = peakPhase(phases);
+  const allocated = peak.bytes / GIB;
+  const reserved = allocated + k.reservedSlackShare * (step.transient / GIB) + k.reservedSlackGiB + step.cachedExtra / GIB;
+  const extra = CUDA_CONTEXT_GIB + (plan.n > 1 ? NCCL_GIB : 0);
+  const parts = Object.entries(phases[peak.name])
+    .filter(([, v]) => v > 0)
+    .map(([name, v]) => ({ name, GiB: round(v / GIB) }));
+  const spread = approximate ? 0.3 : 0.12;
+  return {
+    allocatedGiB: round(allocated),
+    reservedGiB: round(reserved),
+    deviceGiB: round(reserved + extra),
+    lowGiB: round(allocated * (1 - spread)),
+    highGiB: round((reserved + extra) * (1 + spread)),
+    breakdown: [
+      ...parts,
+      { name: 'allocator cache', GiB: round(reserved - allocated) },
+      { name: 'CUDA context' + (plan.n > 1 ? ' + NCCL' : ''), GiB: round(extra) },
+    ],
+    assumptions: [t('peak during {0}', memoryLabel(peak.name)), ...plan.assumptions],
+    dominantKey: dominantKeyOf(parts, plan),
+  };
+}
 
 const remembered = new WeakMap<Architecture, Map<string, MemoryEstimate>>();
 
@@ -394,7 +544,7 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   if (!byInput) remembered.set(arch, (byInput = new Map()));
   let estimate = byInput.get(key);
   if (!estimate) {
-    estimate = computeEstimate(input);
+    estimate = summarizeStep(stepMemory(input), input.model.approximate);
     if (byInput.size >= 64) byInput.clear();
     byInput.set(key, estimate);
   }
@@ -408,40 +558,4 @@ function fingerprint(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(fingerprint).join(',')}]`;
   const record = value as Record<string, unknown>;
   return `{${Object.keys(record).map((k) => `${JSON.stringify(k)}:${fingerprint(record[k])}`).join(',')}}`;
-}
-
-function computeEstimate(input: EstimateInput): MemoryEstimate {
-  const p = plan(input);
-  const { phases, transient, cachedLoss } = computeParts(input, p);
-  let peakName = '';
-  let peak = -1;
-  for (const [name, parts] of Object.entries(phases)) {
-    const total = Object.values(parts).reduce((s, x) => s + x, 0);
-    if (total > peak) { peak = total; peakName = name; }
-  }
-  const allocated = peak / GIB;
-  const reserved = allocated + RESERVED_SLACK_OF_TRANSIENT * (transient / GIB) + RESERVED_SLACK_FIXED_GIB + cachedLoss / GIB;
-  const extra = CUDA_CONTEXT_GIB + (p.n > 1 ? NCCL_GIB : 0);
-  const device = reserved + extra;
-  const breakdown = Object.entries(phases[peakName])
-    .filter(([, v]) => v > 0)
-    .map(([name, v]) => ({ name, GiB: round(v / GIB) }));
-  breakdown.push({ name: 'allocator cache', GiB: round(reserved - allocated) });
-  breakdown.push({ name: 'CUDA context' + (p.n > 1 ? ' + NCCL' : ''), GiB: round(extra) });
-  const largest = breakdown.slice(0, -2).reduce((a, x) => (x.GiB > a.GiB ? x : a), { name: 'weights', GiB: -1 });
-  let dominantKey = KEY_FOR[largest.name] ?? 'model_name_or_path';
-  if (largest.name === 'weights' && p.method === 'full') dominantKey = 'finetuning_type';
-  if (largest.name === 'activations' && !p.checkpointing) dominantKey = 'disable_gradient_checkpointing';
-  p.assumptions.unshift(t('peak during {0}', memoryLabel(peakName)));
-  const spread = input.model.approximate ? 0.3 : 0.12;
-  return {
-    allocatedGiB: round(allocated),
-    reservedGiB: round(reserved),
-    deviceGiB: round(device),
-    lowGiB: round(allocated * (1 - spread)),
-    highGiB: round(device * (1 + spread)),
-    breakdown,
-    assumptions: p.assumptions,
-    dominantKey,
-  };
 }

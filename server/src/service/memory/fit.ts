@@ -27,8 +27,8 @@ function remedies(input: EstimateInput): Remedy[] {
     out.push({ label: t('gradient checkpointing on'), changes: { disable_gradient_checkpointing: null }, cost: 1 });
   }
   // Halve the micro-batch and double accumulation: the effective batch stays.
-  const batch = number(c, 'per_device_train_batch_size', 8);
-  const accum = number(c, 'gradient_accumulation_steps', 1);
+  const batch = number(c, 'per_device_train_batch_size');
+  const accum = number(c, 'gradient_accumulation_steps');
   for (let b = Math.floor(batch / 2), step = 2; b >= 1; b = Math.floor(b / 2), step++) {
     if (batch % b !== 0) continue;
     out.push({
@@ -38,15 +38,15 @@ function remedies(input: EstimateInput): Remedy[] {
     });
     if (b === 1) break;
   }
-  const method = text(c, 'finetuning_type', 'lora');
+  const method = text(c, 'finetuning_type');
   if (method === 'full' && !flag(c, 'pure_bf16') && input.gpuSupportsBf16 !== false) {
     out.push({ label: t('pure bf16 (no fp32 master weights)'), changes: { pure_bf16: true, bf16: null }, cost: 3 });
   }
-  if (method !== 'lora' && !/8bit/.test(text(c, 'optim', ''))) {
+  if (method !== 'lora' && !/8bit/.test(text(c, 'optim'))) {
     out.push({ label: t('8-bit AdamW'), changes: { optim: 'adamw_bnb_8bit' }, cost: 2 });
     out.push({ label: t('paged 8-bit AdamW'), changes: { optim: 'paged_adamw_8bit' }, cost: 3 });
   }
-  if (method === 'lora' && number(c, 'quantization_bit', 0) !== 4) {
+  if (method === 'lora' && number(c, 'quantization_bit') !== 4) {
     out.push({ label: 'QLoRA 4-bit', changes: { quantization_bit: 4 }, cost: 4 });
   }
   if (input.gpuCount > 1) {
@@ -54,7 +54,7 @@ function remedies(input: EstimateInput): Remedy[] {
     out.push({ label: 'DeepSpeed ZeRO-3', changes: { deepspeed: 'examples/deepspeed/ds_z3_config.json' }, cost: 4 });
     out.push({ label: t('DeepSpeed ZeRO-3 + CPU offload'), changes: { deepspeed: 'examples/deepspeed/ds_z3_offload_config.json' }, cost: 6 });
   }
-  const cutoff = number(c, 'cutoff_len', 2048);
+  const cutoff = number(c, 'cutoff_len');
   // Shorter sequences change what the model learns: the last resort.
   if (cutoff > 512) out.push({ label: `cutoff_len ${cutoff / 2}`, changes: { cutoff_len: cutoff / 2 }, cost: 10 });
   return out;

@@ -125,6 +125,11 @@ function toReport(input: EstimateInput, e: MemoryEstimate, gpu: GpuFacts | undef
   };
 }
 
+/** The report of one estimator input against a GPU (or none). */
+export function reportFor(input: EstimateInput, gpu: GpuFacts | undefined): EstimateReport {
+  return toReport(input, estimateMemory(input), gpu);
+}
+
 const reports = new WeakMap<AnalysisContext, EstimateReport | null>();
 
 /** The estimate against the context's target GPU (cached per analysis). */
@@ -132,7 +137,7 @@ export function estimateReport(ctx: AnalysisContext): EstimateReport | undefined
   const hit = reports.get(ctx);
   if (hit !== undefined) return hit ?? undefined;
   const input = estimateInput(ctx);
-  const report = input ? toReport(input, estimateMemory(input), ctx.target?.gpu) : null;
+  const report = input ? reportFor(input, ctx.target?.gpu) : null;
   reports.set(ctx, report);
   return report ?? undefined;
 }

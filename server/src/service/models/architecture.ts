@@ -101,55 +101,95 @@ function moeShape(c: Json, modelType: string, layers: number, intermediate: numb
   };
 }
 
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (c: Json, key: string): string | undefined => (typeof c[key] === 'string' && c[key] ? (c[key] as string) : undefined);
+
 /**
- * Reads a parsed config.json (or catalog entry). Multimodal configs describe
- * their language model under `text_config`; that part is what trains and holds
- * the bulk of the memory. Returns undefined when the core sizes are missing.
+ * The part of a config that describes the language model, and its model type. Multimodal configs
+ * describe it under `text_config` (or `llm_config`, `language_config`); the outer tie flag applies
+ * when the inner one is missing.
  */
-export function architectureFromConfig(raw: unknown): Architecture | undefined {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  let c = raw as Json;
-  const outerType = typeof c['model_type'] === 'string' ? (c['model_type'] as string) : '';
-  const text = c['text_config'] ?? c['llm_config'] ?? c['language_config'];
-  if (text && typeof text === 'object' && !Array.isArray(text) && num(text as Json, 'hidden_size')) {
-    c = { ...(text as Json), tie_word_embeddings: (text as Json)['tie_word_embeddings'] ?? c['tie_word_embeddings'] };
-  }
-  const modelType =
-    (typeof c['text_model_type'] === 'string' && (c['text_model_type'] as string)) ||
-    (typeof c['model_type'] === 'string' && (c['model_type'] as string)) ||
-    outerType;
+function languageModel(raw: Json): { c: Json; modelType: string } {
+  const inner = raw['text_config'] ?? raw['llm_config'] ?? raw['language_config'];
+  const c = isObject(inner) && num(inner, 'hidden_size')
+    ? { ...inner, tie_word_embeddings: inner['tie_word_embeddings'] ?? raw['tie_word_embeddings'] }
+    : raw;
+  return { c, modelType: str(c, 'text_model_type') ?? str(c, 'model_type') ?? str(raw, 'model_type') ?? '' };
+}
+
+/** Width, depth, heads and vocabulary under their names across model families; undefined when one is missing. */
+function coreSizes(c: Json): { hidden: number; layers: number; heads: number; vocab: number } | undefined {
   const hidden = num(c, 'hidden_size', 'n_embd', 'd_model');
   const layers = num(c, 'num_hidden_layers', 'num_layers', 'n_layer', 'n_layers');
   const heads = num(c, 'num_attention_heads', 'n_head', 'num_heads');
   const vocab = num(c, 'vocab_size', 'padded_vocab_size');
-  if (!hidden || !layers || !heads || !vocab) return undefined;
+  return hidden && layers && heads && vocab ? { hidden, layers, heads, vocab } : undefined;
+}
+
+/** Key/value heads (multi-query configs have one) and the head width. */
+function attentionHeads(c: Json, hidden: number, heads: number): { kvHeads: number; headDim: number } {
   const multiQuery = bool(c, 'multi_query') === true ? 1 : undefined;
-  const kvHeads = num(c, 'num_key_value_heads', 'multi_query_group_num', 'num_kv_heads') ?? multiQuery ?? heads;
-  const headDim = num(c, 'head_dim') ?? hidden / heads;
-  let intermediate = num(c, 'intermediate_size', 'ffn_hidden_size', 'n_inner') ?? 4 * hidden;
+  return {
+    kvHeads: num(c, 'num_key_value_heads', 'multi_query_group_num', 'num_kv_heads') ?? multiQuery ?? heads,
+    headDim: num(c, 'head_dim') ?? hidden / heads,
+  };
+}
+
+/** Per-branch width of the MLP that MoE experts default to. */
+function mlpWidth(c: Json, modelType: string, hidden: number): number {
+  const written = num(c, 'intermediate_size', 'ffn_hidden_size', 'n_inner') ?? 4 * hidden;
   // Qwen (v1) writes twice the per-branch width into its config.
-  if (modelType === 'qwen') intermediate /= 2;
-  const mlaRank = num(c, 'kv_lora_rank');
-  const mla: MlaShape | undefined = mlaRank
-    ? {
-        qLoraRank: num(c, 'q_lora_rank') ?? 0,
-        kvLoraRank: mlaRank,
-        qkNopeHeadDim: num(c, 'qk_nope_head_dim') ?? 128,
-        qkRopeHeadDim: num(c, 'qk_rope_head_dim') ?? 64,
-        vHeadDim: num(c, 'v_head_dim') ?? 128,
-      }
-    : undefined;
-  const interval = num(c, 'full_attention_interval');
-  const linearAttention: LinearAttentionShape | undefined =
-    interval && num(c, 'linear_num_value_heads')
-      ? {
-          fullAttentionInterval: interval,
-          keyHeads: num(c, 'linear_num_key_heads') ?? 16,
-          valueHeads: num(c, 'linear_num_value_heads') ?? 32,
-          keyHeadDim: num(c, 'linear_key_head_dim') ?? 128,
-          valueHeadDim: num(c, 'linear_value_head_dim') ?? 128,
-        }
-      : undefined;
+  return modelType === 'qwen' ? written / 2 : written;
+}
+
+function mlaShape(c: Json): MlaShape | undefined {
+  const kvLoraRank = num(c, 'kv_lora_rank');
+  if (!kvLoraRank) return undefined;
+  return {
+    qLoraRank: num(c, 'q_lora_rank') ?? 0,
+    kvLoraRank,
+    qkNopeHeadDim: num(c, 'qk_nope_head_dim') ?? 128,
+    qkRopeHeadDim: num(c, 'qk_rope_head_dim') ?? 64,
+    vHeadDim: num(c, 'v_head_dim') ?? 128,
+  };
+}
+
+function linearAttentionShape(c: Json): LinearAttentionShape | undefined {
+  const fullAttentionInterval = num(c, 'full_attention_interval');
+  if (!fullAttentionInterval || !num(c, 'linear_num_value_heads')) return undefined;
+  return {
+    fullAttentionInterval,
+    keyHeads: num(c, 'linear_num_key_heads') ?? 16,
+    valueHeads: num(c, 'linear_num_value_heads') ?? 32,
+    keyHeadDim: num(c, 'linear_key_head_dim') ?? 128,
+    valueHeadDim: num(c, 'linear_value_head_dim') ?? 128,
+  };
+}
+
+/** Biases, norms and MLP gating: the config's own flag when it has one, else what the model family does. */
+function familyTraits(c: Json, modelType: string): Pick<Architecture, 'tiedEmbeddings' | 'qkvBias' | 'oBias' | 'gatedMlp' | 'normsPerLayer' | 'qkNorm'> {
+  return {
+    tiedEmbeddings: bool(c, 'tie_word_embeddings') ?? /^gemma/.test(modelType),
+    qkvBias: bool(c, 'attention_bias') ?? bool(c, 'add_qkv_bias') ?? bool(c, 'qkv_bias') ?? QKV_BIAS_TYPES.test(modelType),
+    oBias: modelType === 'gpt_oss',
+    gatedMlp: !UNGATED_MLP_TYPES.test(modelType),
+    normsPerLayer: GEMMA_STYLE_NORMS.test(modelType) ? 4 : 2,
+    qkNorm: bool(c, 'use_qk_norm') ?? QK_NORM_TYPES.test(modelType),
+  };
+}
+
+/**
+ * Reads a parsed config.json (or catalog entry): the language model's part of it (that part
+ * trains and holds the bulk of the memory). Returns undefined when the core sizes are missing.
+ */
+export function architectureFromConfig(raw: unknown): Architecture | undefined {
+  if (!isObject(raw)) return undefined;
+  const { c, modelType } = languageModel(raw);
+  const core = coreSizes(c);
+  if (!core) return undefined;
+  const { hidden, layers, heads, vocab } = core;
+  const { kvHeads, headDim } = attentionHeads(c, hidden, heads);
+  const intermediate = mlpWidth(c, modelType, hidden);
   const arch: Architecture = {
     modelType,
     layers,
@@ -157,17 +197,14 @@ export function architectureFromConfig(raw: unknown): Architecture | undefined {
     heads,
     kvHeads,
     headDim,
+    // Llama 4 interleaves MoE layers with dense ones that are wider than the experts.
     intermediate: modelType === 'llama4' ? (num(c, 'intermediate_size_mlp') ?? intermediate) : intermediate,
     vocab,
-    tiedEmbeddings: bool(c, 'tie_word_embeddings') ?? /^gemma/.test(modelType),
-    qkvBias:
-      bool(c, 'attention_bias') ?? bool(c, 'add_qkv_bias') ?? bool(c, 'qkv_bias') ?? QKV_BIAS_TYPES.test(modelType),
-    oBias: modelType === 'gpt_oss',
-    gatedMlp: !UNGATED_MLP_TYPES.test(modelType),
-    normsPerLayer: GEMMA_STYLE_NORMS.test(modelType) ? 4 : 2,
-    qkNorm: bool(c, 'use_qk_norm') ?? QK_NORM_TYPES.test(modelType),
+    ...familyTraits(c, modelType),
   };
   const moe = moeShape(c, modelType, layers, intermediate);
+  const mla = mlaShape(c);
+  const linearAttention = linearAttentionShape(c);
   if (moe) arch.moe = moe;
   if (mla) arch.mla = mla;
   if (linearAttention) arch.linearAttention = linearAttention;

@@ -19,6 +19,8 @@ export interface ResolvedModel {
   approximate: boolean;
   /** Where the architecture came from, for hovers and reports. */
   detail: string;
+  /** The dtype the checkpoint was saved in (`torch_dtype` / `dtype` of its config.json), when a config.json was read. */
+  dtype?: string;
 }
 
 
@@ -37,14 +39,23 @@ function readConfig(host: ServiceHost, dir: string): Architecture | undefined {
   return architectures.get(json);
 }
 
-function resolved(source: ResolvedModel['source'], id: string, arch: Architecture, detail: string): ResolvedModel {
-  return { source, id, arch, paramsB: countParams(arch).total / 1e9, approximate: false, detail };
+function resolved(source: ResolvedModel['source'], id: string, arch: Architecture, detail: string, json?: unknown): ResolvedModel {
+  const dtype = dtypeOf(json);
+  return { source, id, arch, paramsB: countParams(arch).total / 1e9, approximate: false, detail, ...(dtype ? { dtype } : {}) };
+}
+
+/** `torch_dtype` (newer transformers write `dtype`) of a config.json. */
+function dtypeOf(json: unknown): string | undefined {
+  if (json === null || typeof json !== 'object') return undefined;
+  const c = json as Record<string, unknown>;
+  const v = c['torch_dtype'] ?? c['dtype'];
+  return typeof v === 'string' ? v : undefined;
 }
 
 function fromLocalFolder(name: string, configDir: string, host: ServiceHost): ResolvedModel | undefined {
   let arch: Architecture | undefined;
   const found = resolveFromFolder(name, configDir, host, (dir) => host.isDirectory(dir) && (arch = readConfig(host, dir)) !== undefined);
-  return found && arch ? resolved('local', name, arch, t('config.json in {0}', found.path)) : undefined;
+  return found && arch ? resolved('local', name, arch, t('config.json in {0}', found.path), readJson(host, join(found.path, 'config.json'))) : undefined;
 }
 
 function hfCacheRoots(host: ServiceHost): string[] {
@@ -72,13 +83,13 @@ function fromCaches(name: string, host: ServiceHost): ResolvedModel | undefined 
     const snapshots = join(root, `models--${parts[0]}--${parts[1]}`, 'snapshots');
     for (const snap of host.listDir(snapshots)) {
       const arch = readConfig(host, join(snapshots, snap));
-      if (arch) return resolved('cache', name, arch, t('Hugging Face cache {0}', join(snapshots, snap)));
+      if (arch) return resolved('cache', name, arch, t('Hugging Face cache {0}', join(snapshots, snap)), readJson(host, join(snapshots, snap, 'config.json')));
     }
   }
   for (const root of modelScopeRoots(host)) {
     for (const dir of [join(root, parts[0], parts[1]), join(root, 'models', parts[0], parts[1])]) {
       const arch = readConfig(host, dir);
-      if (arch) return resolved('cache', name, arch, t('ModelScope cache {0}', dir));
+      if (arch) return resolved('cache', name, arch, t('ModelScope cache {0}', dir), readJson(host, join(dir, 'config.json')));
     }
   }
   return undefined;
@@ -90,8 +101,9 @@ function fromHub(name: string, host: ServiceHost): ResolvedModel | undefined {
   const text = host.hubConfig?.(name);
   if (text === undefined) return undefined;
   try {
-    const arch = architectureFromConfig(JSON.parse(text));
-    return arch ? resolved('hub', name, arch, `config.json from the Hugging Face Hub (${name})`) : undefined;
+    const json: unknown = JSON.parse(text);
+    const arch = architectureFromConfig(json as Record<string, unknown>);
+    return arch ? resolved('hub', name, arch, `config.json from the Hugging Face Hub (${name})`, json) : undefined;
   } catch {
     return undefined;
   }

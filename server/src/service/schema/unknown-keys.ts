@@ -9,9 +9,12 @@ import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
 import { v0KeyInV1, v1KeyInV0 } from './cross-format';
 import type { CrossFormatHint } from './cross-format';
+import { foreignKey, foreignNote, translateForeign } from './foreign';
+import type { ForeignKey } from './foreign';
 import { v0InternalKeys } from './schema';
 import type { ConfigSchema } from './schema';
 import type { RenameData } from './validate';
+import type { Fix } from '../fixes';
 import { didYouMeanText, t } from '../l10n';
 
 const internalKeys = new Set(v0InternalKeys);
@@ -20,6 +23,9 @@ const mcaKeys = new Set(lists.mcaKeys);
 /** `suggest` is false once a file has had many unknown keys: then it is no config and the search only costs time. */
 export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true): Diagnostic {
   const key = entry.key;
+  const foreign = schema.kind === 'llamafactory-v0' ? foreignKey(key) : undefined;
+  // Another tool's name with a translation wins over the Megatron-Core reading of the same word (`optimizer`).
+  if (foreign && translateForeign(doc, entry, foreign)) return foreignName(doc, entry, foreign);
   if (schema.kind === 'llamafactory-v0') {
     if (internalKeys.has(key)) {
       return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'internal-key',
@@ -31,6 +37,7 @@ export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: Conf
     }
   }
   const cross = schema.kind === 'llamafactory-v0' ? v1KeyInV0(key) : v0KeyInV1(key);
+  if (foreign && !cross) return foreignName(doc, entry, foreign);
   if (cross) {
     // micro_batch_size is also a Megatron-Core key: still the v1 spelling, unless the job runs with USE_MCA=1.
     const mca = schema.kind === 'llamafactory-v0' && mcaKeys.has(key) ? ` ${t('(Megatron-Core runs launched with USE_MCA=1 do accept it.)')}` : '';
@@ -47,4 +54,22 @@ function crossFormat(doc: ConfigDocument, entry: ConfigEntry, hint: CrossFormatH
   const rename = hint.rename && !doc.byKey.has(hint.rename) ? [hint.rename] : [];
   const data: RenameData = { key: entry.key, candidates: rename };
   return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, hint.code, hint.message, data);
+}
+
+/** Another tool's name for a LLaMA-Factory setting: the fix writes the LLaMA-Factory key with the value translated. */
+function foreignName(doc: ConfigDocument, entry: ConfigEntry, fk: ForeignKey): Diagnostic {
+  const translation = translateForeign(doc, entry, fk);
+  let advice = '';
+  const fixes: Fix[] = [];
+  if (translation && translation.writes.length > 0) {
+    advice = ` ${t('Write `{0}` instead.', translation.writes.join('`, `'))}`;
+    fixes.push({ title: t('Change to `{0}`', translation.writes.join('`, `')), ops: translation.ops, preferred: true, safe: translation.safe });
+  } else if (translation) {
+    advice = doc.byKey.has(fk.to) ? ` ${t('`{0}` is already set; remove this line.', fk.to)}` : ` ${t('LLaMA-Factory needs nothing here (its default does this); remove this line.')}`;
+    fixes.push({ title: t('Remove `{0}`', entry.key), ops: translation.ops, preferred: true, safe: translation.safe });
+  }
+  const note = fk.note ? ` ${foreignNote(fk.note)}` : '';
+  return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'foreign-key',
+    t('`{0}` is the {1} name for `{2}`; LLaMA-Factory does not know it and stops before training.', entry.key, fk.tool.name, fk.to) + advice + note,
+    { fixes, tool: fk.tool.doc });
 }

@@ -15,6 +15,7 @@ import { looksLikeBoolean } from '../scalars';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
 import { v1SubKeyFor } from './cross-format';
+import { foreignValue } from './foreign';
 import { keySchema, pluginSubKeys, schemaFor } from './schema';
 import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
 import { unknownKey } from './unknown-keys';
@@ -38,6 +39,8 @@ const mcaKeys = new Set(lists.mcaKeys);
 export interface ReplaceData {
   key: string;
   replacement: string | number | boolean | null;
+  /** Whether the replacement keeps the meaning (another tool's word for the same thing). */
+  safe?: boolean;
 }
 export interface RenameData {
   key: string;
@@ -64,7 +67,10 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnosti
       out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0));
       continue;
     }
-    if (entry.value !== undefined) values[entry.key] = entry.value;
+    const foreign = schema.kind === 'llamafactory-v0' ? foreignWord(entry.key, entry.valueRange, entry.value) : undefined;
+    // Another tool's word is reported once, as such, instead of as a type or choice error.
+    if (foreign) out.push(foreign);
+    else if (entry.value !== undefined) values[entry.key] = entry.value;
     out.push(...keyNotes(entry, schema));
   }
   const validate = validator(schema);
@@ -180,12 +186,15 @@ function keyRangeOf(doc: ConfigDocument, pair: Pair): Range {
   return { start: doc.positionAt(s), end: doc.positionAt(e) };
 }
 
-function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown, expected: string, topLevel: boolean): Diagnostic {
+function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown, expected: string, topLevel: boolean): Diagnostic | undefined {
   const wanted = expected.split(',');
+  // `None` for a nullable key is the python-none-string rule's finding, with its fix.
+  if (topLevel && value === 'None' && wanted.includes('null')) return undefined;
   if (typeof value === 'string' && wanted.includes('boolean') && looksLikeBoolean(value)) {
     const truthy = value.length > 0;
     const meant = /^(true|yes|on)$/i.test(value);
-    const data: ReplaceData | undefined = topLevel ? { key, replacement: meant } : undefined;
+    // Writing the word unquoted keeps what LLaMA-Factory does only when Python already read the text as true.
+    const data: ReplaceData | undefined = topLevel ? { key, replacement: meant, safe: meant === truthy } : undefined;
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-boolean',
       meant
         ? t('`{0}` is the quoted string "{1}", not a boolean. LLaMA-Factory does not convert it, and Python treats any non-empty string as true. Write {2} without quotes.', key, value, String(meant))
@@ -194,7 +203,7 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
   if (typeof value === 'string' && (wanted.includes('number') || wanted.includes('integer')) && (entry.quoted || !topLevel) && value.trim() !== '' && !Number.isNaN(Number(value))) {
     const n = Number(value);
     if (!wanted.includes('integer') || Number.isInteger(n)) {
-      const data: ReplaceData | undefined = topLevel ? { key, replacement: n } : undefined;
+      const data: ReplaceData | undefined = topLevel ? { key, replacement: n, safe: true } : undefined;
       return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-number',
         t('`{0}` is the quoted string "{1}"; LLaMA-Factory passes it on as text and arithmetic on it fails. Remove the quotes.', key, value), data);
     }
@@ -205,6 +214,15 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
   }
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'type-mismatch',
     t('`{0}` expects {1} but got {2}. LLaMA-Factory does not convert values, so this fails or misbehaves at launch.', key, describeTypes(wanted), describeValue(value)));
+}
+
+/** A value written in another tool's words (`eager`, `4bit`, `bf16: auto`): the LLaMA-Factory word is the fix. */
+function foreignWord(key: string, range: Range, value: unknown): Diagnostic | undefined {
+  const word = foreignValue(key, value);
+  if (!word) return undefined;
+  const data: ReplaceData = { key, replacement: word.to, safe: word.safe };
+  return makeDiagnostic(range, DiagnosticSeverity.Error, 'foreign-value',
+    t('{0} is the {1} word; LLaMA-Factory does not accept it for `{2}` and stops. Write `{2}: {3}`.', capitalize(describeValue(value)), word.tool.name, key, String(word.to)), data);
 }
 
 function choiceError(key: string, range: Range, value: unknown, allowed: unknown[], topLevel: boolean): Diagnostic {

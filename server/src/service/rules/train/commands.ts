@@ -2,6 +2,7 @@
 // backends outside chat, vLLM's limits, adapters outside LoRA, eval configs,
 // and options LLaMA-Factory overrides during training.
 import lists from '../../facts/lists.json';
+import { foreignValue } from '../../schema/foreign';
 import { argValue, isSet, names, truthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, ERROR, WARNING, INFO } from '../rule';
@@ -20,7 +21,8 @@ export const commandRules: Rule[] = [
     codes: ['flash-attn-unknown'],
     covers: ['R229'],
     appliesTo: { commands: ALL },
-    check: (ctx) => ctx.doc.byKey.has('flash_attn') && !FLASH_ATTN.includes(argValue(ctx.doc, 'flash_attn') as string) && {
+    // Another tool's name for an implementation (flash_attention_2) is reported as such by the schema check.
+    check: (ctx) => ctx.doc.byKey.has('flash_attn') && !FLASH_ATTN.includes(argValue(ctx.doc, 'flash_attn') as string) && !foreignValue('flash_attn', argValue(ctx.doc, 'flash_attn')) && {
       code: 'flash-attn-unknown',
       severity: ERROR,
       at: ['flash_attn'],

@@ -13,10 +13,13 @@ import lists from '../../facts/lists.json';
 import { didYouMeanText, t } from '../../l10n';
 import { defineRule, ERROR, WARNING } from '../rule';
 import type { Finding } from '../rule';
+import type { Fix } from '../../fixes';
 
 interface Registry {
   /** Dataset name → whether it holds preference (ranking) pairs. */
   ranking: Map<string, boolean>;
+  /** Names of pre-training corpora: entries whose columns map only the text (`prompt`). */
+  corpora: Set<string>;
   /** The registered name closest to an unknown one, if any is close. */
   suggest(name: string): string | undefined;
   /** The dataset_info.json read, or undefined for the built-in list. */
@@ -35,11 +38,13 @@ type Lookup = { kind: 'skip' } | { kind: 'problem'; finding: Finding } | { kind:
 
 /** The built-in list, for a config whose dataset_info.json is nowhere to be found. */
 const builtinRanking = new Map(lists.datasets.map((d) => [d.name, d.ranking]));
+const builtinCorpora = new Set(lists.datasets.filter((d) => d.corpus).map((d) => d.name));
 const builtinNames = [...builtinRanking.keys()];
 // The list never changes, so each unknown name is compared with it once, not on every keystroke.
 const closestBuiltin = memoize((name: string) => closest(name, builtinNames));
 const builtin = (): Registry => ({
   ranking: builtinRanking,
+  corpora: builtinCorpora,
   suggest: closestBuiltin,
   file: undefined,
   authoritative: false,
@@ -72,10 +77,14 @@ function lookup(ctx: AnalysisContext): Lookup {
       message: t('`{0}` is not a valid JSON object, so LLaMA-Factory cannot read the dataset definitions.', found.path) } };
   }
   const ranking = new Map<string, boolean>();
-  for (const [name, attrs] of Object.entries(info)) ranking.set(name, isObject(attrs) && attrs.ranking === true);
+  const corpora = new Set<string>();
+  for (const [name, attrs] of Object.entries(info)) {
+    ranking.set(name, isObject(attrs) && attrs.ranking === true);
+    if (isObject(attrs) && isCorpus(attrs.columns)) corpora.add(name);
+  }
   const where = found.via === 'absolute' ? `\`${found.path}\`` : t('`{0}` (resolved from the {1} {2})', found.path, viaText(found.via), found.base);
   const registered = [...ranking.keys()];
-  return { kind: 'ok', registry: { ranking, suggest: (name) => closest(name, registered), file: found.path, authoritative: found.via !== 'search root', where } };
+  return { kind: 'ok', registry: { ranking, corpora, suggest: (name) => closest(name, registered), file: found.path, authoritative: found.via !== 'search root', where } };
 }
 
 /** The value with one comma-separated name replaced, spacing kept. */
@@ -109,16 +118,44 @@ function unknownName(entry: ConfigEntry, name: string, reg: Registry): Finding {
   };
 }
 
-function stageMismatch(ctx: AnalysisContext, entry: ConfigEntry, name: string, ranking: boolean): Finding | undefined {
+/** Columns that map only the text: a corpus for stage pt, with no response to learn. */
+function isCorpus(columns: unknown): boolean {
+  return isObject(columns) && Object.keys(columns).length === 1 && typeof columns.prompt === 'string';
+}
+
+/** Train at the stage the dataset was made for: it changes what the run does, so the fix is not safe. */
+function stageFix(stage: string): Fix {
+  return { title: t('Change to `{0}`', `stage: ${stage}`), ops: [{ set: 'stage', value: stage }], preferred: true, safe: false };
+}
+
+function stageMismatch(ctx: AnalysisContext, entry: ConfigEntry, name: string, reg: Registry): Finding | undefined {
   const stage = argValue(ctx.doc, 'stage');
   const dataStage = typeof stage === 'string' ? DATA_STAGE[stage] : undefined;
   if (dataStage === undefined) return undefined;
+  if (stage === 'sft' && reg.corpora.has(name)) return corpusUnderSft(entry, name);
+  const ranking = reg.ranking.get(name) === true;
   const needsRanking = RANKING_STAGES.includes(dataStage);
   if (needsRanking === ranking) return undefined;
   const message = needsRanking
     ? t('Stage `{0}` trains on preference pairs, but `{1}` is not a ranking dataset (`"ranking": true` in dataset_info.json).', String(stage), name)
     : t('`{0}` is a ranking (preference) dataset, which only stages rm and dpo can use; stage `{1}` needs a different dataset.', name, String(stage));
-  return { code: 'dataset-stage-mismatch', severity: ERROR, at: entry.valueRange, message, related: [{ key: 'stage', message: t('The stage is set here.') }], data: { name, key: entry.key } };
+  return {
+    code: 'dataset-stage-mismatch', severity: ERROR, at: entry.valueRange, message, related: [{ key: 'stage', message: t('The stage is set here.') }],
+    data: { name, key: entry.key }, fixes: [stageFix(ranking ? 'dpo' : 'sft')],
+  };
+}
+
+/** LLaMA-Factory drops every example without a response, then stops with "Cannot find valid samples". */
+function corpusUnderSft(entry: ConfigEntry, name: string): Finding {
+  return {
+    code: 'dataset-corpus-under-sft',
+    severity: ERROR,
+    at: entry.valueRange,
+    message: t('`{0}` is a pre-training corpus (its columns map only the text), but stage sft needs a response for every example: LLaMA-Factory drops them all and stops with "Cannot find valid samples". Use `stage: pt` or an instruction dataset.', name),
+    related: [{ key: 'stage', message: t('The stage is set here.') }],
+    data: { name, key: entry.key },
+    fixes: [stageFix('pt')],
+  };
 }
 
 function findings(ctx: AnalysisContext): Finding[] {
@@ -130,8 +167,7 @@ function findings(ctx: AnalysisContext): Finding[] {
   const out: Finding[] = [];
   for (const entry of entries) {
     for (const name of names(entry.value)) {
-      const ranking = l.registry.ranking.get(name);
-      const d = ranking === undefined ? unknownName(entry, name, l.registry) : stageMismatch(ctx, entry, name, ranking);
+      const d = l.registry.ranking.has(name) ? stageMismatch(ctx, entry, name, l.registry) : unknownName(entry, name, l.registry);
       if (d) out.push(d);
     }
   }
@@ -139,7 +175,7 @@ function findings(ctx: AnalysisContext): Finding[] {
 }
 
 export const datasetRule = defineRule({
-  codes: ['dataset-unknown', 'dataset-stage-mismatch', 'dataset-info-missing', 'dataset-info-invalid'],
+  codes: ['dataset-unknown', 'dataset-stage-mismatch', 'dataset-info-missing', 'dataset-info-invalid', 'dataset-corpus-under-sft'],
   covers: ['R221', 'R222', 'R223'],
   appliesTo: { commands: ['train'] },
   check: findings,

@@ -1,0 +1,115 @@
+// What the calibration rows' training stacks do differently from LLaMA-Factory,
+// applied to the estimator's phases. The estimator users run models
+// LLaMA-Factory only; everything here exists for the benchmark's rows.
+import { FITTED, stepMemory, summarizeStep, type FittedConstants, type MemoryEstimate, type StepMemory } from '../server/src/service/memory/estimate';
+import { flag } from '../server/src/service/memory/settings';
+import type { EstimateInput } from '../server/src/service/memory/estimate';
+
+/** Behaviours of other stacks (or older libraries) a row needs. */
+export interface StackTraits {
+  /**
+   * transformers < 4.46: `logits.float()` in every *ForCausalLM forward plus a
+   * shifted fp32 copy (transformers issue #30860, PR #33902).
+   */
+  legacyLoss: boolean;
+  /** torchtune's optimizer_in_bwd: each gradient is applied and freed as soon as it exists. */
+  optimizerInBackward: boolean;
+  /**
+   * PEFT's prepare_model_for_kbit_training (axolotl, TRL recipes) casts the
+   * non-quantized weights of a QLoRA model (embeddings, lm_head, norms) to fp32.
+   */
+  upcastNonQuantized: boolean;
+  /**
+   * torchao before mid-2024 quantized bf16 weights to NF4 with an unchunked
+   * nearest-level search (torchtune's Llama-2 QLoRA recipes): loading, not
+   * training, can set the peak.
+   */
+  unchunkedNf4Load: boolean;
+}
+
+export const LF_TRAITS: StackTraits = { legacyLoss: false, optimizerInBackward: false, upcastNonQuantized: false, unchunkedNf4Load: false };
+
+/** The estimator's fitted constants plus those only the stack adapters use. */
+export interface BenchConstants extends FittedConstants {
+  /**
+   * Bytes per logit on the legacy loss path. Fitted to the ms-swift qwen-7b LoRA
+   * sequence sweeps (m117-m121, reserved), which formulas.md §6.3 puts near 24.
+   */
+  legacyLossBytesPerLogit: number;
+  /**
+   * The legacy path frees several fp32 logits-sized blocks per step; with
+   * variable-length samples the allocator keeps them cached beside the next
+   * step's. Fitted to the ms-swift Qwen-1.8B/7B/14B sweeps (m117-m131,
+   * m180-m197): bytes per logit, capped.
+   */
+  legacyCachedBytesPerLogit: number;
+  legacyCachedCapGiB: number;
+}
+
+export const BENCH_FITTED: Readonly<BenchConstants> = {
+  ...FITTED,
+  legacyLossBytesPerLogit: 22,
+  legacyCachedBytesPerLogit: 10,
+  legacyCachedCapGiB: 4,
+};
+
+/**
+ * Unchunked NF4 conversion compares every element with the 16 NF4 levels in
+ * fp32: pytorch/ao PR #315 quantized a 4096 x 128256 weight and peaked 35.8 GB
+ * above the 2.1 GB input, ~68 bytes per element.
+ */
+const NF4_UNCHUNKED_BYTES_PER_ELEMENT = 68;
+const GIB = 2 ** 30;
+
+function fusedOrCompiledLoss(c: Record<string, unknown>): boolean {
+  return flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth') || flag(c, 'torch_compile');
+}
+
+function applyLegacyLoss(step: StepMemory, c: Record<string, unknown>, k: BenchConstants): void {
+  if (fusedOrCompiledLoss(c)) return;
+  const logits = step.plan.tokens * step.plan.arch.vocab;
+  const forward = step.phases['forward/loss'];
+  const before = forward['logits and loss'];
+  forward['logits and loss'] = logits * k.legacyLossBytesPerLogit;
+  step.transient += forward['logits and loss'] - before;
+  step.cachedExtra += Math.min(logits * k.legacyCachedBytesPerLogit, k.legacyCachedCapGiB * GIB);
+}
+
+function applyOptimizerInBackward(step: StepMemory): void {
+  const { plan, phases } = step;
+  const full = phases['optimizer step'].gradients;
+  const oneLayer = plan.counts.largestLayer * plan.trainBytes;
+  for (const parts of Object.values(phases)) {
+    if (parts.gradients > 0) parts.gradients += oneLayer - full;
+  }
+  phases['optimizer step']['optimizer temporaries'] = 0;
+}
+
+function applyUpcastNonQuantized(step: StepMemory): void {
+  const { plan, phases } = step;
+  if (plan.quantBits === 0 || plan.sharding.offloadParams) return;
+  const nonQuantized = plan.counts.total - plan.trainable.replaces - plan.counts.linearTotal;
+  const shards = plan.sharding.stage === 3 ? plan.n : 1;
+  for (const parts of Object.values(phases)) parts.weights += (nonQuantized * (4 - plan.computeBytes)) / shards;
+}
+
+function applyUnchunkedNf4Load(step: StepMemory): void {
+  const { plan, phases } = step;
+  if (plan.quantBits !== 4) return;
+  const largestLinear = Math.max(...plan.counts.linears.map((g) => g.dIn * g.dOut));
+  const frozen = phases['optimizer step'].weights - plan.trainable.params * plan.trainBytes;
+  step.phases = {
+    'model load': { weights: frozen, 'quantization temporaries': largestLinear * (plan.computeBytes + NF4_UNCHUNKED_BYTES_PER_ELEMENT) },
+    ...phases,
+  };
+}
+
+/** The estimate of a row as its own stack would run it. */
+export function stackEstimate(input: EstimateInput, traits: StackTraits, k: BenchConstants = BENCH_FITTED): MemoryEstimate {
+  const step = stepMemory(input, k);
+  if (traits.legacyLoss) applyLegacyLoss(step, input.config, k);
+  if (traits.optimizerInBackward) applyOptimizerInBackward(step);
+  if (traits.upcastNonQuantized) applyUpcastNonQuantized(step);
+  if (traits.unchunkedNf4Load) applyUnchunkedNf4Load(step);
+  return summarizeStep(step, input.model.approximate, k);
+}
