@@ -2,13 +2,12 @@
 // is and when to pick it, what the target GPU supports, and what toggling the
 // key would do to this config's memory estimate. The text lives in one JSON
 // catalog per language (precision.<locale>.json), with `{0}` placeholders.
+// The guide sits below the estimator: the caller prices the toggles (WhatIf).
+import type { ConfigDocument } from '../document';
 import { getLocale } from '../l10n';
 import type { Locale } from '../l10n';
 import type { GpuFacts } from '../hardware/types';
 import { DIRECTIVE_EXAMPLE } from '../hardware/target';
-import { estimateReport, estimateWith } from '../memory/report';
-import type { FitCandidate } from '../memory/fit';
-import type { RuleContext } from '../rules/types';
 import { numberArg, stringArg, truthy } from '../values';
 import en from './precision.en.json';
 import ko from './precision.ko.json';
@@ -67,11 +66,26 @@ function gpuLines(key: GuidedKey, gpu: GpuFacts, c: GuideCatalog): string[] {
   }
 }
 
-type Changes = FitCandidate['changes'];
+/** Keys to set (or, with null, remove) in the config. */
+export type Changes = Record<string, string | number | boolean | null>;
+
+/** The memory estimates the guide compares, computed by the caller. */
+export interface WhatIf {
+  /** The config as it is; undefined when it cannot be sized. */
+  current(): { deviceGiB: number; usableGiB: number | null; gpuName?: string } | undefined;
+  /** The config with `changes` applied; undefined when it cannot be sized. */
+  changed(changes: Changes): { deviceGiB: number; reservedGiB: number } | undefined;
+}
+
+/** What the guide reads: the config, its target GPU and the estimates. */
+export interface GuideInput {
+  doc: ConfigDocument;
+  gpu?: GpuFacts;
+  whatIf: WhatIf;
+}
 
 /** The toggles worth pricing for `key`, given what the config sets now. */
-function toggles(key: GuidedKey, ctx: RuleContext): [keyof GuideCatalog['changes'], Changes][] {
-  const doc = ctx.doc;
+function toggles(key: GuidedKey, doc: ConfigDocument): [keyof GuideCatalog['changes'], Changes][] {
   const bf16 = truthy(doc, 'bf16') || truthy(doc, 'pure_bf16');
   const fp16 = truthy(doc, 'fp16');
   switch (key) {
@@ -99,31 +113,29 @@ function toggles(key: GuidedKey, ctx: RuleContext): [keyof GuideCatalog['changes
 }
 
 /** What toggling `key` does to the estimate here, one line per toggle. */
-function whatIfLines(key: GuidedKey, ctx: RuleContext, c: GuideCatalog): string[] {
+function whatIfLines(key: GuidedKey, input: GuideInput, c: GuideCatalog): string[] {
   const w = c.whatIf;
-  const base = estimateReport(ctx);
+  const base = input.whatIf.current();
   if (!base) return [w.none];
   if (key === 'tf32') return [fill(w.tf32, fmt(base.deviceGiB))];
-  return toggles(key, ctx).flatMap(([label, changes]) => {
-    const e = estimateWith(ctx, changes);
+  return toggles(key, input.doc).flatMap(([label, changes]) => {
+    const e = input.whatIf.changed(changes);
     if (!e) return [];
     const delta = base.deviceGiB - e.deviceGiB;
     const name = c.changes[label];
     const text = Math.abs(delta) < 0.05
       ? fill(w.same, name, fmt(e.deviceGiB))
       : fill(delta > 0 ? w.less : w.more, name, fmt(e.deviceGiB), fmt(base.deviceGiB), fmt(Math.abs(delta)));
-    const verdict = base.usableGiB === null || !base.gpu ? '' : ` ${fill(e.reservedGiB <= base.usableGiB ? w.fits : w.tooBig, base.gpu.name)}`;
+    const verdict = base.usableGiB === null || !base.gpuName ? '' : ` ${fill(e.reservedGiB <= base.usableGiB ? w.fits : w.tooBig, base.gpuName)}`;
     return [`${text}${verdict}`];
   });
 }
 
-/** The guide for a precision key in Markdown, or undefined for other keys. */
-/** The guide for `key` in the active language (see l10n.ts). */
-export function precisionGuideMarkdown(ctx: RuleContext, key: string): string | undefined {
+/** The guide for a precision key in Markdown in the active language (see l10n.ts), or undefined for other keys. */
+export function precisionGuideMarkdown(input: GuideInput, key: string): string | undefined {
   if (!isGuidedKey(key)) return undefined;
   const c = GUIDE_CATALOGS[getLocale()];
-  const gpu = ctx.target?.gpu;
-  const target = gpu ? gpuLines(key, gpu, c) : [fill(c.gpu.none, DIRECTIVE_EXAMPLE)];
+  const target = input.gpu ? gpuLines(key, input.gpu, c) : [fill(c.gpu.none, DIRECTIVE_EXAMPLE)];
   const bullets = (lines: string[]): string[] => lines.map((l) => `- ${l}`);
-  return [`#### ${c.heading}`, '', c.keys[key].join('\n\n'), '', ...bullets(target), '', c.whatIf.heading, '', ...bullets(whatIfLines(key, ctx, c))].join('\n');
+  return [`#### ${c.heading}`, '', c.keys[key].join('\n\n'), '', ...bullets(target), '', c.whatIf.heading, '', ...bullets(whatIfLines(key, input, c))].join('\n');
 }
