@@ -124,6 +124,7 @@ const MUTATIONS: Mutation[] = [
     return i < 0 ? undefined : { lines: [...lines.slice(0, i + 1), 'resume_from_checkpoint: None', ...lines.slice(i + 1)], line: i + 1 };
   } },
   { kind: 'python-types', code: 'string-number', apply: rewrite('learning_rate', (v) => `learning_rate: "${v}"`) },
+  { kind: 'python-types', code: 'python-comma-string-list', apply: rewrite('report_to', () => 'report_to: wandb,tensorboard') },
   { kind: 'model-vs-config', code: 'lora-target-not-in-model', apply: (lines) => {
     const model = lines[lineOf(lines, 'model_name_or_path')] ?? '';
     return /Qwen\/Qwen(2\.5|3)-/.test(model) ? rewrite('lora_target', () => 'lora_target: c_attn')(lines) : undefined;

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonText, readFacts } from '../lib/facts.mjs';
+import { deprecationOf, englishNote } from './deprecations.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -38,19 +39,10 @@ function factsLine(arg, schemaType) {
   return parts.join(' · ');
 }
 
-function deprecation(arg) {
-  const a = arg.transformers_availability;
-  if (arg.group === 'transformers' && a && a['4.57.6'] && !a['5.0-5.1 (stored)'] && !a['5.17.0']) {
-    return `Only transformers 4.x knows \`${arg.name}\`; with transformers 5 it is an unknown key.`;
-  }
-  if (arg.name === 'warmup_ratio') return 'Deprecated in transformers 5: its value is copied into `warmup_steps`; write `warmup_steps` instead.';
-  if (arg.name === 'logging_dir') return 'Deprecated in transformers 5.';
-  return undefined;
-}
-
 export function generate(factsDir) {
   const facts = readFacts(factsDir, 'args.json');
   const descriptions = loadDescriptions();
+  const names = new Set(facts.args.map((a) => a.name));
   const properties = {};
   for (const arg of facts.args) {
     const type = typesOf(arg);
@@ -68,8 +60,8 @@ export function generate(factsDir) {
     } else if (arg.choices) {
       prop.enum = arg.nullable ? [...arg.choices, null] : arg.choices;
     }
-    const dep = deprecation(arg);
-    if (dep) prop.deprecationMessage = dep;
+    const dep = deprecationOf(arg, names);
+    if (dep) prop.deprecationMessage = englishNote(arg.name, dep);
     const meta = { group: arg.group, commands: arg.commands };
     if (arg.comma_separated) meta.commaSeparated = true;
     if (arg.requires_env) meta.requiresEnv = arg.requires_env.split(' ')[0];

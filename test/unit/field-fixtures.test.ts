@@ -16,7 +16,7 @@ import { fieldFixtures, measure, total, upstreamDerived } from '../field-corpus'
 import { fixViolations, placeFor } from '../fix-roundtrip';
 import { analyzeText, caret, fsHost, memoryHost } from '../helpers';
 
-const FIELD_CODES = ['foreign-key', 'foreign-value', 'model-key-missing', 'python-float-for-int', 'python-none-string', 'lora-target-not-in-model',
+const FIELD_CODES = ['foreign-key', 'foreign-value', 'model-key-missing', 'python-float-for-int', 'python-none-string', 'python-comma-string-list', 'lora-target-not-in-model',
   'template-model-mismatch', 'fp16-on-bf16-model', 'dataset-corpus-under-sft'];
 
 const pct = (n: number, d: number) => (d === 0 ? 1 : n / d);

@@ -5,24 +5,25 @@
 // can be listed by the CLI and compared in tests, where closures could not.
 import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import type { ConfigDocument } from './document';
-import { insertKeys, removeEntry, removeKey, renameKey, setValue } from './edits';
+import { formatScalar, insertKeys, removeEntry, removeKey, renameKey, setValue } from './edits';
 
 export type ScalarValue = string | number | boolean | null;
 
 /**
- * One operation on a top-level key, or on the entry written at a range (for a
- * nested key or a repeated one, which `byKey` does not reach).
+ * One operation on a key.
  * - `set`: replace the value, or add `key: value` after `after` (end of file when absent);
  * - `remove`: delete the entry's lines;
  * - `rename`: change the key, keeping value and comments (refused when `to` is already written);
- *   with `value`, the value is rewritten too (another tool's key whose value translates).
+ *   with `value`, the value is rewritten too (another tool's key whose value translates);
+ * - `setList`: write a written key's value as a YAML flow list of scalars (`[wandb, tensorboard]`).
+ * With `at`, `remove` and `rename` act on the key written at that range: a nested
+ * key or a repeated one, which the top-level lookup does not reach.
  */
 export type KeyOp =
   | { set: string; value: ScalarValue; after?: string }
-  | { remove: string }
-  | { rename: string; to: string; value?: ScalarValue }
-  | { renameAt: Range; to: string }
-  | { removeAt: Range };
+  | { remove: string; at?: Range }
+  | { rename: string; to: string; value?: ScalarValue; at?: Range }
+  | { setList: string; items: ScalarValue[] };
 
 export interface Fix {
   title: string;
@@ -50,18 +51,29 @@ function sameStart(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character;
 }
 
-function opEdit(doc: ConfigDocument, op: Exclude<KeyOp, { set: string }>): TextEdit | undefined {
-  if ('remove' in op) return removeKey(doc, op.remove);
-  if ('rename' in op) {
-    const entry = doc.byKey.get(op.rename);
-    return entry && !doc.byKey.has(op.to) ? renameKey(entry, op.to) : undefined;
-  }
-  if ('renameAt' in op) {
-    const written = doc.text.slice(doc.offsetAt(op.renameAt.start), doc.offsetAt(op.renameAt.end));
-    return written.trim() === '' ? undefined : renameKey({ keyRange: op.renameAt }, op.to);
-  }
-  const entry = doc.entries.find((e) => sameStart(e.keyRange, op.removeAt));
+/** The key written at `range`, quotes removed. */
+function writtenKey(doc: ConfigDocument, range: Range): string {
+  return doc.text.slice(doc.offsetAt(range.start), doc.offsetAt(range.end)).replace(/^["']|["']$/g, '');
+}
+
+function removeEdit(doc: ConfigDocument, op: { remove: string; at?: Range }): TextEdit | undefined {
+  if (!op.at) return removeKey(doc, op.remove);
+  const at = op.at;
+  const entry = doc.entries.find((e) => e.key === op.remove && sameStart(e.keyRange, at));
   return entry && removeEntry(doc, entry);
+}
+
+function renameEdit(doc: ConfigDocument, op: { rename: string; to: string; at?: Range }): TextEdit | undefined {
+  if (op.at) return writtenKey(doc, op.at) === op.rename ? renameKey({ keyRange: op.at }, op.to) : undefined;
+  const entry = doc.byKey.get(op.rename);
+  return entry && !doc.byKey.has(op.to) ? renameKey(entry, op.to) : undefined;
+}
+
+/** The value of a key written on its own line, replaced by a flow list. */
+function listEdit(doc: ConfigDocument, op: { setList: string; items: ScalarValue[] }): TextEdit | undefined {
+  const entry = doc.byKey.get(op.setList);
+  if (!entry || entry.valueRange.start.line !== entry.keyRange.start.line) return undefined;
+  return { range: entry.valueRange, newText: `[${op.items.map(formatScalar).join(', ')}]` };
 }
 
 /**
@@ -84,7 +96,7 @@ export function fixEdits(doc: ConfigDocument, fix: Fix): TextEdit[] | undefined 
       }
       continue;
     }
-    const edit = opEdit(doc, op);
+    const edit = 'remove' in op ? removeEdit(doc, op) : 'setList' in op ? listEdit(doc, op) : renameEdit(doc, op);
     if (!edit) return undefined;
     edits.push(edit);
     if ('rename' in op && op.value !== undefined) {

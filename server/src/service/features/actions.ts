@@ -4,49 +4,16 @@ import { CodeActionKind } from 'vscode-languageserver-types';
 import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import { LINE_BREAK, lineBreakOf, parseConfig } from '../document';
 import type { ConfigDocument } from '../document';
-import { applyEdits, removeEntry, renameKey, setValue } from '../edits';
+import { applyEdits } from '../edits';
 import { resolveFixes } from '../fixes';
 import type { ResolvedFix } from '../fixes';
-import type { RenameData, ReplaceData } from '../schema/validate';
 import { DIAGNOSTIC_SOURCE } from '../types';
 import type { AnalysisContext } from '../context';
 import { t } from '../l10n';
 
-/** Fixes for one diagnostic produced by this service. */
+/** Fixes for one diagnostic produced by this service: the fix data it carries, as edits of this version. */
 export function fixesFor(ctx: AnalysisContext, d: Diagnostic): ResolvedFix[] {
-  const doc = ctx.doc;
-  const code = String(d.code ?? '');
-  switch (code) {
-    case 'unknown-key':
-    case 'v0-key-in-v1':
-    case 'v1-key-in-v0': {
-      // Top-level or plugin sub-key: the diagnostic sits on the key itself.
-      const data = d.data as RenameData | undefined;
-      const written = doc.text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.end)).replace(/^["']|["']$/g, '');
-      if (!data || written !== data.key) return [];
-      // The other format's spelling, or the only close key, only corrects the spelling: safe.
-      const safe = code !== 'unknown-key' || data.candidates.length === 1;
-      return data.candidates.map((c, i) => ({ title: t('Change to `{0}`', c), edits: [renameKey({ keyRange: d.range }, c)], isPreferred: i === 0, ...(i === 0 && safe ? { safe } : {}) }));
-    }
-    case 'string-boolean':
-    case 'string-number':
-    case 'invalid-choice':
-    case 'foreign-value': {
-      const data = d.data as ReplaceData | undefined;
-      const edit = data && setValue(doc, data.key, data.replacement);
-      return edit ? [{ title: t('Set `{0}` to {1}', data.key, String(data.replacement)), edits: [edit], isPreferred: true, ...(data.safe ? { safe: true } : {}) }] : [];
-    }
-    case 'duplicate-key': {
-      const entry = doc.entries.find((e) => sameStart(e.keyRange, d.range) && doc.byKey.get(e.key) !== e);
-      return entry ? [{ title: t('Remove this repeated `{0}`', entry.key), edits: [removeEntry(doc, entry)] }] : [];
-    }
-    default:
-      return resolveFixes(doc, d);
-  }
-}
-
-function sameStart(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character;
+  return resolveFixes(ctx.doc, d);
 }
 
 function overlaps(a: Range, b: Range): boolean {

@@ -14,7 +14,8 @@ import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema'
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
 import { t } from '../l10n';
-import { localizedDeprecation, localizedDescription } from '../schema/descriptions';
+import { deprecationNote } from '../schema/deprecations';
+import { localizedDescription } from '../schema/descriptions';
 
 function groupLabel(group: string): string {
   const labels: Record<string, string> = {
@@ -38,7 +39,9 @@ export function keyHoverMarkdown(key: string, config: ConfigSchema = v0Schema): 
   const label = `${config.kind === 'llamafactory-v1' ? 'v1 ' : ''}${groupLabel(meta.group)}`;
   const lines = [`**${key}** — ${meta.plugin ? t('{0} (plugin block)', label) : label}`, '', localizedDescription(key, schema.markdownDescription, config.kind)];
   if (meta.commaSeparated) lines.push('', t('Several values may be given separated by commas.'));
-  if (schema.deprecationMessage) lines.push('', `⚠ ${localizedDeprecation(key, schema.deprecationMessage)}`);
+  // The schema's English note and this one come from the same fact (facts/deprecations.json).
+  const deprecated = schema.deprecationMessage ? deprecationNote(key) : undefined;
+  if (deprecated) lines.push('', `⚠ ${deprecated}`);
   if (meta.commands) lines.push('', t('Used by: {0}', meta.commands.map((c) => `\`${c}\``).join(', ')));
   return lines.join('\n');
 }

@@ -34,13 +34,3 @@ export function localizedDescription(key: string, markdown: string, kind: Config
     .replace(/(^|\n\n|· )(Type|Default|Choices|Names): /g, (_m, lead: string, label: string) => `${lead}${labels[label]}${labels[label].endsWith('：') ? '' : ' '}`);
   return described ? local + localFacts : localFacts;
 }
-
-/** A schema deprecationMessage (written by the schema generator, in English) in the active language. */
-export function localizedDeprecation(key: string, message: string): string {
-  const known: [english: string, local: () => string][] = [
-    [`Only transformers 4.x knows \`${key}\`; with transformers 5 it is an unknown key.`, () => t('Only transformers 4.x knows `{0}`; with transformers 5 it is an unknown key.', key)],
-    ['Deprecated in transformers 5: its value is copied into `warmup_steps`; write `warmup_steps` instead.', () => t('Deprecated in transformers 5: its value is copied into `{0}`; write `{0}` instead.', 'warmup_steps')],
-    ['Deprecated in transformers 5.', () => t('Deprecated in transformers 5.')],
-  ];
-  return known.find(([english]) => english === message)?.[1]() ?? message;
-}

@@ -2,9 +2,10 @@
 // computes itself, a Megatron-Core key behind USE_MCA, the other format's
 // spelling of a setting, or a typo (did-you-mean).
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ConfigDocument, ConfigEntry } from '../document';
 import lists from '../facts/lists.json';
+import type { Fix } from '../fixes';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
 import { v0KeyInV1, v1KeyInV0 } from './cross-format';
@@ -13,12 +14,18 @@ import { foreignKey, foreignNote, translateForeign } from './foreign';
 import type { ForeignKey } from './foreign';
 import { v0InternalKeys } from './schema';
 import type { ConfigSchema } from './schema';
-import type { RenameData } from './validate';
-import type { Fix } from '../fixes';
 import { didYouMeanText, t } from '../l10n';
 
 const internalKeys = new Set(v0InternalKeys);
 const mcaKeys = new Set(lists.mcaKeys);
+
+/**
+ * Fix data for a misspelt key written at `range`: rename it to each candidate, the
+ * first preferred. A rename only corrects spelling, so it is safe.
+ */
+export function renameFixes(key: string, range: Range, candidates: readonly string[]): { fixes: Fix[] } {
+  return { fixes: candidates.map((c, i) => ({ title: t('Change to `{0}`', c), ops: [{ rename: key, to: c, at: range }], safe: true, ...(i === 0 ? { preferred: true } : {}) })) };
+}
 
 /** `suggest` is false once a file has had many unknown keys: then it is no config and the search only costs time. */
 export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true): Diagnostic {
@@ -44,16 +51,15 @@ export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: Conf
     return crossFormat(doc, entry, { ...cross, message: cross.message + mca });
   }
   const suggestion = suggest ? closest(key, schema.keys) : undefined;
-  const data: RenameData = { key, candidates: suggestion ? [suggestion] : [] };
   return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key',
-    t('LLaMA-Factory does not know the key `{0}` and will stop before training.', key) + didYouMeanText(suggestion), data);
+    t('LLaMA-Factory does not know the key `{0}` and will stop before training.', key) + didYouMeanText(suggestion),
+    renameFixes(key, entry.keyRange, suggestion ? [suggestion] : []));
 }
 
 function crossFormat(doc: ConfigDocument, entry: ConfigEntry, hint: CrossFormatHint): Diagnostic {
   // Renaming onto a key the file already has would only trade this error for a duplicate.
   const rename = hint.rename && !doc.byKey.has(hint.rename) ? [hint.rename] : [];
-  const data: RenameData = { key: entry.key, candidates: rename };
-  return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, hint.code, hint.message, data);
+  return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, hint.code, hint.message, renameFixes(entry.key, entry.keyRange, rename));
 }
 
 /** Another tool's name for a LLaMA-Factory setting: the fix writes the LLaMA-Factory key with the value translated. */

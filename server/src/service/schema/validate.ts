@@ -11,6 +11,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ConfigDocument, ConfigEntry } from '../document';
 import lists from '../facts/lists.json';
+import type { Fix, ScalarValue } from '../fixes';
 import { looksLikeBoolean } from '../scalars';
 import { closest } from '../text/similar';
 import { makeDiagnostic } from '../types';
@@ -18,7 +19,7 @@ import { v1SubKeyFor } from './cross-format';
 import { foreignValue } from './foreign';
 import { keySchema, pluginSubKeys, schemaFor } from './schema';
 import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
-import { unknownKey } from './unknown-keys';
+import { renameFixes, unknownKey } from './unknown-keys';
 import { didYouMeanText, t } from '../l10n';
 
 const compiled = new Map<SchemaKind, ValidateFunction>();
@@ -35,16 +36,9 @@ function validator(schema: ConfigSchema): ValidateFunction {
 
 const mcaKeys = new Set(lists.mcaKeys);
 
-/** Data attached to diagnostics so code actions can act without re-deriving. */
-export interface ReplaceData {
-  key: string;
-  replacement: string | number | boolean | null;
-  /** Whether the replacement keeps the meaning (another tool's word for the same thing). */
-  safe?: boolean;
-}
-export interface RenameData {
-  key: string;
-  candidates: string[];
+/** Fix data for a top-level value written wrongly (a quoted number or boolean, a misspelt choice, another tool's word). */
+function replaceFix(key: string, replacement: ScalarValue, safe: boolean): { fixes: Fix[] } {
+  return { fixes: [{ title: t('Set `{0}` to {1}', key, String(replacement)), ops: [{ set: key, value: replacement }], preferred: true, ...(safe ? { safe: true } : {}) }] };
 }
 
 /** Unknown keys that get a did-you-mean search; past this many the file is not a config and the search would only cost time. */
@@ -92,8 +86,10 @@ const LINKED_DUPLICATES = 100;
 
 function duplicateKey(doc: ConfigDocument, entry: ConfigEntry, link: boolean): Diagnostic {
   const first = doc.byKey.get(entry.key) as ConfigEntry;
+  // Which of the two to keep is the user's choice: removing this one is offered, never applied unasked.
+  const fix: Fix = { title: t('Remove this repeated `{0}`', entry.key), ops: [{ remove: entry.key, at: entry.keyRange }] };
   const d = makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'duplicate-key',
-    t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, first.keyRange.start.line + 1));
+    t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, first.keyRange.start.line + 1), { fixes: [fix] });
   if (link) d.relatedInformation = [{ location: { uri: doc.uri, range: first.keyRange }, message: t('first occurrence') }];
   return d;
 }
@@ -166,9 +162,10 @@ function unknownSubKey(doc: ConfigDocument, entry: ConfigEntry, path: string[], 
   const known = Object.keys(pluginSubKeys(plugin, name));
   const suggestion = v1SubKeyFor(entry.key, sub) ?? closest(sub, known);
   const hint = suggestion ? didYouMeanText(suggestion) : ` ${t('It accepts: {0}.', known.join(', '))}`;
-  const data: RenameData = { key: sub, candidates: suggestion ? [suggestion] : [] };
-  return makeDiagnostic(keyRangeOf(doc, pair), DiagnosticSeverity.Error, 'unknown-key',
-    t('`{0}` with `name: {1}` has no `{2}` setting; LLaMA-Factory refuses unknown plugin parameters.', entry.key, String(name), sub) + hint, data);
+  const range = keyRangeOf(doc, pair);
+  return makeDiagnostic(range, DiagnosticSeverity.Error, 'unknown-key',
+    t('`{0}` with `name: {1}` has no `{2}` setting; LLaMA-Factory refuses unknown plugin parameters.', entry.key, String(name), sub) + hint,
+    renameFixes(sub, range, suggestion ? [suggestion] : []));
 }
 
 function nestedPair(entry: ConfigEntry, path: string[], sub: string): Pair | undefined {
@@ -194,7 +191,7 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
     const truthy = value.length > 0;
     const meant = /^(true|yes|on)$/i.test(value);
     // Writing the word unquoted keeps what LLaMA-Factory does only when Python already read the text as true.
-    const data: ReplaceData | undefined = topLevel ? { key, replacement: meant, safe: meant === truthy } : undefined;
+    const data = topLevel ? replaceFix(key, meant, meant === truthy) : undefined;
     return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-boolean',
       meant
         ? t('`{0}` is the quoted string "{1}", not a boolean. LLaMA-Factory does not convert it, and Python treats any non-empty string as true. Write {2} without quotes.', key, value, String(meant))
@@ -203,7 +200,7 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
   if (typeof value === 'string' && (wanted.includes('number') || wanted.includes('integer')) && (entry.quoted || !topLevel) && value.trim() !== '' && !Number.isNaN(Number(value))) {
     const n = Number(value);
     if (!wanted.includes('integer') || Number.isInteger(n)) {
-      const data: ReplaceData | undefined = topLevel ? { key, replacement: n, safe: true } : undefined;
+      const data = topLevel ? replaceFix(key, n, true) : undefined;
       return makeDiagnostic(range, DiagnosticSeverity.Error, 'string-number',
         t('`{0}` is the quoted string "{1}"; LLaMA-Factory passes it on as text and arithmetic on it fails. Remove the quotes.', key, value), data);
     }
@@ -220,7 +217,7 @@ function typeError(entry: ConfigEntry, key: string, range: Range, value: unknown
 function foreignWord(key: string, range: Range, value: unknown): Diagnostic | undefined {
   const word = foreignValue(key, value);
   if (!word) return undefined;
-  const data: ReplaceData = { key, replacement: word.to, safe: word.safe };
+  const data = replaceFix(key, word.to, word.safe);
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'foreign-value',
     t('{0} is the {1} word; LLaMA-Factory does not accept it for `{2}` and stops. Write `{2}: {3}`.', capitalize(describeValue(value)), word.tool.name, key, String(word.to)), data);
 }
@@ -229,7 +226,8 @@ function choiceError(key: string, range: Range, value: unknown, allowed: unknown
   const names = allowed.filter((a): a is string => typeof a === 'string');
   const suggestion = typeof value === 'string' ? closest(value, names, 3) : undefined;
   const listed = allowed.map((a) => (a === null ? 'null' : String(a))).join(', ');
-  const data: ReplaceData | undefined = suggestion !== undefined && topLevel ? { key, replacement: suggestion } : undefined;
+  // A choice within a few letters of the one written is a misspelling of it.
+  const data = suggestion !== undefined && topLevel ? replaceFix(key, suggestion, true) : undefined;
   return makeDiagnostic(range, DiagnosticSeverity.Error, 'invalid-choice',
     t('{0} is not a valid `{1}`. Allowed: {2}.', capitalize(describeValue(value)), key, listed) + didYouMeanText(suggestion), data);
 }

@@ -6,7 +6,7 @@
 import { readJson, resolveReference } from '../../files';
 import { argValue, parsePythonJson } from '../../values';
 import { t } from '../../l10n';
-import { defineRule, DiagnosticSeverity } from '../rule';
+import { defineRule, ERROR } from '../rule';
 
 /** Keys decoded from a JSON string that starts with `{`, with the row that says so. */
 const JSON_STRING_KEYS: Readonly<Record<string, string>> = {
@@ -34,7 +34,13 @@ export const jsonStringInvalid = defineRule({
     Object.keys(JSON_STRING_KEYS).map((key) => {
       const value = argValue(ctx.doc, key);
       if (typeof value !== 'string' || !value.startsWith('{') || parsePythonJson(value) !== undefined) return undefined;
-      return { code: 'json-string-invalid', severity: DiagnosticSeverity.Error, at: key, message: t('`{0}` starts with `{`, so it is decoded as JSON while the arguments are parsed, and this is not valid JSON (check quotes: JSON needs double quotes). Writing it as a YAML mapping avoids the quoting.', key), onValue: true };
+      return {
+        code: 'json-string-invalid',
+        severity: ERROR,
+        at: key,
+        message: t('`{0}` starts with `{`, so it is decoded as JSON while the arguments are parsed, and this is not valid JSON (check quotes: JSON needs double quotes). Writing it as a YAML mapping avoids the quoting.', key),
+        onValue: true,
+      };
     }),
 });
 
@@ -47,10 +53,22 @@ export const referencedFileMissing = defineRule({
       if (typeof value !== 'string' || value.trim() === '' || value.startsWith('{')) return undefined;
       const found = resolveReference(value, ctx.configPath, ctx.host);
       if (!found) {
-        return { code: 'referenced-file-missing', severity: DiagnosticSeverity.Error, at: key, message: t('`{0}` was not found next to the config, in a folder above it or in the workspace; `{1}` must name an existing JSON file (paths are relative to the folder LLaMA-Factory is launched from).', value, key), onValue: true };
+        return {
+          code: 'referenced-file-missing',
+          severity: ERROR,
+          at: key,
+          message: t('`{0}` was not found next to the config, in a folder above it or in the workspace; `{1}` must name an existing JSON file (paths are relative to the folder LLaMA-Factory is launched from).', value, key),
+          onValue: true,
+        };
       }
       if (readJson(ctx.host, found.path) !== undefined) return undefined;
-      return { code: 'referenced-file-invalid', severity: DiagnosticSeverity.Error, at: key, message: t('`{0}` is not valid JSON, so loading `{1}` fails at launch.', found.path, key), onValue: true };
+      return {
+        code: 'referenced-file-invalid',
+        severity: ERROR,
+        at: key,
+        message: t('`{0}` is not valid JSON, so loading `{1}` fails at launch.', found.path, key),
+        onValue: true,
+      };
     }),
 });
 

@@ -1,7 +1,7 @@
 // DataArguments.__post_init__ checks (rules.md section 3), for every command.
 import { argValue, has, isSet, numberArg, pyFloat, splitArg, truthy } from '../../values';
 import { t } from '../../l10n';
-import { defineRule, DiagnosticSeverity } from '../rule';
+import { defineRule, ERROR, WARNING, INFO } from '../rule';
 import { show } from '../helpers';
 import type { AnalysisContext } from '../../context';
 
@@ -19,11 +19,23 @@ export const valSizeConflicts = defineRule({
   check: (ctx) => {
     if (valSize(ctx) === undefined) return [];
     return [
-      isSet(ctx.doc, 'dataset') ? undefined : { code: 'val-size-needs-dataset', severity: DiagnosticSeverity.Error, at: 'val_size', message: t('`val_size` carves the validation set out of `dataset`, but no `dataset` is given.') },
-      !isSet(ctx.doc, 'eval_dataset') ? undefined : { code: 'val-size-with-eval-dataset', severity: DiagnosticSeverity.Error, at: 'val_size', message: t('Use either `val_size` (split the training data) or `eval_dataset` (separate data), not both; LLaMA-Factory refuses the pair.'), related: [{ key: 'eval_dataset', message: t('the separate evaluation data') }], fixes: [
-            { title: t('Remove {0}', 'val_size'), ops: [{ remove: 'val_size' }], preferred: true },
-            { title: t('Remove {0}', 'eval_dataset'), ops: [{ remove: 'eval_dataset' }] },
-          ] },
+      isSet(ctx.doc, 'dataset') ? undefined : {
+        code: 'val-size-needs-dataset',
+        severity: ERROR,
+        at: 'val_size',
+        message: t('`val_size` carves the validation set out of `dataset`, but no `dataset` is given.'),
+      },
+      !isSet(ctx.doc, 'eval_dataset') ? undefined : {
+        code: 'val-size-with-eval-dataset',
+        severity: ERROR,
+        at: 'val_size',
+        message: t('Use either `val_size` (split the training data) or `eval_dataset` (separate data), not both; LLaMA-Factory refuses the pair.'),
+        related: [{ key: 'eval_dataset', message: t('the separate evaluation data') }],
+        fixes: [
+          { title: t('Remove {0}', 'val_size'), ops: [{ remove: 'val_size' }], preferred: true },
+          { title: t('Remove {0}', 'eval_dataset'), ops: [{ remove: 'eval_dataset' }] },
+        ],
+      },
     ];
   },
 });
@@ -41,22 +53,42 @@ export const interleaveProbs = defineRule({
       const out = [];
       const strategy = argValue(ctx.doc, 'mix_strategy');
       if (strategy === 'concat') {
-        out.push({ code: 'interleave-probs-with-concat', severity: DiagnosticSeverity.Error, at: 'interleave_probs', message: t('Sampling probabilities only apply when datasets are interleaved, but {0}{1} concatenates them.', show('mix_strategy', 'concat'), has(ctx.doc, 'mix_strategy') ? '' : ` ${t('(the default)')}`), related: [{ key: 'mix_strategy', message: t('the mixing strategy') }], fixes: [
-              { title: t('Set {0}: {1}', 'mix_strategy', 'interleave_under'), ops: [{ set: 'mix_strategy', value: 'interleave_under' }], preferred: true },
-              { title: t('Remove {0}', 'interleave_probs'), ops: [{ remove: 'interleave_probs' }] },
-            ] });
+        out.push({
+          code: 'interleave-probs-with-concat',
+          severity: ERROR,
+          at: 'interleave_probs',
+          message: t('Sampling probabilities only apply when datasets are interleaved, but {0}{1} concatenates them.', show('mix_strategy', 'concat'), has(ctx.doc, 'mix_strategy') ? '' : ` ${t('(the default)')}`),
+          related: [{ key: 'mix_strategy', message: t('the mixing strategy') }],
+          fixes: [
+            { title: t('Set {0}: {1}', 'mix_strategy', 'interleave_under'), ops: [{ set: 'mix_strategy', value: 'interleave_under' }], preferred: true },
+            { title: t('Remove {0}', 'interleave_probs'), ops: [{ remove: 'interleave_probs' }] },
+          ],
+        });
       }
       const items = splitArg(raw);
       const bad = items === undefined ? undefined : items.find((p) => pyFloat(p) === undefined);
       if (items === undefined || bad !== undefined) {
         const why = items === undefined ? t('it is a single number') : t('`{0}` is not a number', String(bad));
-        out.push({ code: 'interleave-probs-not-numeric', severity: DiagnosticSeverity.Error, at: 'interleave_probs', message: t('`interleave_probs` must be a comma-separated list of numbers (one per dataset), but {0}.', why), onValue: true });
+        out.push({
+          code: 'interleave-probs-not-numeric',
+          severity: ERROR,
+          at: 'interleave_probs',
+          message: t('`interleave_probs` must be a comma-separated list of numbers (one per dataset), but {0}.', why),
+          onValue: true,
+        });
         return out;
       }
       for (const key of ['dataset', 'eval_dataset']) {
         const n = count(argValue(ctx.doc, key));
         if (n === undefined || n === items.length) continue;
-        out.push({ code: 'interleave-probs-count', severity: DiagnosticSeverity.Error, at: 'interleave_probs', message: t('`interleave_probs` has {0} values but `{1}` lists {2} datasets; give one probability per dataset.', items.length, key, n), onValue: true, related: [{ key, message: t('{0} datasets', n) }] });
+        out.push({
+          code: 'interleave-probs-count',
+          severity: ERROR,
+          at: 'interleave_probs',
+          message: t('`interleave_probs` has {0} values but `{1}` lists {2} datasets; give one probability per dataset.', items.length, key, n),
+          onValue: true,
+          related: [{ key, message: t('{0} datasets', n) }],
+        });
       }
       return out;
     },
@@ -70,8 +102,22 @@ export const streamingConflicts = defineRule({
     const v = valSize(ctx);
     const related = [{ key: 'streaming', message: t('streaming is on') }];
     return [
-      v === undefined || v >= 1 ? undefined : { code: 'streaming-val-size-ratio', severity: DiagnosticSeverity.Error, at: 'val_size', message: t('A streamed dataset has no known length, so `val_size` must be a whole number of samples, not the fraction {0}.', v), onValue: true, related },
-      !isSet(ctx.doc, 'max_samples') ? undefined : { code: 'streaming-max-samples', severity: DiagnosticSeverity.Error, at: 'max_samples', message: t('`max_samples` cannot be used with `streaming`; LLaMA-Factory refuses the pair.'), related, fixes: [{ title: t('Remove {0}', 'max_samples'), ops: [{ remove: 'max_samples' }], preferred: true }] },
+      v === undefined || v >= 1 ? undefined : {
+        code: 'streaming-val-size-ratio',
+        severity: ERROR,
+        at: 'val_size',
+        message: t('A streamed dataset has no known length, so `val_size` must be a whole number of samples, not the fraction {0}.', v),
+        onValue: true,
+        related,
+      },
+      !isSet(ctx.doc, 'max_samples') ? undefined : {
+        code: 'streaming-max-samples',
+        severity: ERROR,
+        at: 'max_samples',
+        message: t('`max_samples` cannot be used with `streaming`; LLaMA-Factory refuses the pair.'),
+        related,
+        fixes: [{ title: t('Remove {0}', 'max_samples'), ops: [{ remove: 'max_samples' }], preferred: true }],
+      },
     ];
   },
 });
@@ -81,10 +127,17 @@ export const maskHistoryTrainOnPrompt = defineRule({
   covers: ['R38'],
   check: (ctx) => {
     if (!truthy(ctx.doc, 'mask_history') || !truthy(ctx.doc, 'train_on_prompt')) return [];
-    return [{ code: 'mask-history-with-train-on-prompt', severity: DiagnosticSeverity.Error, at: 'mask_history', message: t('`mask_history` (learn only from the last turn) contradicts `train_on_prompt` (learn from prompts too); LLaMA-Factory refuses the pair.'), related: [{ key: 'train_on_prompt', message: t('the conflicting option') }], fixes: [
-          { title: t('Set {0}: {1}', 'mask_history', 'false'), ops: [{ set: 'mask_history', value: false }] },
-          { title: t('Set {0}: {1}', 'train_on_prompt', 'false'), ops: [{ set: 'train_on_prompt', value: false }] },
-        ] }];
+    return [{
+      code: 'mask-history-with-train-on-prompt',
+      severity: ERROR,
+      at: 'mask_history',
+      message: t('`mask_history` (learn only from the last turn) contradicts `train_on_prompt` (learn from prompts too); LLaMA-Factory refuses the pair.'),
+      related: [{ key: 'train_on_prompt', message: t('the conflicting option') }],
+      fixes: [
+        { title: t('Set {0}: {1}', 'mask_history', 'false'), ops: [{ set: 'mask_history', value: false }] },
+        { title: t('Set {0}: {1}', 'train_on_prompt', 'false'), ops: [{ set: 'train_on_prompt', value: false }] },
+      ],
+    }];
   },
 });
 
@@ -95,12 +148,25 @@ export const packingOverrides = defineRule({
     const neat = truthy(ctx.doc, 'neat_packing');
     const out = [];
     if (neat && has(ctx.doc, 'packing') && !truthy(ctx.doc, 'packing')) {
-      out.push({ code: 'packing-forced-by-neat-packing', severity: DiagnosticSeverity.Warning, at: 'packing', message: t('`neat_packing: true` turns packing on, so this `packing` value is overridden.'), related: [{ key: 'neat_packing', message: t('neat packing forces packing on') }], fixes: [{ title: t('Set {0}: {1}', 'packing', 'true'), ops: [{ set: 'packing', value: true }], preferred: true, safe: true }] });
+      out.push({
+        code: 'packing-forced-by-neat-packing',
+        severity: WARNING,
+        at: 'packing',
+        message: t('`neat_packing: true` turns packing on, so this `packing` value is overridden.'),
+        related: [{ key: 'neat_packing', message: t('neat packing forces packing on') }],
+        fixes: [{ title: t('Set {0}: {1}', 'packing', 'true'), ops: [{ set: 'packing', value: true }], preferred: true, safe: true }],
+      });
     }
     const cutoff = numberArg(ctx.doc, 'cutoff_len');
     if ((neat || truthy(ctx.doc, 'packing')) && cutoff !== undefined) {
       const at = neat ? 'neat_packing' : 'packing';
-      out.push({ code: 'packing-shortens-cutoff', severity: DiagnosticSeverity.Information, at: at, message: t('With packing, LLaMA-Factory trains on sequences of `cutoff_len` - 1 = {0} tokens (one position is kept free).', cutoff - 1), related: [{ key: 'cutoff_len', message: t('reduced by one') }] });
+      out.push({
+        code: 'packing-shortens-cutoff',
+        severity: INFO,
+        at: at,
+        message: t('With packing, LLaMA-Factory trains on sequences of `cutoff_len` - 1 = {0} tokens (one position is kept free).', cutoff - 1),
+        related: [{ key: 'cutoff_len', message: t('reduced by one') }],
+      });
     }
     return out;
   },

@@ -3,7 +3,7 @@
 // fire on keys the user never wrote; those diagnostics sit on the key they did write.
 import { argIs, argValue, has, isSet, numberArg, pyTruthy, stringArg, truthy } from '../../values';
 import { t } from '../../l10n';
-import { defineRule, DiagnosticSeverity } from '../rule';
+import { defineRule, ERROR, WARNING } from '../rule';
 import { show, firstWritten } from '../helpers';
 import type { AnalysisContext } from '../../context';
 
@@ -25,7 +25,14 @@ export const loraAlphaZero = defineRule({
     if (!has(ctx.doc, 'lora_alpha') || alpha === null || pyTruthy(alpha)) return [];
     const rank = numberArg(ctx.doc, 'lora_rank');
     if (rank === undefined) return [];
-    return [{ code: 'lora-alpha-replaced', severity: DiagnosticSeverity.Warning, at: 'lora_alpha', message: t('A `lora_alpha` of {0} counts as unset: LLaMA-Factory uses 2 × lora_rank = {1} instead.', JSON.stringify(alpha), 2 * rank), onValue: true, fixes: [{ title: t('Set lora_alpha: {0}', 2 * rank), ops: [{ set: 'lora_alpha', value: 2 * rank }], preferred: true, safe: true }] }];
+    return [{
+      code: 'lora-alpha-replaced',
+      severity: WARNING,
+      at: 'lora_alpha',
+      message: t('A `lora_alpha` of {0} counts as unset: LLaMA-Factory uses 2 × lora_rank = {1} instead.', JSON.stringify(alpha), 2 * rank),
+      onValue: true,
+      fixes: [{ title: t('Set lora_alpha: {0}', 2 * rank), ops: [{ set: 'lora_alpha', value: 2 * rank }], preferred: true, safe: true }],
+    }];
   },
 });
 
@@ -36,12 +43,24 @@ export const ppoRewardModel = defineRule({
     if (!argIs(ctx.doc, 'stage', 'ppo')) return [];
     const out = [];
     if (!isSet(ctx.doc, 'reward_model')) {
-      out.push({ code: 'ppo-reward-model-missing', severity: DiagnosticSeverity.Error, at: 'stage', message: t('PPO scores its samples with a reward model: set `reward_model` (an adapter or model trained with `stage: rm`).'), onValue: true });
+      out.push({
+        code: 'ppo-reward-model-missing',
+        severity: ERROR,
+        at: 'stage',
+        message: t('PPO scores its samples with a reward model: set `reward_model` (an adapter or model trained with `stage: rm`).'),
+        onValue: true,
+      });
     }
     const type = stringArg(ctx.doc, 'reward_model_type');
     if ((type === 'lora' || type === 'oft') && finetuningType(ctx) !== type) {
       const at = firstWritten(ctx, ['reward_model_type', 'finetuning_type', 'stage']) ?? 'stage';
-      out.push({ code: 'ppo-reward-model-type', severity: DiagnosticSeverity.Error, at: at, message: t('A {0} reward model (`reward_model_type: {1}`{2}) can only be used when the policy is also trained with {3}, but this config uses {4}.', type.toUpperCase(), type, has(ctx.doc, 'reward_model_type') ? '' : t(', the default'), type.toUpperCase(), describeType(ctx)), related: [{ key: 'finetuning_type', message: t('the policy\'s tuning method') }, { key: 'reward_model_type', message: t('the reward model type') }] });
+      out.push({
+        code: 'ppo-reward-model-type',
+        severity: ERROR,
+        at: at,
+        message: t('A {0} reward model (`reward_model_type: {1}`{2}) can only be used when the policy is also trained with {3}, but this config uses {4}.', type.toUpperCase(), type, has(ctx.doc, 'reward_model_type') ? '' : t(', the default'), type.toUpperCase(), describeType(ctx)),
+        related: [{ key: 'finetuning_type', message: t('the policy\'s tuning method') }, { key: 'reward_model_type', message: t('the reward model type') }],
+      });
     }
     return out;
   },
@@ -53,7 +72,14 @@ export const dpoLabelSmoothing = defineRule({
   check: (ctx) => {
     const smoothing = numberArg(ctx.doc, 'dpo_label_smoothing');
     if (!argIs(ctx.doc, 'stage', 'dpo') || argIs(ctx.doc, 'pref_loss', 'sigmoid') || smoothing === undefined || smoothing <= 1e-6) return [];
-    return [{ code: 'dpo-label-smoothing-loss', severity: DiagnosticSeverity.Error, at: 'dpo_label_smoothing', message: t('Label smoothing only works with the sigmoid DPO loss, not {0}.', show('pref_loss', argValue(ctx.doc, 'pref_loss'))), related: [{ key: 'pref_loss', message: t('the preference loss') }], fixes: [{ title: t('Remove {0}', 'dpo_label_smoothing'), ops: [{ remove: 'dpo_label_smoothing' }], preferred: true }] }];
+    return [{
+      code: 'dpo-label-smoothing-loss',
+      severity: ERROR,
+      at: 'dpo_label_smoothing',
+      message: t('Label smoothing only works with the sigmoid DPO loss, not {0}.', show('pref_loss', argValue(ctx.doc, 'pref_loss'))),
+      related: [{ key: 'pref_loss', message: t('the preference loss') }],
+      fixes: [{ title: t('Remove {0}', 'dpo_label_smoothing'), ops: [{ remove: 'dpo_label_smoothing' }], preferred: true }],
+    }];
   },
 });
 
@@ -62,7 +88,14 @@ export const llamaProFull = defineRule({
   covers: ['R50'],
   check: (ctx) => {
     if (!truthy(ctx.doc, 'use_llama_pro') || finetuningType(ctx) !== 'full') return [];
-    return [{ code: 'llama-pro-with-full', severity: DiagnosticSeverity.Error, at: 'use_llama_pro', message: t('LLaMA Pro trains only the added blocks, so it needs `finetuning_type: freeze` or `lora`, not full.'), related: [{ key: 'finetuning_type', message: t('full fine-tuning') }], fixes: [{ title: t('Set {0}: {1}', 'finetuning_type', 'freeze'), ops: [{ set: 'finetuning_type', value: 'freeze' }], preferred: true }] }];
+    return [{
+      code: 'llama-pro-with-full',
+      severity: ERROR,
+      at: 'use_llama_pro',
+      message: t('LLaMA Pro trains only the added blocks, so it needs `finetuning_type: freeze` or `lora`, not full.'),
+      related: [{ key: 'finetuning_type', message: t('full fine-tuning') }],
+      fixes: [{ title: t('Set {0}: {1}', 'finetuning_type', 'freeze'), ops: [{ set: 'finetuning_type', value: 'freeze' }], preferred: true }],
+    }];
   },
 });
 
@@ -78,11 +111,25 @@ export const memoryOptimizers = defineRule({
     const out = [];
     if (finetuningType(ctx) === 'lora') {
       for (const key of on) {
-        out.push({ code: 'optimizer-with-lora', severity: DiagnosticSeverity.Error, at: key, message: t('{0} replaces LoRA as the memory saver and cannot be combined with it; this config uses {1}.', OPTIMIZER_NAMES[key], describeType(ctx)), related: [{ key: 'finetuning_type', message: t('LoRA tuning') }], fixes: [{ title: t('Set {0}: {1}', 'finetuning_type', 'full'), ops: [{ set: 'finetuning_type', value: 'full' }], preferred: true }] });
+        out.push({
+          code: 'optimizer-with-lora',
+          severity: ERROR,
+          at: key,
+          message: t('{0} replaces LoRA as the memory saver and cannot be combined with it; this config uses {1}.', OPTIMIZER_NAMES[key], describeType(ctx)),
+          related: [{ key: 'finetuning_type', message: t('LoRA tuning') }],
+          fixes: [{ title: t('Set {0}: {1}', 'finetuning_type', 'full'), ops: [{ set: 'finetuning_type', value: 'full' }], preferred: true }],
+        });
       }
     }
     for (const key of on.slice(1)) {
-      out.push({ code: 'optimizer-multiple', severity: DiagnosticSeverity.Error, at: key, message: t('Only one of GaLore, APOLLO and BAdam can be used at a time; `{0}` is already on.', on[0]), related: [{ key: on[0], message: t('also enabled') }], fixes: [{ title: t('Set {0}: false', key), ops: [{ set: key, value: false }] }] });
+      out.push({
+        code: 'optimizer-multiple',
+        severity: ERROR,
+        at: key,
+        message: t('Only one of GaLore, APOLLO and BAdam can be used at a time; `{0}` is already on.', on[0]),
+        related: [{ key: on[0], message: t('also enabled') }],
+        fixes: [{ title: t('Set {0}: false', key), ops: [{ set: key, value: false }] }],
+      });
     }
     return out;
   },
@@ -96,7 +143,14 @@ export const pissaStage = defineRule({
     const stage = argValue(ctx.doc, 'stage');
     const lossWithoutRef = ['orpo', 'simpo'].includes(String(argValue(ctx.doc, 'pref_loss')));
     if (!(stage === 'ppo' || stage === 'kto' || (stage === 'dpo' && !lossWithoutRef))) return [];
-    return [{ code: 'pissa-unsupported-stage', severity: DiagnosticSeverity.Error, at: 'pissa_init', message: t('PiSSA initialisation is not supported for {0}{1}.', show('stage', stage), stage === 'dpo' ? ` ${t('with a reference model (only the orpo and simpo losses go without one)')}` : ''), related: [{ key: 'stage', message: t('the training stage') }], fixes: [{ title: t('Remove {0}', 'pissa_init'), ops: [{ remove: 'pissa_init' }], preferred: true }] }];
+    return [{
+      code: 'pissa-unsupported-stage',
+      severity: ERROR,
+      at: 'pissa_init',
+      message: t('PiSSA initialisation is not supported for {0}{1}.', show('stage', stage), stage === 'dpo' ? ` ${t('with a reference model (only the orpo and simpo losses go without one)')}` : ''),
+      related: [{ key: 'stage', message: t('the training stage') }],
+      fixes: [{ title: t('Remove {0}', 'pissa_init'), ops: [{ remove: 'pissa_init' }], preferred: true }],
+    }];
   },
 });
 
@@ -114,7 +168,14 @@ export const loraOnlyOptions = defineRule({
   check: (ctx) => {
     if (finetuningType(ctx) === 'lora') return [];
     return LORA_ONLY.filter((o) => has(ctx.doc, o.key) && o.active(argValue(ctx.doc, o.key))).map((o) =>
-      ({ code: 'lora-only-option', severity: DiagnosticSeverity.Error, at: o.key, message: t('`{0}` only applies to LoRA, but this config uses {1}.', o.key, describeType(ctx)), related: [{ key: 'finetuning_type', message: t('the tuning method') }], fixes: [{ title: t('Remove {0}', o.key), ops: [{ remove: o.key }], preferred: true }] }));
+      ({
+        code: 'lora-only-option',
+        severity: ERROR,
+        at: o.key,
+        message: t('`{0}` only applies to LoRA, but this config uses {1}.', o.key, describeType(ctx)),
+        related: [{ key: 'finetuning_type', message: t('the tuning method') }],
+        fixes: [{ title: t('Remove {0}', o.key), ops: [{ remove: o.key }], preferred: true }],
+      }));
   },
 });
 

@@ -3,7 +3,7 @@ import traits from '../../facts/arg-traits.json';
 import { referencedJson } from '../../context/config-files';
 import { argValue, has, pyStrLower, pyTruthy } from '../../values';
 import { t } from '../../l10n';
-import { defineRule, DiagnosticSeverity } from '../rule';
+import { defineRule, ERROR, WARNING } from '../rule';
 import type { AnalysisContext } from '../../context';
 
 /** The option words transformers reads from `fsdp` (a bool true means full_shard). */
@@ -33,18 +33,37 @@ export const fsdpOptionRules = defineRule({
       const value = argValue(ctx.doc, 'fsdp');
       const unknown = typeof value === 'string' ? options.filter((o) => !traits.fsdpOptions.includes(o)) : [];
       if (unknown.length) {
-        return [{ code: 'fsdp-invalid-option', severity: DiagnosticSeverity.Error, at: 'fsdp', message: unknown.length > 1
+        return [{ code: 'fsdp-invalid-option', severity: ERROR, at: 'fsdp', message: unknown.length > 1
             ? t('`fsdp` holds unknown options {0}; valid words are {1} (separated by spaces).', unknown.map((o) => `\`${o}\``).join(', '), traits.fsdpOptions.join(', '))
             : t('`fsdp` holds unknown option {0}; valid words are {1} (separated by spaces).', `\`${unknown[0]}\``, traits.fsdpOptions.join(', ')), onValue: true }];
       }
       const out = [];
       if (options.length === 1 && options[0] === 'offload') {
-        out.push({ code: 'fsdp-offload-alone', severity: DiagnosticSeverity.Error, at: 'fsdp', message: t('`offload` only works together with a sharding mode, e.g. `full_shard offload`.'), onValue: true, fixes: typeof value === 'string' ? [{ title: t('Set {0}: {1}', 'fsdp', '"full_shard offload"'), ops: [{ set: 'fsdp', value: 'full_shard offload' }] }] : [] });
+        out.push({
+          code: 'fsdp-offload-alone',
+          severity: ERROR,
+          at: 'fsdp',
+          message: t('`offload` only works together with a sharding mode, e.g. `full_shard offload`.'),
+          onValue: true,
+          fixes: typeof value === 'string' ? [{ title: t('Set {0}: {1}', 'fsdp', '"full_shard offload"'), ops: [{ set: 'fsdp', value: 'full_shard offload' }] }] : [],
+        });
       } else if (options.includes('full_shard') && options.includes('shard_grad_op')) {
-        out.push({ code: 'fsdp-conflicting-shards', severity: DiagnosticSeverity.Error, at: 'fsdp', message: t('`full_shard` and `shard_grad_op` are two different sharding modes; pick one.'), onValue: true });
+        out.push({
+          code: 'fsdp-conflicting-shards',
+          severity: ERROR,
+          at: 'fsdp',
+          message: t('`full_shard` and `shard_grad_op` are two different sharding modes; pick one.'),
+          onValue: true,
+        });
       }
       if ((options.includes('full_shard') || options.includes('hybrid_shard')) && pyTruthy(argValue(ctx.doc, 'gradient_checkpointing'))) {
-        out.push({ code: 'fsdp-with-gradient-checkpointing', severity: DiagnosticSeverity.Warning, at: 'gradient_checkpointing', message: t('With fully sharded FSDP, activation checkpointing belongs in `fsdp_config` (`activation_checkpointing: true`); `gradient_checkpointing` here adds redundant recomputation.'), related: [{ key: 'fsdp', message: t('FSDP sharding mode') }] });
+        out.push({
+          code: 'fsdp-with-gradient-checkpointing',
+          severity: WARNING,
+          at: 'gradient_checkpointing',
+          message: t('With fully sharded FSDP, activation checkpointing belongs in `fsdp_config` (`activation_checkpointing: true`); `gradient_checkpointing` here adds redundant recomputation.'),
+          related: [{ key: 'fsdp', message: t('FSDP sharding mode') }],
+        });
       }
       return out;
     },
@@ -62,15 +81,33 @@ export const fsdpConfigRules = defineRule({
       const raw = argValue(ctx.doc, 'fsdp_config');
       const unused = (typeof raw === 'string' && !raw.startsWith('{'))
         || (config !== undefined && ((typeof config.min_num_params === 'number' && config.min_num_params > 0) || config.transformer_layer_cls_to_wrap != null));
-      return unused ? [{ code: 'fsdp-config-without-fsdp', severity: DiagnosticSeverity.Warning, at: 'fsdp_config', message: t('`fsdp_config` only takes effect when `fsdp` is set (e.g. `fsdp: full_shard auto_wrap`); here its wrapping settings are ignored.'), related }] : [];
+      return unused ? [{
+        code: 'fsdp-config-without-fsdp',
+        severity: WARNING,
+        at: 'fsdp_config',
+        message: t('`fsdp_config` only takes effect when `fsdp` is set (e.g. `fsdp: full_shard auto_wrap`); here its wrapping settings are ignored.'),
+        related,
+      }] : [];
     }
     if (!config) return [];
     const out = [];
     if (typeof config.min_num_params === 'number' && config.min_num_params > 0 && config.transformer_layer_cls_to_wrap != null) {
-      out.push({ code: 'fsdp-config-wrap-conflict', severity: DiagnosticSeverity.Error, at: 'fsdp_config', message: t('`fsdp_config` sets both `min_num_params` and `transformer_layer_cls_to_wrap`; FSDP wraps by size or by layer class, not both.'), related });
+      out.push({
+        code: 'fsdp-config-wrap-conflict',
+        severity: ERROR,
+        at: 'fsdp_config',
+        message: t('`fsdp_config` sets both `min_num_params` and `transformer_layer_cls_to_wrap`; FSDP wraps by size or by layer class, not both.'),
+        related,
+      });
     }
     if (pyStrLower(config.cpu_ram_efficient_loading ?? false) === 'true' && pyStrLower(config.sync_module_states ?? true) === 'false') {
-      out.push({ code: 'fsdp-config-sync-states', severity: DiagnosticSeverity.Error, at: 'fsdp_config', message: t('`cpu_ram_efficient_loading` loads weights on one rank only, so `sync_module_states` must stay true to copy them to the others.'), related });
+      out.push({
+        code: 'fsdp-config-sync-states',
+        severity: ERROR,
+        at: 'fsdp_config',
+        message: t('`cpu_ram_efficient_loading` loads weights on one rank only, so `sync_module_states` must stay true to copy them to the others.'),
+        related,
+      });
     }
     return out;
   },

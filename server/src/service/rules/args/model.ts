@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { resolveReference } from '../../files';
 import { argValue, asMapping, has, isSet, numberArg, stringArg, truthy } from '../../values';
 import { t } from '../../l10n';
-import { defineRule, DiagnosticSeverity } from '../rule';
+import { defineRule, ERROR, WARNING } from '../rule';
 import { show } from '../helpers';
 import type { AnalysisContext } from '../../context';
 
@@ -14,7 +14,13 @@ export const modelNameRequired = defineRule({
   check: (ctx) => {
     if (!has(ctx.doc, 'model_name_or_path') || isSet(ctx.doc, 'model_name_or_path')) return [];
     return [
-      { code: 'model-name-required', severity: DiagnosticSeverity.Error, at: 'model_name_or_path', message: t('LLaMA-Factory stops at once without a base model: give `model_name_or_path` a hub id or a local folder.'), onValue: true },
+      {
+        code: 'model-name-required',
+        severity: ERROR,
+        at: 'model_name_or_path',
+        message: t('LLaMA-Factory stops at once without a base model: give `model_name_or_path` a hub id or a local folder.'),
+        onValue: true,
+      },
     ];
   },
 });
@@ -33,7 +39,14 @@ export const commaListAsYamlList = defineRule({
       if (key === 'add_special_tokens' && isSet(ctx.doc, 'new_special_tokens_config')) return undefined;
       const scalars = value.every((v) => typeof v === 'string' || typeof v === 'number');
       const joined = value.map(String).join(',');
-      return { code: 'comma-list-as-yaml-list', severity: DiagnosticSeverity.Error, at: key, message: t('`{0}` must be one comma-separated string: LLaMA-Factory calls `.split(",")` on it, which fails on a YAML list.', key), onValue: true, fixes: scalars ? [{ title: t('Write as "{0}"', joined), ops: [{ set: key, value: joined }], preferred: true, safe: true }] : [] };
+      return {
+        code: 'comma-list-as-yaml-list',
+        severity: ERROR,
+        at: key,
+        message: t('`{0}` must be one comma-separated string: LLaMA-Factory calls `.split(",")` on it, which fails on a YAML list.', key),
+        onValue: true,
+        fixes: scalars ? [{ title: t('Write as "{0}"', joined), ops: [{ set: key, value: joined }], preferred: true, safe: true }] : [],
+      };
     }),
 });
 
@@ -61,11 +74,24 @@ export const specialTokensConfig = defineRule({
     if (reference === undefined) return [];
     const file = readTokenFile(ctx, reference);
     if (!file.ok) {
-      return [{ code: 'special-tokens-config-invalid', severity: DiagnosticSeverity.Error, at: 'new_special_tokens_config', message: t('LLaMA-Factory cannot load the special-token file: {0}.', file.why), onValue: true }];
+      return [{
+        code: 'special-tokens-config-invalid',
+        severity: ERROR,
+        at: 'new_special_tokens_config',
+        message: t('LLaMA-Factory cannot load the special-token file: {0}.', file.why),
+        onValue: true,
+      }];
     }
     if (!isSet(ctx.doc, 'add_special_tokens')) return [];
     const listed = file.keys.length > 5 ? `${file.keys.slice(0, 5).join(', ')}, …` : file.keys.join(', ');
-    return [{ code: 'special-tokens-overridden', severity: DiagnosticSeverity.Warning, at: 'add_special_tokens', message: t('`add_special_tokens` is ignored: the tokens come from `new_special_tokens_config` instead ({0} tokens: {1}).', file.keys.length, listed), related: [{ key: 'new_special_tokens_config', message: t('this file supplies the special tokens') }], fixes: [{ title: t('Remove {0}', 'add_special_tokens'), ops: [{ remove: 'add_special_tokens' }], preferred: true }] }];
+    return [{
+      code: 'special-tokens-overridden',
+      severity: WARNING,
+      at: 'add_special_tokens',
+      message: t('`add_special_tokens` is ignored: the tokens come from `new_special_tokens_config` instead ({0} tokens: {1}).', file.keys.length, listed),
+      related: [{ key: 'new_special_tokens_config', message: t('this file supplies the special tokens') }],
+      fixes: [{ title: t('Remove {0}', 'add_special_tokens'), ops: [{ remove: 'add_special_tokens' }], preferred: true }],
+    }];
   },
 });
 
@@ -75,7 +101,14 @@ export const initSpecialTokensFallback = defineRule({
   check: (ctx) => {
     const mode = stringArg(ctx.doc, 'init_special_tokens');
     if ((mode !== 'desc_init' && mode !== 'desc_init_w_noise') || isSet(ctx.doc, 'new_special_tokens_config')) return [];
-    return [{ code: 'init-special-tokens-fallback', severity: DiagnosticSeverity.Warning, at: 'init_special_tokens', message: t('{0} needs token descriptions from `new_special_tokens_config`; without that file LLaMA-Factory uses noise_init.', show('init_special_tokens', mode)), onValue: true, fixes: [{ title: t('Set {0}: {1}', 'init_special_tokens', 'noise_init'), ops: [{ set: 'init_special_tokens', value: 'noise_init' }] }] }];
+    return [{
+      code: 'init-special-tokens-fallback',
+      severity: WARNING,
+      at: 'init_special_tokens',
+      message: t('{0} needs token descriptions from `new_special_tokens_config`; without that file LLaMA-Factory uses noise_init.', show('init_special_tokens', mode)),
+      onValue: true,
+      fixes: [{ title: t('Set {0}: {1}', 'init_special_tokens', 'noise_init'), ops: [{ set: 'init_special_tokens', value: 'noise_init' }] }],
+    }];
   },
 });
 
@@ -91,7 +124,14 @@ export const pixelBounds = defineRule({
       if (max === undefined || min === undefined || max >= min) return undefined;
       const at = has(ctx.doc, maxKey) ? maxKey : minKey;
       const other = at === maxKey ? minKey : maxKey;
-      return { code: 'pixels-max-below-min', severity: DiagnosticSeverity.Error, at: at, message: t('`{0}` ({1}) is below `{2}` ({3}{4}); LLaMA-Factory refuses a maximum under the minimum.', maxKey, max, minKey, min, has(ctx.doc, other) ? '' : t(', its default')), onValue: true, related: [{ key: other, message: t('the other bound of the {0} pixel range', kind) }] };
+      return {
+        code: 'pixels-max-below-min',
+        severity: ERROR,
+        at: at,
+        message: t('`{0}` ({1}) is below `{2}` ({3}{4}); LLaMA-Factory refuses a maximum under the minimum.', maxKey, max, minKey, min, has(ctx.doc, other) ? '' : t(', its default')),
+        onValue: true,
+        related: [{ key: other, message: t('the other bound of the {0} pixel range', kind) }],
+      };
     }),
 });
 
@@ -100,7 +140,12 @@ export const exportQuantizationDataset = defineRule({
   covers: ['R23'],
   check: (ctx) => {
     if (!isSet(ctx.doc, 'export_quantization_bit') || isSet(ctx.doc, 'export_quantization_dataset')) return [];
-    return [{ code: 'export-quantization-dataset-missing', severity: DiagnosticSeverity.Error, at: 'export_quantization_bit', message: t('Quantising the exported model needs calibration data: add `export_quantization_dataset` (for example a small JSONL file).') }];
+    return [{
+      code: 'export-quantization-dataset-missing',
+      severity: ERROR,
+      at: 'export_quantization_bit',
+      message: t('Quantising the exported model needs calibration data: add `export_quantization_dataset` (for example a small JSONL file).'),
+    }];
   },
 });
 
@@ -109,7 +154,14 @@ export const ktCpuActivationWithoutKt = defineRule({
   covers: ['R27'],
   check: (ctx) => {
     if (!isSet(ctx.doc, 'kt_cpu_activation') || truthy(ctx.doc, 'use_kt')) return [];
-    return [{ code: 'kt-cpu-activation-without-kt', severity: DiagnosticSeverity.Error, at: 'kt_cpu_activation', message: t('`kt_cpu_activation` only applies to KTransformers training; LLaMA-Factory rejects it unless `use_kt: true`.'), related: [{ key: 'use_kt', message: t('KTransformers is off here') }], fixes: [{ title: t('Remove {0}', 'kt_cpu_activation'), ops: [{ remove: 'kt_cpu_activation' }], preferred: true }] }];
+    return [{
+      code: 'kt-cpu-activation-without-kt',
+      severity: ERROR,
+      at: 'kt_cpu_activation',
+      message: t('`kt_cpu_activation` only applies to KTransformers training; LLaMA-Factory rejects it unless `use_kt: true`.'),
+      related: [{ key: 'use_kt', message: t('KTransformers is off here') }],
+      fixes: [{ title: t('Remove {0}', 'kt_cpu_activation'), ops: [{ remove: 'kt_cpu_activation' }], preferred: true }],
+    }];
   },
 });
 

@@ -4,7 +4,7 @@ import traits from '../../facts/arg-traits.json';
 import { resolveReference } from '../../files';
 import { isSet, numberArg, stringArg, truthy } from '../../values';
 import { t } from '../../l10n';
-import { defineRule, DiagnosticSeverity } from '../rule';
+import { defineRule, ERROR } from '../rule';
 
 /** Integer keys LLaMA-Factory or transformers reject below a minimum, with the row. */
 const MINIMUMS: readonly { key: string; min: number; row: string; what: () => string }[] = [
@@ -25,7 +25,14 @@ export const belowMinimum = defineRule({
     MINIMUMS.map(({ key, min, what }) => {
       const v = numberArg(ctx.doc, key);
       if (!ctx.doc.byKey.has(key) || v === undefined || v >= min) return undefined;
-      return { code: 'value-below-minimum', severity: DiagnosticSeverity.Error, at: key, message: t('`{0}` is {1} and must be at least {2}; {3} aborts the launch.', key, what(), min, v), onValue: true, fixes: [{ title: t('Set {0}: {1}', key, min), ops: [{ set: key, value: min }] }] };
+      return {
+        code: 'value-below-minimum',
+        severity: ERROR,
+        at: key,
+        message: t('`{0}` is {1} and must be at least {2}; {3} aborts the launch.', key, what(), min, v),
+        onValue: true,
+        fixes: [{ title: t('Set {0}: {1}', key, min), ops: [{ set: key, value: min }] }],
+      };
     }),
 });
 
@@ -35,7 +42,14 @@ export const sequenceParallelNeedsTp = defineRule({
   check: (ctx) => {
     const tp = numberArg(ctx.doc, 'tensor_model_parallel_size');
     if (!truthy(ctx.doc, 'sequence_parallel') || tp === undefined || tp > 1) return [];
-    return [{ code: 'sequence-parallel-needs-tp', severity: DiagnosticSeverity.Error, at: 'sequence_parallel', message: t('Sequence parallelism splits work across tensor-parallel ranks, so it needs `tensor_model_parallel_size` above 1 (here {0}).', tp), related: [{ key: 'tensor_model_parallel_size', message: t('the tensor-parallel size') }], fixes: [{ title: t('Set {0}: {1}', 'sequence_parallel', 'false'), ops: [{ set: 'sequence_parallel', value: false }], preferred: true }] }];
+    return [{
+      code: 'sequence-parallel-needs-tp',
+      severity: ERROR,
+      at: 'sequence_parallel',
+      message: t('Sequence parallelism splits work across tensor-parallel ranks, so it needs `tensor_model_parallel_size` above 1 (here {0}).', tp),
+      related: [{ key: 'tensor_model_parallel_size', message: t('the tensor-parallel size') }],
+      fixes: [{ title: t('Set {0}: {1}', 'sequence_parallel', 'false'), ops: [{ set: 'sequence_parallel', value: false }], preferred: true }],
+    }];
   },
 });
 
@@ -47,12 +61,23 @@ export const evalArguments = defineRule({
     if (evalKey === undefined) return [];
     const out = [];
     if (!isSet(ctx.doc, 'task')) {
-      out.push({ code: 'eval-task-missing', severity: DiagnosticSeverity.Error, at: evalKey, message: t('`{0}` belongs to the evaluation arguments, which cannot be built without `task` (the benchmark to run, e.g. mmlu_test).', evalKey) });
+      out.push({
+        code: 'eval-task-missing',
+        severity: ERROR,
+        at: evalKey,
+        message: t('`{0}` belongs to the evaluation arguments, which cannot be built without `task` (the benchmark to run, e.g. mmlu_test).', evalKey),
+      });
     }
     const saveDir = stringArg(ctx.doc, 'save_dir');
     const existing = saveDir === undefined ? undefined : resolveReference(saveDir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p));
     if (existing) {
-      out.push({ code: 'eval-save-dir-exists', severity: DiagnosticSeverity.Error, at: 'save_dir', message: t('The evaluation refuses to overwrite results: `{0}` already exists. Choose a new `save_dir` or delete that folder.', existing.path), onValue: true });
+      out.push({
+        code: 'eval-save-dir-exists',
+        severity: ERROR,
+        at: 'save_dir',
+        message: t('The evaluation refuses to overwrite results: `{0}` already exists. Choose a new `save_dir` or delete that folder.', existing.path),
+        onValue: true,
+      });
     }
     return out;
   },

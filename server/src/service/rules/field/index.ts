@@ -6,9 +6,9 @@
 import type { Rule } from '../rule';
 import { fp16OnBf16Model, loraTargetModules, templateForModel } from './model-fit';
 import { modelKeyMissing } from './model-key';
-import { floatForInt, noneString } from './python-types';
+import { commaStringList, floatForInt, noneString } from './python-types';
 
-export const fieldRules: Rule[] = [modelKeyMissing, floatForInt, noneString, loraTargetModules, templateForModel, fp16OnBf16Model];
+export const fieldRules: Rule[] = [modelKeyMissing, floatForInt, noneString, commaStringList, loraTargetModules, templateForModel, fp16OnBf16Model];
 
 /** The kinds of field mistakes, their codes and what their fixes do (for docs/rules-coverage.md). */
 export const fieldKinds: readonly { kind: string; codes: readonly string[]; fix: string }[] = [
@@ -24,8 +24,8 @@ export const fieldKinds: readonly { kind: string; codes: readonly string[]; fix:
   },
   {
     kind: 'Python types the YAML hides',
-    codes: ['python-float-for-int', 'python-none-string', 'string-number', 'string-boolean'],
-    fix: 'yes, safe: the int written without the fraction, `null` for the word None, the value unquoted',
+    codes: ['python-float-for-int', 'python-none-string', 'python-comma-string-list', 'string-number', 'string-boolean'],
+    fix: 'yes, safe: the int written without the fraction, `null` for the word None, a comma string of loggers as a YAML list, the value unquoted',
   },
   {
     kind: 'The model and the config disagree',

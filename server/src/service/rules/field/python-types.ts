@@ -74,3 +74,28 @@ export const noneString = defineRule({
     };
   }),
 });
+
+/**
+ * `report_to: wandb,tensorboard`: transformers takes a string as one logger's name
+ * (it never splits on commas), so the run stops with "wandb,tensorboard is not supported".
+ */
+export const commaStringList = defineRule({
+  codes: ['python-comma-string-list'],
+  appliesTo: { commands: ['train'] },
+  check: (ctx) => {
+    const entry = ctx.doc.byKey.get('report_to');
+    if (!entry || typeof entry.value !== 'string' || !entry.value.includes(',')) return undefined;
+    const items = entry.value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const choices = keySchema('report_to')?.items?.enum ?? [];
+    if (items.length < 2 || !items.every((i) => choices.includes(i))) return undefined;
+    return {
+      code: 'python-comma-string-list',
+      severity: ERROR,
+      at: 'report_to',
+      onValue: true,
+      message: t('`report_to` is one string, and transformers takes a string as a single logger\'s name without splitting it on commas, so the run stops. Write the loggers as a YAML list: `[{0}]`.', items.join(', ')),
+      // The same loggers, in the notation transformers reads.
+      fixes: [{ title: t('Write `[{0}]`', items.join(', ')), ops: [{ setList: 'report_to', items }], preferred: true, safe: true }],
+    };
+  },
+});

@@ -3,7 +3,7 @@
 // max_steps and cannot save by epoch (v1-format.md, launch-time checks).
 import { argValue, has, numberArg } from '../../values';
 import { t } from '../../l10n';
-import { defineRule, DiagnosticSeverity } from '../rule';
+import { defineRule, ERROR } from '../rule';
 import { show } from '../helpers';
 
 const FA2 = 'flash_attention_2';
@@ -15,7 +15,15 @@ export const paddingFreeAttention = defineRule({
   appliesTo: { kinds: ['llamafactory-v1'] },
   check: (ctx) => {
     if (argValue(ctx.doc, 'batching_strategy') !== 'padding_free' || argValue(ctx.doc, 'flash_attn') === FA2) return [];
-    return [{ code: 'v1-padding-free-attention', severity: DiagnosticSeverity.Error, at: 'batching_strategy', message: t('Padding-free batching concatenates samples and relies on FlashAttention-2 to keep them apart; with {0} the trainer refuses to start. Set `flash_attn: {1}`.', show('flash_attn', argValue(ctx.doc, 'flash_attn')), FA2), onValue: true, related: [{ key: 'flash_attn', message: t('attention kernel') }], fixes: [setFa2()] }];
+    return [{
+      code: 'v1-padding-free-attention',
+      severity: ERROR,
+      at: 'batching_strategy',
+      message: t('Padding-free batching concatenates samples and relies on FlashAttention-2 to keep them apart; with {0} the trainer refuses to start. Set `flash_attn: {1}`.', show('flash_attn', argValue(ctx.doc, 'flash_attn')), FA2),
+      onValue: true,
+      related: [{ key: 'flash_attn', message: t('attention kernel') }],
+      fixes: [setFa2()],
+    }];
   },
 });
 
@@ -28,10 +36,24 @@ export const dynamicBatching = defineRule({
     const out = [];
     const steps = numberArg(ctx.doc, 'max_steps');
     if (steps === undefined || steps <= 0) {
-      out.push({ code: 'v1-dynamic-batching', severity: DiagnosticSeverity.Error, at: 'batching_strategy', message: t('Dynamic batching packs a varying number of samples per step, so the run length is unknown up front: set a positive `max_steps`, or LLaMA-Factory stops while reading the arguments.'), onValue: true, related: [{ key: 'max_steps', message: t('not a positive step count') }] });
+      out.push({
+        code: 'v1-dynamic-batching',
+        severity: ERROR,
+        at: 'batching_strategy',
+        message: t('Dynamic batching packs a varying number of samples per step, so the run length is unknown up front: set a positive `max_steps`, or LLaMA-Factory stops while reading the arguments.'),
+        onValue: true,
+        related: [{ key: 'max_steps', message: t('not a positive step count') }],
+      });
     }
     if (has(ctx.doc, 'save_epochs') && argValue(ctx.doc, 'save_epochs') !== null) {
-      out.push({ code: 'v1-dynamic-batching', severity: DiagnosticSeverity.Error, at: 'save_epochs', message: t('With dynamic batching there are no epoch boundaries to save at; LLaMA-Factory refuses `save_epochs` here. Use `save_steps` instead.'), related: [{ key: 'batching_strategy', message: t('dynamic batching') }], fixes: [{ title: t('Remove {0}', 'save_epochs'), ops: [{ remove: 'save_epochs' }], preferred: true }] });
+      out.push({
+        code: 'v1-dynamic-batching',
+        severity: ERROR,
+        at: 'save_epochs',
+        message: t('With dynamic batching there are no epoch boundaries to save at; LLaMA-Factory refuses `save_epochs` here. Use `save_steps` instead.'),
+        related: [{ key: 'batching_strategy', message: t('dynamic batching') }],
+        fixes: [{ title: t('Remove {0}', 'save_epochs'), ops: [{ remove: 'save_epochs' }], preferred: true }],
+      });
     }
     return out;
   },

@@ -4,7 +4,7 @@
 import { argValue, numberArg, stringArg } from '../../values';
 import { pluginBlock, pluginName, subKeyRange } from '../../v1/plugins';
 import { t } from '../../l10n';
-import { defineRule, DiagnosticSeverity } from '../rule';
+import { defineRule, ERROR, WARNING } from '../rule';
 
 const FA2 = 'flash_attention_2';
 
@@ -17,13 +17,32 @@ export const contextParallel = defineRule({
     if (cp === undefined || cp <= 1) return [];
     const out = [];
     if (pluginName(ctx.doc, 'dist_config') === 'deepspeed') {
-      out.push({ code: 'v1-context-parallel', severity: DiagnosticSeverity.Error, at: 'cp_size', message: t('Context parallelism (`cp_size: {0}`) is implemented for FSDP only; with `dist_config.name: deepspeed` the trainer stops. Use `fsdp2` or set `cp_size: 1`.', cp), related: [{ key: 'dist_config', message: t('the DeepSpeed backend') }] });
+      out.push({
+        code: 'v1-context-parallel',
+        severity: ERROR,
+        at: 'cp_size',
+        message: t('Context parallelism (`cp_size: {0}`) is implemented for FSDP only; with `dist_config.name: deepspeed` the trainer stops. Use `fsdp2` or set `cp_size: 1`.', cp),
+        related: [{ key: 'dist_config', message: t('the DeepSpeed backend') }],
+      });
     }
     if (argValue(ctx.doc, 'flash_attn') !== FA2) {
-      out.push({ code: 'v1-context-parallel', severity: DiagnosticSeverity.Error, at: 'cp_size', message: t('Splitting sequences across GPUs (`cp_size: {0}`) needs `flash_attn: {1}`; the trainer stops with any other attention kernel.', cp, FA2), related: [{ key: 'flash_attn', message: t('attention kernel') }], fixes: [{ title: t('Set flash_attn: {0}', FA2), ops: [{ set: 'flash_attn', value: FA2 }], preferred: true }] });
+      out.push({
+        code: 'v1-context-parallel',
+        severity: ERROR,
+        at: 'cp_size',
+        message: t('Splitting sequences across GPUs (`cp_size: {0}`) needs `flash_attn: {1}`; the trainer stops with any other attention kernel.', cp, FA2),
+        related: [{ key: 'flash_attn', message: t('attention kernel') }],
+        fixes: [{ title: t('Set flash_attn: {0}', FA2), ops: [{ set: 'flash_attn', value: FA2 }], preferred: true }],
+      });
     }
     if (/qwen3[._-]?5/i.test(stringArg(ctx.doc, 'model') ?? '')) {
-      out.push({ code: 'v1-context-parallel', severity: DiagnosticSeverity.Warning, at: 'cp_size', message: t('This looks like a Qwen3.5 model, whose architecture LLaMA-Factory\'s context parallelism does not support yet: training would stop with an error. Set `cp_size: 1`.'), related: [{ key: 'model', message: t('Qwen3.5 model') }] });
+      out.push({
+        code: 'v1-context-parallel',
+        severity: WARNING,
+        at: 'cp_size',
+        message: t('This looks like a Qwen3.5 model, whose architecture LLaMA-Factory\'s context parallelism does not support yet: training would stop with an error. Set `cp_size: 1`.'),
+        related: [{ key: 'model', message: t('Qwen3.5 model') }],
+      });
     }
     return out;
   },
@@ -38,7 +57,7 @@ export const expertParallel = defineRule({
     const dp = numberArg(ctx.doc, 'dp_size');
     if (pluginName(ctx.doc, 'dist_config') !== 'fsdpturbo' || typeof ep !== 'number' || ep < 1 || dp === undefined || dp % ep === 0) return [];
     const range = subKeyRange(ctx.doc, 'dist_config', 'ep_size')!;
-    return [{ code: 'v1-ep-size', severity: DiagnosticSeverity.Error, at: range,
+    return [{ code: 'v1-ep-size', severity: ERROR, at: range,
       message: t('Experts are spread over groups of `ep_size: {0}` ranks taken from the {1} data-parallel ranks, so ep_size must divide `dp_size`; LLaMA-Factory stops otherwise.', ep, dp) }];
   },
 });
