@@ -8,7 +8,7 @@
 // A problem is *found* when a diagnostic with its code sits on its line, and
 // *fixed* when that diagnostic offers a quick-fix other than a disable comment
 // whose result no longer has the diagnostic.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -227,4 +227,29 @@ export function total(tallies: Iterable<Tally>): Tally {
     sum.misses.push(...t.misses);
   }
   return sum;
+}
+
+/** Every YAML file under test/fixtures (the broken fixtures of every rule family, and the valid ones). */
+export function allFixtureFiles(dir = fixturesDir): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = path.join(dir, n);
+    return statSync(p).isDirectory() ? allFixtureFiles(p) : /\.ya?ml$/.test(n) ? [p] : [];
+  });
+}
+
+/** Every error-level diagnostic the files get, per code: how many, and how many have a real fix that clears them. */
+export function errorFixRate(files: string[]): Map<string, { errors: number; fixed: number }> {
+  const out = new Map<string, { errors: number; fixed: number }>();
+  for (const file of files) {
+    const at = placeOf(file);
+    const text = readFileSync(file, 'utf8');
+    const a = analyse(at, text);
+    for (const d of a.diagnostics) {
+      if (d.severity !== DiagnosticSeverity.Error) continue;
+      const row = out.get(String(d.code)) ?? out.set(String(d.code), { errors: 0, fixed: 0 }).get(String(d.code))!;
+      row.errors++;
+      if (realFixClears(at, text, d, a.diagnostics, a.context)) row.fixed++;
+    }
+  }
+  return out;
 }

@@ -97,7 +97,7 @@ function removedCodes(before: Diagnostic[], after: Diagnostic[]): string[] {
   return removed;
 }
 
-function lint(opts: CliOptions, io: Io): number {
+async function lint(opts: CliOptions, io: Io): Promise<number> {
   // One run: the files a config names do not change while it lints.
   const service = createLanguageService(createNodeHost(undefined, 60_000));
   if (opts.gpu && !['none', 'off'].includes(opts.gpu.trim().toLowerCase())) {
@@ -141,7 +141,13 @@ function lint(opts: CliOptions, io: Io): number {
     const settings = service.settingsFor(input.path, explicit);
     if (settings.project && reportProjectProblems(settings.project, io, badConfigs)) status = 2;
     const doc = { uri: pathToFileURL(input.path).toString(), configPath: input.path };
-    let a = service.analyze({ ...doc, text }, settings, target);
+    const analyse = async (current: string) => {
+      service.analyze({ ...doc, text: current }, settings, target);
+      // The first analysis queues scans of the dataset files the config names; the second sees them.
+      await service.data.idle();
+      return service.analyze({ ...doc, text: current }, settings, target);
+    };
+    let a = await analyse(text);
     // Folders and globs report LLaMA-Factory configs only; other YAML stays silent.
     if (!input.explicit && a.kind === 'other') continue;
     let fixed: string[] | undefined;
@@ -153,7 +159,7 @@ function lint(opts: CliOptions, io: Io): number {
         const next = edits.length ? service.applyEdits(a.doc, edits) : text;
         if (next === text) break;
         text = next;
-        a = service.analyze({ ...doc, text }, settings, target);
+        a = await analyse(text);
       }
       if (text !== original) fs.writeFileSync(input.path, text);
       fixed = removedCodes(before, a.diagnostics);
@@ -183,14 +189,14 @@ function lint(opts: CliOptions, io: Io): number {
 }
 
 /** Runs the CLI; returns the exit status. `write` receives stdout text, `warn` stderr text. */
-export function run(
+export async function run(
   argv: string[],
   write: (s: string) => void,
   warn: (s: string) => void,
   color = false,
   env: NodeJS.ProcessEnv = process.env,
   readStdin: () => string = () => fs.readFileSync(0, 'utf8'),
-): number {
+): Promise<number> {
   // Set first, so that usage errors are in the chosen language too.
   setLocale(requestedLocale(argv, env));
   const io: Io = { write, warn, color, cwd: process.cwd(), readStdin };
@@ -219,6 +225,7 @@ export function run(
 
 if (require.main === module) {
   const out: string[] = [];
-  const code = run(process.argv.slice(2), (s) => out.push(s), (s) => process.stderr.write(s), Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-  process.stdout.write(out.join(''), () => process.exit(code));
+  void run(process.argv.slice(2), (s) => out.push(s), (s) => process.stderr.write(s), Boolean(process.stdout.isTTY) && !process.env.NO_COLOR).then((code) => {
+    process.stdout.write(out.join(''), () => process.exit(code));
+  });
 }

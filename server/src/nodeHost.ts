@@ -5,7 +5,7 @@
 // change between keystrokes, and re-reading them on each one would dominate.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { ServiceHost } from './service';
+import type { FileStat, ServiceHost } from './service';
 
 const MAX_REFERENCED_FILE = 16 * 1024 * 1024;
 
@@ -16,6 +16,26 @@ function readFile(p: string): string | undefined {
     return fs.readFileSync(p, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+function stat(p: string): FileStat | undefined {
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readBytes(p: string, start: number, end: number): Promise<Uint8Array> {
+  const handle = await fs.promises.open(p, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.max(0, end - start));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -58,5 +78,7 @@ export function createNodeHost(roots: () => string[] = () => [process.cwd()], fr
     searchRoots: roots,
     env: (name) => process.env[name],
     homeDir: () => os.homedir(),
+    stat,
+    readBytes,
   };
 }

@@ -5,13 +5,13 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import type { Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import type { Connection, InitializeParams, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
 import { createHubConfigs } from './hubConfigs';
 import { DocumentStatusRequest, EstimateMemoryRequest, NewConfigRequest, SETTINGS_SECTION } from './protocol';
-import { createLanguageService, FIX_ALL_KIND, setLocale } from './service';
+import { createLanguageService, FIX_ALL_KIND, setLocale, t } from './service';
 import type { Analysis, ConfigDocument, DetectedGpu, LanguageService, ProjectConfig } from './service';
 import { editorChoices, normalizeSettings } from './settings';
 import type { ServerSettings } from './settings';
@@ -96,8 +96,32 @@ export function startServer(connection: Connection): void {
   watchSettingsAndDocuments(session);
   answerDocumentRequests(session);
   answerCustomRequests(session);
+  reportDataScans(session);
   session.documents.listen(connection);
   connection.listen();
+}
+
+/** Dataset files are scanned in the background: work-done progress in the editor, and a finished scan re-checks the open configs. */
+function reportDataScans(session: Session): void {
+  const reporters = new Map<number, Promise<WorkDoneProgressServerReporter | undefined>>();
+  const data = session.service.data;
+  data.onDidScan = () => revalidateAll(session);
+  data.onProgress = (p) => {
+    const file = path.basename(p.file);
+    if (p.phase === 'begin') {
+      reporters.set(p.id, session.connection.window.createWorkDoneProgress().then((r) => {
+        r.begin(t('Scanning dataset'), 0, file, false);
+        return r;
+      }, () => undefined));
+      return;
+    }
+    const reporter = reporters.get(p.id);
+    if (p.phase === 'report') void reporter?.then((r) => r?.report(p.percentage, file));
+    else {
+      reporters.delete(p.id);
+      void reporter?.then((r) => r?.done());
+    }
+  };
 }
 
 /** Stray console output would corrupt the stdio channel; send it to the client's log instead. */

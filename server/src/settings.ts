@@ -1,6 +1,6 @@
 // Turns whatever the client sends for the `llamafactory` settings section into
 // complete ServiceSettings; a wrong type falls back to the default.
-import { defaultParseLimits, defaultSettings } from './service';
+import { DEFAULT_SCAN_MB, defaultParseLimits, defaultSettings } from './service';
 import type { ParseLimits, RuleSeverity, ServiceSettings } from './service';
 
 const SEVERITIES = new Set<RuleSeverity>(['off', 'information', 'warning', 'error']);
@@ -44,6 +44,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     detectGpu: r.detectGpu === true,
     hubLookup: r.hubLookup === true,
     limits: normalizeLimits(r.limits),
+    datasetScanMB: countOr((r.datasets as Record<string, unknown> | undefined)?.maxScanMB, 1, DEFAULT_SCAN_MB),
   };
 }
 

@@ -11,7 +11,7 @@ import { repoRoot } from '../vendored';
 /**
  * The layers, lowest first, after the architecture guide: the document, then what the schema says
  * about keys, the values read through it (Python truthiness, schema defaults, so above the schema),
- * the facts of the world a config runs in (files, datasets, GPUs, models, v1 plugin blocks), the
+ * the facts of the world a config runs in (files, datasets and their scanned data, GPUs, models, v1 plugin blocks), the
  * precision guide's text, the memory estimator, the rules (which may price a config with the
  * estimator, never the other way round), the analysis pipeline, the features, the public index,
  * and the glue. Each module is a list of path prefixes relative to the repository root.
@@ -23,6 +23,7 @@ const LAYERS: Record<string, string[]>[] = [
   { values: ['server/src/service/values'] },
   {
     files: ['server/src/service/files', 'server/src/service/datasets'],
+    data: ['server/src/service/context/data/'],
     hardware: ['server/src/service/hardware/'],
     models: ['server/src/service/models/'],
     v1: ['server/src/service/v1/'],

@@ -3,6 +3,7 @@
 // through the host.
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { DataScanner } from './context/data/scan';
 import type { ConfigDocument } from './document';
 import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
@@ -24,6 +25,8 @@ export interface AnalyzeInput {
   detected?: DetectedGpu;
   /** Whether settings.gpu came from the editor settings or the CLI's --gpu flag. */
   gpuSource?: 'setting' | 'cli';
+  /** Background scans of dataset files. */
+  data?: DataScanner;
 }
 
 export interface Analysis {
@@ -50,7 +53,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource);
-  const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target };
+  const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, data: input.data };
   if (kind === 'other') return { kind, diagnostics: [], context, targetStatus: resolved.status };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);

@@ -3,6 +3,7 @@
 import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, InlayHint, Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { analyze, effectiveKind } from './analyze';
 import { allCodes, codeDocUrl } from './codes';
+import { DataScanner } from './context/data/scan';
 import type { Analysis } from './analyze';
 import { defaultParseLimits, parseConfig } from './document';
 import type { ConfigDocument, ParseLimits } from './document';
@@ -47,6 +48,8 @@ export { defaultSettings };
 export { defaultParseLimits } from './document';
 export { parseNvidiaSmi, parseRocmSmi } from './hardware/detect';
 export { setLocale, t } from './l10n';
+export { DEFAULT_SCAN_MB } from './context/data/view';
+export type { FileStat } from './types';
 
 export interface DocumentInput {
   uri: string;
@@ -96,6 +99,8 @@ export interface LanguageService {
   resolveGpu(name: string): { id?: string; suggestions: string[] };
   /** Forgets a closed document. */
   forget(uri: string): void;
+  /** Background scans of the dataset files configs name: progress and completion hooks, and a promise for when all are done. */
+  data: DataScanner;
 }
 
 type Analyzed = Analysis & { doc: ConfigDocument };
@@ -107,7 +112,8 @@ type Analyzed = Analysis & { doc: ConfigDocument };
 export function createLanguageService(host: ServiceHost, defaultLimits: Partial<ParseLimits> = {}): LanguageService {
   const cache = new Map<string, { version: number; text: string; limits: ParseLimits; doc: ConfigDocument }>();
   // The last analysis per document: hover, lenses and actions of one version reuse it.
-  const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; result: Analyzed }>();
+  const analyses = new Map<string, { doc: ConfigDocument; settings: ServiceSettings; target?: TargetOptions; scans: number; result: Analyzed }>();
+  const data = new DataScanner(host);
   // The host as a document without Hub lookups sees it.
   const offline: ServiceHost = { ...host, hubConfig: undefined };
   const parse = (input: DocumentInput, own: Partial<ParseLimits> = {}): ConfigDocument => {
@@ -139,12 +145,13 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
         return { ...analysed, diagnostics: parseYamlProjectConfig(input.configPath, input.text).problems.map(withDocLink), doc };
       }
       const hit = analyses.get(input.uri);
-      if (hit && hit.doc === doc && hit.settings === settings && sameTarget(hit.target, target)) return hit.result;
+      if (hit && hit.doc === doc && hit.settings === settings && hit.scans === data.generation && sameTarget(hit.target, target)) return hit.result;
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
-      const analysed = analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target });
+      const scans = data.generation;
+      const analysed = analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target, data });
       const result = { ...analysed, diagnostics: analysed.diagnostics.map(withDocLink), doc };
-      if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, result });
+      if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, scans, result });
       return result;
     },
     hover: (ctx, p) => hover(ctx, p),
@@ -154,6 +161,7 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
     codeActions: (ctx, range, diagnostics, only) => codeActions(ctx, range, diagnostics, only),
     codeLenses: (ctx) => codeLenses(ctx),
     inlayHints: (ctx) => inlayHints(ctx),
+    data,
     estimate: (ctx) => estimateDetails(ctx),
     newConfig: (params, configPath) => newConfig(offline, params, configPath),
     gpus: () => gpuChoices(),

@@ -28,6 +28,18 @@ export interface ServiceHost {
    * Must not block: a host that fetches does so in the background.
    */
   hubConfig?(modelId: string): string | undefined;
+  /** Size and modification time of a file, or undefined when it is not a readable file. */
+  stat?(path: string): FileStat | undefined;
+  /**
+   * Bytes [start, end) of a file (fewer at its end). Dataset files are read in
+   * pieces through this, so a large one is streamed rather than loaded whole.
+   */
+  readBytes?(path: string, start: number, end: number): Promise<Uint8Array>;
+}
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
 }
 
 /** Severity override for one rule code. */
@@ -77,6 +89,8 @@ export interface ServiceSettings {
   gpu: string;
   /** Number of GPUs the job runs on. */
   gpuCount: number;
+  /** Dataset files larger than this many MB are read this far and their sample counts estimated (`llamafactory.datasets.maxScanMB`). */
+  datasetScanMB?: number;
   /** Whether this document may use the host's `hubConfig` (off unless true). */
   hubLookup?: boolean;
   /** Bounds for parsing this document; the service's own limits fill in what is missing. */

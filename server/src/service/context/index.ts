@@ -3,6 +3,7 @@
 // take it) and above the document, the files and the GPU facts it is made of;
 // the readers of files a config names (config-files/) cache their results per context.
 import type { ConfigDocument } from '../document';
+import type { DataScanner } from './data/scan';
 import type { TargetGpu } from '../hardware/types';
 import type { ServiceHost, ServiceSettings } from '../types';
 
@@ -20,4 +21,6 @@ export interface AnalysisContext {
   settings: ServiceSettings;
   /** The GPU the user targets; undefined when none is known (hardware checks stay silent). */
   target: TargetGpu | undefined;
+  /** Background scans of the dataset files the config names; absent where nothing is read in the background. */
+  data?: DataScanner;
 }

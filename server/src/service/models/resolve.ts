@@ -58,7 +58,8 @@ function fromLocalFolder(name: string, configDir: string, host: ServiceHost): Re
   return found && arch ? resolved('local', name, arch, t('config.json in {0}', found.path), readJson(host, join(found.path, 'config.json'))) : undefined;
 }
 
-function hfCacheRoots(host: ServiceHost): string[] {
+/** The Hugging Face hub cache folders, in the order huggingface_hub looks. */
+export function hfCacheRoots(host: ServiceHost): string[] {
   const roots: string[] = [];
   const hubCache = host.env('HF_HUB_CACHE') ?? host.env('HUGGINGFACE_HUB_CACHE');
   if (hubCache) roots.push(hubCache);

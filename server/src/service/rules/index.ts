@@ -1,5 +1,6 @@
 // The rule registry: the only list of rules the service runs.
 import { argsRules } from './args';
+import { dataRules } from './data';
 import { fieldRules } from './field';
 import { hardwareRules } from './hardware';
 import { memoryRules } from './memory';
@@ -9,4 +10,4 @@ import { v1Rules } from './v1';
 
 export { ruleApplies } from './run';
 
-export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...hardwareRules, ...memoryRules, ...v1Rules, ...fieldRules];
+export const rules: readonly Rule[] = [...argsRules, ...trainRules, ...dataRules, ...hardwareRules, ...memoryRules, ...v1Rules, ...fieldRules];

@@ -5,7 +5,7 @@
 // related keys and attaches the fixes; features/actions.ts builds every
 // quick-fix from that data. See README.md in this folder.
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Range } from 'vscode-languageserver-types';
+import type { DiagnosticRelatedInformation, Range } from 'vscode-languageserver-types';
 import type { Fix } from '../fixes';
 import type { ConfigKind } from '../types';
 import type { AnalysisContext } from '../context';
@@ -38,6 +38,8 @@ export interface Finding {
   related?: readonly Related[];
   /** Offered fixes; undefined entries (a did-you-mean without a close match) are dropped. */
   fixes?: readonly Maybe<Fix>[];
+  /** Related places in other files (a data file's line, the dataset_info.json entry), listed after the keys. */
+  elsewhere?: readonly DiagnosticRelatedInformation[];
   /** Extra payload for the diagnostic's `data` (kept small: it travels to the editor). */
   data?: Record<string, unknown>;
 }

@@ -49,7 +49,7 @@ function relatedInformation(doc: ConfigDocument, f: Finding, key: string | undef
     if (!entry || other === key) continue;
     out.push({ location: { uri: doc.uri, range: entry.keyRange }, message: typeof r === 'string' ? t('{0} is set here.', shown(doc, other)) : r.message });
   }
-  return out;
+  return [...out, ...(f.elsewhere ?? [])];
 }
 
 /** The diagnostic for one finding, or undefined when the keys it names are not written. */

@@ -184,11 +184,12 @@ export function translateForeign(doc: ConfigDocument, entry: ConfigEntry, fk: Fo
   const value = fk.translate === 'checkpointing' && entry.value === 'unsloth' ? { value: true, safe: fk.safe } : translatedValue(fk, entry.value);
   if (!value) return undefined;
   const to = targetKey(fk, entry.value);
-  if (value.value === null) return { ops: [{ remove: entry.key }], safe: value.safe, writes: [] };
+  // Removing a key is never marked safe (the project's rule for fix-all), even where LLaMA-Factory's default does the same.
+  if (value.value === null) return { ops: [{ remove: entry.key }], safe: false, writes: [] };
   const existing = doc.byKey.get(to);
   if (existing || claimedEarlier(doc, entry, to)) {
-    // The LLaMA-Factory key is already there: the foreign one can only go, and that keeps the meaning only when they agree.
-    return { ops: [{ remove: entry.key }], safe: value.safe && existing?.value === value.value, writes: [] };
+    // The LLaMA-Factory key is already there: the foreign one can only go.
+    return { ops: [{ remove: entry.key }], safe: false, writes: [] };
   }
   const sameValue = value.value === entry.value;
   const ops: KeyOp[] = [sameValue ? { rename: entry.key, to } : { rename: entry.key, to, value: value.value }];

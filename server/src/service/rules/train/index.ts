@@ -84,8 +84,6 @@ export const trainUndecidable: Record<string, string> = {
   R211: PACKAGES,
   R213: 'the YAML cannot say it is meant for `llamafactory-cli export` except through export_dir itself; configs without export_dir are treated as chat/train configs',
   R216: 'the export dtype depends on the checkpoint dtype and the transformers version; nothing the user wrote is contradicted',
-  R224: 'data files are often downloaded or generated after the config is written (the upstream checkout ships only dataset_info.json); flagging missing files would mostly be false alarms',
-  R226: 'depends on the data content after tokenisation',
   R227: MODEL,
   R228: MODEL,
   R230: MODEL,
