@@ -143,6 +143,7 @@ function stackOf(source: string): string {
   if (/unsloth/.test(source)) return 'unsloth';
   if (/peft/.test(source)) return 'peft';
   if (/transformers/.test(source)) return 'transformers';
+  if (/QwenLM\/Qwen\b/.test(source)) return 'qwen';
   return 'papers';
 }
 
@@ -267,9 +268,23 @@ function loraSettings(r: Row, stack: string): Settings {
     lora_rank: Number(r['lora_rank']) || 8,
     lora_target: /all|mlp/.test(lora) ? 'all' : /q,v|qkv|c_attn|query_key_value|default/.test(lora) ? 'q_proj,k_proj,v_proj' : 'all',
   };
-  if (/dropout 0\.(0[5-9]|[1-9])/.test(r['notes']) || stack === 'ms-swift') c['lora_dropout'] = 0.05;
+  if (/dropout 0\.(0[5-9]|[1-9])/.test(r['notes'] + r['lora_target']) || stack === 'ms-swift') c['lora_dropout'] = 0.05;
+  // PEFT modules_to_save on the embeddings: LLaMA-Factory's additional_target.
+  if (/modules_to_save/.test(lora)) c['additional_target'] = 'embed_tokens,lm_head';
   return c;
 }
+
+/**
+ * QwenLM/Qwen finetune/ds_config_zero2.json (2e8-element buckets, overlap_comm)
+ * and its ZeRO-3 file, which uses transformers' "auto" sizes.
+ */
+const QWEN_DEEPSPEED: Record<string, Record<string, unknown>> = {
+  ds_config_zero2: { overlap_comm: true, reduce_bucket_size: 2e8, allgather_bucket_size: 2e8, contiguous_gradients: true },
+  ds_config_zero3: {
+    overlap_comm: true, contiguous_gradients: true, sub_group_size: 1e9, reduce_bucket_size: 'auto',
+    stage3_prefetch_bucket_size: 'auto', stage3_param_persistence_threshold: 'auto', stage3_max_live_parameters: 1e9,
+  },
+};
 
 /** DeepSpeed JSON, `fsdp` keys, or device_map model parallel over the row's GPUs. */
 function shardingSettings(r: Row): { c: Settings; deepspeed?: unknown; splitOver: number; n: number } {
@@ -277,7 +292,7 @@ function shardingSettings(r: Row): { c: Settings; deepspeed?: unknown; splitOver
   const zero = r['zero_stage'];
   const cpu = /cpu/.test(r['offload'].toLowerCase());
   if (/^[123]$/.test(zero)) {
-    const z: Record<string, unknown> = { stage: Number(zero) };
+    const z: Record<string, unknown> = { stage: Number(zero), ...QWEN_DEEPSPEED[/ds_config_zero\d/.exec(r['optimizer'])?.[0] ?? ''] };
     if (cpu) { z['offload_optimizer'] = { device: 'cpu' }; if (zero === '3') z['offload_param'] = { device: 'cpu' }; }
     return { c: {}, deepspeed: { zero_optimization: z }, splitOver: 1, n };
   }
@@ -298,6 +313,8 @@ function traitsOf(r: Row, stack: string, c: Settings): StackTraits {
   const quant = r['quant_bits'].toLowerCase();
   return {
     legacyLoss: legacyTransformers(r['source'], stack),
+    // Qwen(1)'s modeling_qwen.py takes the cross-entropy of the bf16 logits.
+    halfPrecisionLoss: stack === 'qwen',
     optimizerInBackward: ROW_SETTINGS[r['id']]?.optimizerInBackward ?? /in-backward|in_bwd/.test(r['optimizer']),
     // axolotl's QLoRA recipes call prepare_model_for_kbit_training (README of the calibration data).
     upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,

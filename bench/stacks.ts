@@ -12,6 +12,8 @@ export interface StackTraits {
    * shifted fp32 copy (transformers issue #30860, PR #33902).
    */
   legacyLoss: boolean;
+  /** The model's own loss takes the cross-entropy of half-precision logits (no fp32 upcast). */
+  halfPrecisionLoss: boolean;
   /** torchtune's optimizer_in_bwd: each gradient is applied and freed as soon as it exists. */
   optimizerInBackward: boolean;
   /**
@@ -27,7 +29,7 @@ export interface StackTraits {
   unchunkedNf4Load: boolean;
 }
 
-export const LF_TRAITS: StackTraits = { legacyLoss: false, optimizerInBackward: false, upcastNonQuantized: false, unchunkedNf4Load: false };
+export const LF_TRAITS: StackTraits = { legacyLoss: false, halfPrecisionLoss: false, optimizerInBackward: false, upcastNonQuantized: false, unchunkedNf4Load: false };
 
 /** The estimator's fitted constants plus those only the stack adapters use. */
 export interface BenchConstants extends FittedConstants {
@@ -60,6 +62,12 @@ export const BENCH_FITTED: Readonly<BenchConstants> = {
  */
 const NF4_UNCHUNKED_BYTES_PER_ELEMENT = 68;
 const GIB = 2 ** 30;
+/**
+ * Cross-entropy on bf16 logits with a shifted copy (`shift_logits.contiguous()`):
+ * the shifted logits (2), the log-softmax output saved for backward (2), its
+ * incoming gradient (2) and the gradient scattered back to the unshifted logits (2).
+ */
+const HALF_LOSS_BYTES_PER_LOGIT = 2 + 2 + 2 + 2;
 
 function fusedOrCompiledLoss(c: Record<string, unknown>): boolean {
   return flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth') || flag(c, 'torch_compile');
@@ -73,6 +81,14 @@ function applyLegacyLoss(step: StepMemory, c: Record<string, unknown>, k: BenchC
   forward['logits and loss'] = logits * k.legacyLossBytesPerLogit;
   step.transient += forward['logits and loss'] - before;
   step.cachedExtra += Math.min(logits * k.legacyCachedBytesPerLogit, k.legacyCachedCapGiB * GIB);
+}
+
+function applyHalfPrecisionLoss(step: StepMemory, c: Record<string, unknown>): void {
+  if (fusedOrCompiledLoss(c)) return;
+  const forward = step.phases['forward/loss'];
+  const before = forward['logits and loss'];
+  forward['logits and loss'] = step.plan.tokens * step.plan.arch.vocab * HALF_LOSS_BYTES_PER_LOGIT;
+  step.transient += forward['logits and loss'] - before;
 }
 
 function applyOptimizerInBackward(step: StepMemory): void {
@@ -108,6 +124,7 @@ function applyUnchunkedNf4Load(step: StepMemory): void {
 export function stackEstimate(input: EstimateInput, traits: StackTraits, k: BenchConstants = BENCH_FITTED): MemoryEstimate {
   const step = stepMemory(input, k);
   if (traits.legacyLoss) applyLegacyLoss(step, input.config, k);
+  if (traits.halfPrecisionLoss) applyHalfPrecisionLoss(step, input.config);
   if (traits.optimizerInBackward) applyOptimizerInBackward(step);
   if (traits.upcastNonQuantized) applyUpcastNonQuantized(step);
   if (traits.unchunkedNf4Load) applyUnchunkedNf4Load(step);

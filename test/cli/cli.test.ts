@@ -95,7 +95,7 @@ test('--estimate fills the estimate object of the contract', () => {
   assert.equal(e.model.source, 'catalog');
   assert.ok(Math.abs(e.model.paramsB - 7.6) < 0.1);
   const text = lint('--estimate', good).stdout;
-  assert.match(text, /examples\/qwen2\.5-7b-lora-sft\.yaml: ≈ \d+\.\d GiB \/ 24\.0 GiB on GeForce RTX 4090 \(\d+\.\d GiB free\)/);
+  assert.match(text, /examples\/qwen2\.5-7b-lora-sft\.yaml: ≈ \d+\.\d GiB \(nvidia-smi\) \/ 24\.0 GiB on GeForce RTX 4090 \(\d+\.\d GiB free\)/);
   assert.match(text, /logits and loss/);
   assert.equal(lint(good).stdout.includes('GiB'), false, 'no estimate without --estimate');
 });

@@ -98,7 +98,7 @@ e2eTest('VS Code UI: the installed VSIX shows Problems and hovers', ['node24', '
       await openByQuickOpen(page, 'estimate-4090.yaml');
       const lens = page.locator('.codelens-decoration', { hasText: 'GeForce RTX 4090' }).first();
       await lens.waitFor({ timeout: 60_000 });
-      assert.match(await lens.innerText(), /≈ \d+\.\d GiB \/ 24\.0 GiB on GeForce RTX 4090/);
+      assert.match(await lens.innerText(), /≈ \d+\.\d GiB \(nvidia-smi\) \/ 24\.0 GiB on GeForce RTX 4090/);
       await page.screenshot({ path: path.join(artifactsDir, 'inline-estimate.png') });
       mark('the code lens shows the estimate');
       await runCommand(page, manifestText(estimate.title));

@@ -143,7 +143,7 @@ test('code lens, inlay hint and the estimateMemory request', async () => {
   const { diagnostics } = await published;
   assert.ok(diagnostics.some((d) => d.code === 'memory-exceeds-gpu'));
   const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: oomUri } })) as { command: { title: string } }[];
-  assert.match(lenses[0].command.title, /GiB \/ 24\.0 GiB on GeForce RTX 4090/);
+  assert.match(lenses[0].command.title, /GiB \(nvidia-smi\) \/ 24\.0 GiB on GeForce RTX 4090/);
   const hints = (await client.connection.sendRequest('textDocument/inlayHint', {
     textDocument: { uri: oomUri },
     range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },

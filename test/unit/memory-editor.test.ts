@@ -26,7 +26,7 @@ test('an 8B LoRA config with batch 8 on an RTX 4090 gets an OOM warning at the d
 test('the lens and inlay hint show the estimate and the breakdown', () => {
   const a = analyzeText(text, { configPath: file });
   const lenses = a.service.codeLenses(a.context);
-  assert.match(lenses[0].command!.title, /^⚠ ≈ \d+\.\d GiB \/ 24\.0 GiB on GeForce RTX 4090 \(over by \d+\.\d GiB\)$/);
+  assert.match(lenses[0].command!.title, /^⚠ ≈ \d+\.\d GiB \(nvidia-smi\) \/ 24\.0 GiB on GeForce RTX 4090 \(over by \d+\.\d GiB\)$/);
   assert.equal(lenses[0].command!.command, 'llamafactory.estimateMemory');
   const [hint] = a.service.inlayHints(a.context);
   assert.equal(hint.position.line, 2);

@@ -2,13 +2,14 @@
 // under LLaMA-Factory. Pure function of config + architecture; it models what
 // LLaMA-Factory does only (other stacks are the benchmark's business).
 import type { ResolvedModel } from '../models/resolve';
-import { countParams, moduleName, type ParamCounts } from '../models/params';
+import { countParams, moduleName, type LinearGroup, type ParamCounts } from '../models/params';
 import type { Architecture } from '../models/architecture';
 import { CUDA_CONTEXT_GIB } from '../hardware/catalog';
 import lists from '../facts/lists.json';
 import { pyNumber } from '../values';
 import { flag, list, number, text, valueOf, type Config } from './settings';
 import { shardingPlan, type ShardingPlan } from './sharding';
+import { place, type ModelShape, type ModelStates } from './placement';
 import { getLocale, t } from '../l10n';
 import { memoryLabel } from './labels';
 
@@ -49,13 +50,6 @@ const GIB = 2 ** 30;
  */
 export interface FittedConstants {
   /**
-   * Bytes per (token x vocabulary entry) at the loss peak: bf16 logits, their
-   * fp32 upcast inside transformers' ForCausalLMLoss (loss/loss_utils.py), the
-   * log-softmax and its gradient. Fitted to our H200 LoRA rows with
-   * checkpointing (bench/calibration, 1k-16k tokens over a 151 936 vocabulary).
-   */
-  lossBytesPerLogit: number;
-  /**
    * torch_compile fuses the loss upcast and log-softmax and the per-layer
    * norm / SwiGLU intermediates. Fitted to torchtune's Llama-3.2-3B ladder
    * (rows m002 -> m003 -> m004): bytes per logit left, and the share of layer
@@ -71,13 +65,6 @@ export interface FittedConstants {
   reservedSlackShare: number;
   reservedSlackGiB: number;
   /**
-   * LoRA dropout with checkpointing: bytes per hidden unit, layer and token.
-   * PEFT keeps a dropped copy and a mask of each adapted input (12 B) in the
-   * recomputed layer only, yet the ms-swift LoRA sweeps (m117-m131, m180-m197)
-   * keep about half of it in every layer: fitted to those rows.
-   */
-  loraDropoutCheckpointedBytes: number;
-  /**
    * Backward of one checkpointed layer holds its recomputed activations plus
    * their gradients: this multiple of one layer's saved activations, fitted to
    * the H200 rows without LoRA dropout.
@@ -86,19 +73,23 @@ export interface FittedConstants {
 }
 
 export const FITTED: Readonly<FittedConstants> = {
-  lossBytesPerLogit: 14,
   compiledLossBytesPerLogit: 9,
   compiledActivationShare: 0.85,
   reservedSlackShare: 0.12,
   reservedSlackGiB: 0.2,
-  loraDropoutCheckpointedBytes: 6,
   recomputeShare: 1.5,
 };
 
+/**
+ * Bytes per (token x vocabulary entry) when the backward of the loss begins,
+ * transformers >= 4.46 (loss/loss_utils.py ForCausalLMLoss): the model's bf16
+ * logits (2), the log-softmax output cross_entropy saves in fp32 (4), the fp32
+ * gradient nll_loss's backward writes over it (4) and log_softmax's backward
+ * output (4). Our H200 LoRA rows (1k-16k tokens, 151 936 vocabulary) fit 14 too.
+ */
+const LOSS_BYTES_PER_LOGIT = 2 + 4 + 4 + 4;
 /** With Liger's fused linear cross-entropy (or unsloth's) only chunks exist. */
 const FUSED_LOSS_BYTES_PER_LOGIT = 1;
-/** PEFT's LoRA dropout without checkpointing: a bf16 dropped copy and a mask per adapted input (peft/tuners/lora/layer.py Linear.forward). */
-const LORA_DROPOUT_BYTES = 12;
 /** NCCL communicator buffers per rank on multi-GPU runs (formulas.md §7). */
 const NCCL_GIB = 0.5;
 /** Stages whose batches hold a chosen and a rejected sequence each (LLaMA-Factory's pairwise data). */
@@ -187,6 +178,14 @@ function trainedLayers(c: Config, arch: Architecture): number {
   return Math.max(1, Math.min(arch.layers, Math.abs(n !== undefined && Number.isFinite(n) ? n : 0)));
 }
 
+/** The linears `lora_target` / `oft_target` adapt; `all` is every nn.Linear but lm_head. */
+function adaptedLinears(c: Config, method: Method, counts: ParamCounts): LinearGroup[] {
+  const targets = list(c, method === 'oft' ? 'oft_target' : 'lora_target');
+  // Fused expert tensors are not nn.Linear modules, so `all` skips them.
+  if (targets.includes('all')) return counts.linears.filter((g) => !g.expert);
+  return counts.linears.filter((g) => targets.includes(moduleName(g)) || targets.includes(g.name));
+}
+
 /** Trainable parameters and the share of the frozen weights they replace. */
 function trainableParams(c: Config, method: Method, counts: ParamCounts, arch: Architecture): Trainable {
   if (method === 'full') return { params: counts.total, replaces: counts.total, embeddingTrainable: true };
@@ -196,16 +195,10 @@ function trainableParams(c: Config, method: Method, counts: ParamCounts, arch: A
     const params = perLayer * trainedLayers(c, arch) + extra;
     return { params, replaces: params, embeddingTrainable: extra > 0 };
   }
-  const targets = list(c, method === 'oft' ? 'oft_target' : 'lora_target');
-  const all = targets.includes('all');
   const rank = method === 'oft' ? number(c, 'oft_block_size') / 2 : number(c, 'lora_rank');
   const dora = flag(c, 'use_dora');
   let params = 0;
-  for (const g of counts.linears) {
-    // Fused expert tensors are not nn.Linear modules, so `all` skips them.
-    const hit = all ? !g.expert : targets.includes(moduleName(g)) || targets.includes(g.name);
-    if (hit) params += g.count * rank * (g.dIn + g.dOut) + (dora ? g.count * g.dOut : 0);
-  }
+  for (const g of adaptedLinears(c, method, counts)) params += g.count * rank * (g.dIn + g.dOut) + (dora ? g.count * g.dOut : 0);
   // additional_target is PEFT's modules_to_save: a trainable copy beside the frozen original.
   let copies = 0;
   for (const m of list(c, 'additional_target')) {
@@ -289,16 +282,6 @@ function frozenWeightBytes(c: Config, p: StepPlan): number {
   return counts.linearTotal * perParam + (frozen - counts.linearTotal) * computeBytes;
 }
 
-export interface ModelStates {
-  /** Frozen weights held on this GPU. */
-  frozen: number;
-  trainable: number;
-  gradients: number;
-  /** Optimizer states plus DeepSpeed's fp32 master copy. */
-  optimizer: number;
-  /** Optimizer-step temporaries. */
-  stepTemp: number;
-}
 
 /** GaLore / APOLLO: projected moments instead of full Adam states (GaLore paper; LLaMA-Factory trainer_utils._create_galore_optimizer). */
 function projectedStates(c: Config, p: StepPlan, opt: OptimizerBytes): number {
@@ -344,21 +327,6 @@ function unshardedStates(c: Config, p: StepPlan): ModelStates {
   return states;
 }
 
-/** The states one GPU keeps after ZeRO / FSDP sharding and CPU offload. */
-function shardedStates(c: Config, p: StepPlan): ModelStates {
-  const s = unshardedStates(c, p);
-  const { stage, offloadOptimizer, offloadParams, kind } = p.sharding;
-  const n = p.n;
-  return {
-    frozen: offloadParams ? 0 : s.frozen / (stage === 3 ? n : 1),
-    trainable: offloadParams ? 0 : s.trainable / (stage === 3 ? n : 1),
-    // FSDP's CPU offload moves the sharded gradients to the host as well.
-    gradients: offloadParams && kind === 'fsdp' ? 0 : s.gradients / (stage >= 2 ? n : 1),
-    optimizer: offloadOptimizer ? 0 : s.optimizer / (stage >= 1 ? n : 1),
-    // DeepSpeed runs its own fused Adam.
-    stepTemp: kind === 'deepspeed' ? 0 : s.stepTemp / (stage >= 1 ? n : 1),
-  };
-}
 
 /** Saved activation bytes per token for one decoder layer, without checkpointing. */
 function layerActivationBytes(arch: Architecture, seqLen: number, attn: string, b: number): number {
@@ -385,17 +353,34 @@ export interface Activations {
   saved: number;
   /** One checkpointed layer re-run in the backward, with its gradients. */
   recompute: number;
+  /** PEFT's dropped input copies and masks in every layer (no checkpointing). */
   loraDropout: number;
+  /** The same for the one layer being recomputed (checkpointing). */
+  recomputedDropout: number;
   logits: number;
   /** Weight-sized temporaries: DoRA's merged weight, bitsandbytes' dequantized weight. */
   weightTemps: number;
+}
+
+/**
+ * LoRA dropout > 0: PEFT applies `dropout(x)` inside every adapted linear
+ * (peft/tuners/lora/layer.py Linear.forward), so each keeps a dropped copy of
+ * its input in the compute dtype for lora_A's backward and a 1-byte mask for
+ * the dropout's, per input feature and token. With dropout 0 it is Identity.
+ */
+function loraDropoutBytesPerLayer(c: Config, p: StepPlan): number {
+  if (p.method !== 'lora' || !(number(c, 'lora_dropout') > 0)) return 0;
+  const inputs = adaptedLinears(c, p.method, p.counts)
+    .filter((g) => !g.expert)
+    .reduce((sum, g) => sum + (g.count / p.arch.layers) * g.dIn, 0);
+  return inputs * (p.computeBytes + 1);
 }
 
 function lossBytesPerLogit(c: Config, k: FittedConstants): number {
   if (flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth')) return FUSED_LOSS_BYTES_PER_LOGIT;
   // In fp32 the logits double but the upcast copy disappears: the same bytes
   // per logit (PEFT fp32 rows m236-m241, transformers BERT row m287).
-  return flag(c, 'torch_compile') ? k.compiledLossBytesPerLogit : k.lossBytesPerLogit;
+  return flag(c, 'torch_compile') ? k.compiledLossBytesPerLogit : LOSS_BYTES_PER_LOGIT;
 }
 
 function activations(c: Config, p: StepPlan, k: FittedConstants): Activations {
@@ -409,8 +394,7 @@ function activations(c: Config, p: StepPlan, k: FittedConstants): Activations {
   // unsloth's variant offloads those inputs to the CPU.
   const offloaded = flag(c, 'use_unsloth_gc') || flag(c, 'use_unsloth');
   const saved = p.checkpointing ? (offloaded ? 0 : layers * 2 * arch.hidden * tokens * (b / 2)) : layers * perLayer * tokens;
-  const dropoutBytes = p.checkpointing ? k.loraDropoutCheckpointedBytes : LORA_DROPOUT_BYTES;
-  const dropout = number(c, 'lora_dropout') > 0 && p.method === 'lora' ? dropoutBytes * arch.hidden * tokens * layers : 0;
+  const dropout = loraDropoutBytesPerLayer(c, p) * tokens;
   const largestLinear = Math.max(...counts.linears.map((g) => g.dIn * g.dOut));
   // DoRA materialises the merged weight and its column norm per layer (peft/tuners/lora/dora.py).
   const dora = flag(c, 'use_dora') ? (counts.largestLayer / 4) * b : 0;
@@ -419,53 +403,52 @@ function activations(c: Config, p: StepPlan, k: FittedConstants): Activations {
   return {
     saved,
     recompute: p.checkpointing ? perLayer * tokens * k.recomputeShare : 0,
-    loraDropout: dropout,
+    // Checkpointed layers run their forward without autograd: only the layer being recomputed keeps its copies.
+    loraDropout: p.checkpointing ? 0 : dropout * layers,
+    recomputedDropout: p.checkpointing ? dropout : 0,
     logits: tokens * arch.vocab * lossBytesPerLogit(c, k),
     weightTemps: dora + dequant,
   };
 }
 
-/** Communication buffers of the sharding library and DDP. */
-function shardingBuffers(p: StepPlan, states: ModelStates): { gathered: number; bucket: number; ddp: number } {
-  const { counts, n, sharding, computeBytes: b } = p;
-  const stage3 = sharding.stage === 3;
-  const gathered = stage3 ? Math.min(counts.largestLayer * 2, 1e9) * b : 0;
-  const bucket = stage3 && sharding.kind === 'deepspeed' && p.trainable.params > counts.total / 2 ? Math.min((counts.total / n) * 4, 4e9) : 0;
-  // DDP's reducer keeps gradient buckets as large as the gradients (torch/nn/parallel/distributed.py).
-  const ddp = n > 1 && sharding.kind === 'none' ? states.gradients : 0;
-  return { gathered, bucket, ddp };
+
+function shapeOf(p: StepPlan): ModelShape {
+  const { counts } = p;
+  return {
+    n: p.n, computeBytes: p.computeBytes, trainBytes: p.trainBytes,
+    params: counts.total, trainableParams: p.trainable.params, largestLayer: counts.largestLayer,
+    rootParams: counts.embedding + counts.lmHead, smallParams: counts.other,
+  };
 }
 
 /** Bytes per component in each phase of one training step. */
 export function stepMemory(input: EstimateInput, k: FittedConstants = FITTED): StepMemory {
   const plan = planStep(input);
   const c = input.config;
-  const states = shardedStates(c, plan);
+  const placed = place(unshardedStates(c, plan), shapeOf(plan), plan.sharding);
   const act = activations(c, plan, k);
-  const buffers = shardingBuffers(plan, states);
-  const persistent = { weights: states.frozen + states.trainable, 'optimizer states': states.optimizer };
-  const gradients = states.gradients + buffers.ddp;
+  const persistent = { weights: placed.weights, 'optimizer states': placed.optimizer };
   // Accumulating micro-batches keeps the gradients through the next forward;
   // otherwise the Trainer has set them to None (zero_grad(set_to_none=True)).
   const accumulating = number(c, 'gradient_accumulation_steps') > 1;
-  const vocabGrad = plan.trainable.embeddingTrainable ? plan.counts.embedding * plan.trainBytes : 0;
-  const layers = plan.method === 'freeze' ? trainedLayers(c, plan.arch) : plan.arch.layers;
+  // An unsharded trainable embedding's backward builds a dense gradient before accumulating it.
+  const vocabGrad = plan.trainable.embeddingTrainable && plan.sharding.kind === 'none' ? plan.counts.embedding * plan.trainBytes : 0;
   const phases: Record<string, Parts> = {
     'forward/loss': {
       ...persistent,
-      gradients: accumulating ? gradients : 0,
-      activations: act.saved + act.loraDropout + act.weightTemps + buffers.gathered,
+      gradients: accumulating ? placed.gradients : placed.residentGradients,
+      activations: act.saved + act.loraDropout + act.weightTemps + placed.gathered,
       'logits and loss': act.logits,
     },
     backward: {
       ...persistent,
-      gradients: gradients + vocabGrad,
-      activations: act.recompute + act.loraDropout / layers + act.weightTemps + buffers.gathered,
+      gradients: placed.gradients + vocabGrad,
+      activations: act.recompute + act.recomputedDropout + act.weightTemps + placed.gathered,
     },
     'optimizer step': {
       ...persistent,
-      gradients,
-      'optimizer temporaries': states.stepTemp + buffers.bucket,
+      gradients: placed.gradients,
+      'optimizer temporaries': placed.stepTemp,
     },
   };
   return { plan, phases, transient: act.saved + act.logits + act.recompute, cachedExtra: 0 };

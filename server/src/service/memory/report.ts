@@ -175,12 +175,17 @@ export function whatFits(ctx: AnalysisContext, gpus: readonly GpuFacts[], counts
 
 const fmt = (x: number) => x.toFixed(1);
 
-/** One line for the lens: `≈ 17.9 GiB / 24 GiB on NVIDIA GeForce RTX 4090 (5.6 GiB free)`. */
+/**
+ * One line for the lens, naming the figure it shows (what nvidia-smi would
+ * read): `≈ 17.9 GiB (nvidia-smi) / 24 GiB on NVIDIA GeForce RTX 4090 (5.6 GiB free)`.
+ * "Free" is the usable memory minus PyTorch's reserved estimate, which with one
+ * CUDA context equals the card's size minus the nvidia-smi figure.
+ */
 export function summaryLine(r: EstimateReport): string {
-  if (!r.gpu) return r.gpus > 1 ? t('≈ {0} GiB per GPU (no target GPU set)', fmt(r.deviceGiB)) : t('≈ {0} GiB (no target GPU set)', fmt(r.deviceGiB));
+  if (!r.gpu) return r.gpus > 1 ? t('≈ {0} GiB per GPU (nvidia-smi; no target GPU set)', fmt(r.deviceGiB)) : t('≈ {0} GiB (nvidia-smi; no target GPU set)', fmt(r.deviceGiB));
   const head = r.headroomGiB ?? 0;
   const verdict = r.fits ? t('{0} GiB free', fmt(head)) : t('over by {0} GiB', fmt(-head));
-  const on = t('{0} GiB / {1} GiB on {2}', fmt(r.deviceGiB), fmt(r.gpu.memoryGiB), `${r.gpu.name}${r.gpus > 1 ? ` ×${r.gpus}` : ''}`);
+  const on = t('{0} GiB (nvidia-smi) / {1} GiB on {2}', fmt(r.deviceGiB), fmt(r.gpu.memoryGiB), `${r.gpu.name}${r.gpus > 1 ? ` ×${r.gpus}` : ''}`);
   return `${r.fits ? '≈' : '⚠ ≈'} ${on} (${verdict})`;
 }
 
