@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { createLanguageService, defaultSettings } from '../../server/src/service';
 import { dataView } from '../../server/src/service/context/data/view';
+import { estimateReport } from '../../server/src/service/memory/report';
 import { fixturesDir, fsHost } from '../helpers';
 
 const root = path.join(fixturesDir, 'datasets');
@@ -24,7 +25,7 @@ async function analyzed(text: string) {
   service.analyze(input, defaultSettings);
   await service.data.idle();
   const a = service.analyze(input, defaultSettings);
-  return { ...a, view: dataView(a.context) };
+  return { ...a, service, view: dataView(a.context) };
 }
 
 const codes = (a: { diagnostics: { code?: string | number }[] }) => a.diagnostics.map((d) => String(d.code)).filter((c) => c.startsWith('dataset-')).sort();
@@ -124,4 +125,26 @@ test('cutoff_len that cuts more than a tenth of the samples is a warning at cuto
   assert.equal(d.range.start.line, 6);
   assert.match(String(d.message), /50%/);
   assert.equal(a.view.lengths?.counter, 'chars');
+});
+
+test('the estimate follows the longest sample of the data, beside the padded bound; the hovers show the dataset and the steps', async () => {
+  const a = await analyzed(config('alpaca_ok', 'per_device_train_batch_size: 1\ngradient_accumulation_steps: 2\nnum_train_epochs: 3\n'));
+  const r = estimateReport(a.context);
+  assert.ok(r);
+  // The longest sample is 19 tokens, padded to a multiple of 8: 24.
+  assert.deepEqual(r.sequence, { source: 'dataset', tokens: 24, p95: 19, max: 19, truncatedShare: 0 });
+  assert.ok(r.paddedBound && r.paddedBound.deviceGiB > r.deviceGiB, JSON.stringify(r.paddedBound));
+  const service = a.service;
+  const hoverAt = (line: number, character: number) => {
+    const h = service.hover(a.context, { line, character });
+    return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+  };
+  assert.match(hoverAt(4, 12), /3 samples \(exact\)/);
+  // 3 samples ÷ (1 × 2 × 1 GPU) → 2 micro-batches... ceil(3/1)=3 micro-batches, ceil(3/2)=2 steps per epoch, × 3 epochs = 6.
+  assert.match(hoverAt(10, 3), /Optimizer steps: 6\*\* \(2 per epoch\)/);
+});
+
+test('without scanned data the estimate says it used cutoff_len', async () => {
+  const a = await analyzed(config('hub_only'));
+  assert.deepEqual(estimateReport(a.context)?.sequence, { source: 'cutoff_len', tokens: 1024, p95: null, max: null, truncatedShare: null });
 });

@@ -8,6 +8,7 @@ import lists from '../facts/lists.json';
 import { precisionGuideMarkdown } from '../guide/precision';
 import type { GuideInput } from '../guide/precision';
 import { estimateReport, estimateWith } from '../memory/report';
+import { datasetHoverMarkdown, stepsHoverMarkdown } from './data-hover';
 import type { AnalysisContext } from '../context';
 import { foreignKey, foreignValue } from '../schema/foreign';
 import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
@@ -97,6 +98,9 @@ function guideInput(ctx: AnalysisContext): GuideInput {
   };
 }
 
+/** Keys whose hover adds the optimizer steps the data gives. */
+const STEP_KEYS = ['num_train_epochs', 'max_steps'];
+
 /** The hover at `p` in the analysed document, in the active language. */
 export function hover(ctx: AnalysisContext, p: Position): Hover | null {
   const doc = ctx.doc;
@@ -111,8 +115,12 @@ export function hover(ctx: AnalysisContext, p: Position): Hover | null {
     const md = subKeyHoverMarkdown(entry.key, name, sub.key, config);
     return md ? { contents: { kind: 'markdown', value: md }, range: spot.at === 'key' ? sub.keyRange : sub.valueRange } : null;
   }
-  const valueMd = spot.at === 'value' && config.kind === 'llamafactory-v0' ? valueHoverMarkdown(entry.key, entry.value) : undefined;
-  const keyMd = valueMd ? undefined : (keyHoverMarkdown(entry.key, config) ?? (config.kind === 'llamafactory-v0' ? foreignKeyHoverMarkdown(entry.key) : undefined));
+  const v0 = config.kind === 'llamafactory-v0';
+  const dataMd = spot.at === 'value' && v0 && (entry.key === 'dataset' || entry.key === 'eval_dataset') ? datasetHoverMarkdown(ctx, p) : undefined;
+  const valueMd = dataMd ?? (spot.at === 'value' && v0 ? valueHoverMarkdown(entry.key, entry.value) : undefined);
+  const ownMd = valueMd ? undefined : (keyHoverMarkdown(entry.key, config) ?? (v0 ? foreignKeyHoverMarkdown(entry.key) : undefined));
+  const steps = ownMd && v0 && STEP_KEYS.includes(entry.key) ? stepsHoverMarkdown(ctx) : undefined;
+  const keyMd = steps ? `${ownMd}\n\n---\n\n${steps}` : ownMd;
   const guide = keyMd && config.kind === 'llamafactory-v0' ? precisionGuideMarkdown(guideInput(ctx), entry.key) : undefined;
   const md = valueMd ?? (guide ? `${keyMd}\n\n---\n\n${guide}` : keyMd);
   if (!md) return null;

@@ -23,6 +23,12 @@ export interface EstimateInput {
   deepspeed?: unknown;
   /** Whether the target GPU runs bf16 (fit-to-GPU only proposes bf16 then). */
   gpuSupportsBf16?: boolean;
+  /**
+   * Tokens in the longest batch the data yields when its lengths are known: LLaMA-Factory pads
+   * each batch to its longest sample, so without packing the peak follows this, not cutoff_len
+   * (which stays the bound). Absent: every batch is taken as padded to cutoff_len.
+   */
+  sequenceTokens?: number;
 }
 
 export interface MemoryEstimate {
@@ -38,6 +44,8 @@ export interface MemoryEstimate {
   assumptions: string[];
   /** The config key that drives the largest component. */
   dominantKey: string;
+  /** Tokens per sequence the estimate assumed (cutoff_len, or the data's longest batch). */
+  sequenceTokens: number;
 }
 
 const GIB = 2 ** 30;
@@ -228,9 +236,15 @@ export function planStep(input: EstimateInput): StepPlan {
   // DataArguments: packing left unset means packing for pre-training only.
   const packingSet = valueOf(c, 'packing');
   const packed = (packingSet === null || packingSet === undefined ? stage === 'pt' : flag(c, 'packing')) || flag(c, 'neat_packing');
-  const seqLen = Math.max(1, number(c, 'cutoff_len'));
+  const cutoff = Math.max(1, number(c, 'cutoff_len'));
+  const fromData = !packed && input.sequenceTokens !== undefined && input.sequenceTokens > 0;
+  const seqLen = fromData ? Math.min(cutoff, Math.ceil(input.sequenceTokens!)) : cutoff;
   const sequences = sequencesPerStep(c, stage, assumptions);
-  assumptions.push(packed ? t('packed rows of {0} tokens', seqLen) : t('every batch padded to cutoff_len {0} (the longest possible sample)', seqLen));
+  assumptions.push(packed
+    ? t('packed rows of {0} tokens', seqLen)
+    : fromData
+      ? t('the longest batch padded to {0} tokens, the longest sample of the data (cutoff_len {1})', seqLen, cutoff)
+      : t('every batch padded to cutoff_len {0} (the longest possible sample)', seqLen));
   if (input.model.approximate) assumptions.push(t('architecture approximated: {0}', input.model.detail));
   return {
     arch, counts, sharding, computeBytes, method, quantBits, seqLen, assumptions,
@@ -510,6 +524,7 @@ export function summarizeStep(step: StepMemory, approximate: boolean, k: FittedC
     ],
     assumptions: [t('peak during {0}', memoryLabel(peak.name)), ...plan.assumptions],
     dominantKey: dominantKeyOf(parts, plan),
+    sequenceTokens: plan.seqLen,
   };
 }
 

@@ -11,6 +11,7 @@ import { readJson, resolveReference } from '../files';
 import { v1ToEstimatorConfig } from '../v1/estimator-config';
 import { argValue, commandOf, isV0, truthy } from '../values';
 import { estimateMemory } from './estimate';
+import { dataView } from '../context/data/view';
 import type { EstimateInput, MemoryEstimate } from './estimate';
 import { fitToGpu, withChanges } from './fit';
 import type { FitCandidate } from './fit';
@@ -44,6 +45,22 @@ export interface EstimateReport {
   assumptions: string[];
   /** The key that drives the largest component (where an out-of-memory warning goes). */
   dominantKey: string;
+  /**
+   * The sequence length the estimate used: the longest sample of the scanned data (`dataset`)
+   * or cutoff_len (no scanned data, or packing fills every row). p95, max and truncatedShare
+   * describe the data's token lengths when known, else null.
+   */
+  sequence?: SequenceSummary;
+  /** With a data-derived sequence: the estimate with every batch padded to cutoff_len, the upper bound. */
+  paddedBound?: { allocatedGiB: number; reservedGiB: number; deviceGiB: number };
+}
+
+export interface SequenceSummary {
+  source: 'dataset' | 'cutoff_len';
+  tokens: number;
+  p95: number | null;
+  max: number | null;
+  truncatedShare: number | null;
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -74,6 +91,31 @@ function estimatorConfig(ctx: AnalysisContext): { config: Record<string, unknown
   return { config, deepspeed: readDeepSpeed(ctx)?.config };
 }
 
+/** LLaMA-Factory's SFT collator pads to a multiple of 8 when training (pad_to_multiple_of=8 in train/sft/workflow.py). */
+const PAD_MULTIPLE = 8;
+
+/** Tokens in the longest batch the scanned training data yields (its longest sample, padded), or undefined without scanned data. */
+function longestBatch(ctx: AnalysisContext): number | undefined {
+  if (!isV0(ctx.doc)) return undefined;
+  const lengths = dataView(ctx).lengths;
+  if (!lengths || lengths.max <= 0) return undefined;
+  return Math.ceil(lengths.max / PAD_MULTIPLE) * PAD_MULTIPLE;
+}
+
+/** The sequence the estimate used, with the data's length statistics when they are known. */
+function sequenceOf(ctx: AnalysisContext, input: EstimateInput, e: MemoryEstimate): SequenceSummary {
+  const l = isV0(ctx.doc) ? dataView(ctx).lengths : undefined;
+  const cutoff = Math.max(1, Number(input.config.cutoff_len ?? argValue(ctx.doc, 'cutoff_len')) || 1);
+  const fromData = input.sequenceTokens !== undefined && e.sequenceTokens < cutoff;
+  return {
+    source: fromData ? 'dataset' : 'cutoff_len',
+    tokens: e.sequenceTokens,
+    p95: l ? l.p95 : null,
+    max: l ? l.max : null,
+    truncatedShare: l ? Math.round(l.truncatedShare * 1000) / 1000 : null,
+  };
+}
+
 const inputs = new WeakMap<AnalysisContext, EstimateInput | null>();
 
 /** The estimator's input for this config (cached per analysis), or undefined when it cannot be sized. */
@@ -86,12 +128,14 @@ export function estimateInput(ctx: AnalysisContext): EstimateInput | undefined {
     const model = resolveModel(String(config.model_name_or_path), path.dirname(ctx.configPath), ctx.host);
     if (model) {
       const gpu = ctx.target?.gpu;
+      const tokens = longestBatch(ctx);
       input = {
         config,
         model,
         gpuCount: ctx.target?.count ?? ctx.settings.gpuCount,
         deepspeed,
         ...(gpu ? { gpuMemoryGiB: gpu.memoryGiB, gpuSupportsBf16: gpu.bf16 === 'native' } : {}),
+        ...(tokens !== undefined ? { sequenceTokens: tokens } : {}),
       };
     }
   }
@@ -137,7 +181,15 @@ export function estimateReport(ctx: AnalysisContext): EstimateReport | undefined
   const hit = reports.get(ctx);
   if (hit !== undefined) return hit ?? undefined;
   const input = estimateInput(ctx);
-  const report = input ? reportFor(input, ctx.target?.gpu) : null;
+  let report: EstimateReport | null = null;
+  if (input) {
+    const e = estimateMemory(input);
+    report = { ...toReport(input, e, ctx.target?.gpu), sequence: sequenceOf(ctx, input, e) };
+    if (report.sequence!.source === 'dataset') {
+      const padded = estimateMemory({ ...input, sequenceTokens: undefined });
+      report.paddedBound = { allocatedGiB: padded.allocatedGiB, reservedGiB: padded.reservedGiB, deviceGiB: padded.deviceGiB };
+    }
+  }
   reports.set(ctx, report);
   return report ?? undefined;
 }
@@ -207,6 +259,9 @@ export function breakdownMarkdown(r: EstimateReport): string {
     '',
     t('Model: {0}, {1} B parameters ({2}).', r.model.id, r.model.paramsB, r.approximate ? t('{0}; approximate', r.modelDetail) : r.modelDetail),
   ];
+  if (r.sequence?.source === 'dataset' && r.paddedBound) {
+    lines.push('', t('Sequence: {0} tokens, the longest sample of the data (p95 {1}); padded to cutoff_len every batch would need {2} GiB (nvidia-smi), the upper bound.', r.sequence.tokens, r.sequence.p95 ?? '—', fmt(r.paddedBound.deviceGiB)));
+  }
   if (r.assumptions.length) lines.push('', ...r.assumptions.map((a) => `- ${a}`));
   return lines.join('\n');
 }

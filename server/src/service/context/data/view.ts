@@ -168,3 +168,12 @@ function findTokenizer(input: DataInput): string | undefined {
   }
   return undefined;
 }
+
+/** Samples the training datasets hold after max_samples caps each one (data/loader.py); undefined until every count is known. */
+export function trainSamples(doc: ConfigDocument, view: DataView): { count: number; exact: boolean } | undefined {
+  const train = view.datasets.filter((d) => d.key === 'dataset');
+  if (train.length === 0 || train.some((d) => d.count === undefined)) return undefined;
+  const max = argValue(doc, 'max_samples');
+  const cap = typeof max === 'number' && max > 0 ? max : Infinity;
+  return { count: train.reduce((s, d) => s + Math.min(d.count!, cap), 0), exact: train.every((d) => d.exact || d.count! >= cap) };
+}

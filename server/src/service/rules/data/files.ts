@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import type { AnalysisContext } from '../../context';
 import type { Occurrence, DropReason } from '../../context/data/inspect';
-import { dataView } from '../../context/data/view';
+import { dataView, trainSamples } from '../../context/data/view';
 import type { DatasetView, DataView } from '../../context/data/view';
 import type { FileScan } from '../../context/data/scan';
 import { FILE_TYPES } from '../../context/data/registry';
@@ -127,21 +127,12 @@ function mediaDirOf(ctx: AnalysisContext, view: DataView): string {
   return typeof v === 'string' && v !== '' ? v : view.registry ? view.registry.dir : '';
 }
 
-/** Samples the training split gets: max_samples caps each dataset (data/loader.py). */
-export function trainSamples(ctx: AnalysisContext, view: DataView): { count: number; exact: boolean } | undefined {
-  const train = view.datasets.filter((d) => d.key === 'dataset');
-  if (train.length === 0 || train.some((d) => d.count === undefined)) return undefined;
-  const max = argValue(ctx.doc, 'max_samples');
-  const cap = typeof max === 'number' && max > 0 ? max : Infinity;
-  return { count: train.reduce((s, d) => s + Math.min(d.count!, cap), 0), exact: train.every((d) => d.exact || d.count! >= cap) };
-}
-
 /** An integer val_size is a sample count; `datasets`' train_test_split refuses one at or above the data's size. */
 function valSizeFinding(ctx: AnalysisContext, view: DataView): Finding[] {
   const entry = ctx.doc.byKey.get('val_size');
   const v = entry?.value;
   if (!entry || typeof v !== 'number' || v <= 1 || argValue(ctx.doc, 'streaming') === true) return [];
-  const samples = trainSamples(ctx, view);
+  const samples = trainSamples(ctx.doc, view);
   if (!samples || Math.floor(v) < samples.count) return [];
   return [{ code: 'dataset-val-size', severity: ERROR, at: 'val_size', onValue: true, message: t('val_size {0} takes at least every one of the {1} training samples ({2}); the split fails. Use a fraction such as 0.1 or a smaller count.', v, samples.count, samples.exact ? t('exact') : t('estimated')) }];
 }
