@@ -49,3 +49,13 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     datasetScanMB: countOr((r.datasets as Record<string, unknown> | undefined)?.maxScanMB, 1, DEFAULT_SCAN_MB),
   };
 }
+
+/**
+ * What the user chose in the editor, for `LanguageService.settingsFor`: values left at their default
+ * give way to the project config. (The editor reports a setting's value, not whether it was set, so a
+ * value written equal to the default counts as unset.)
+ */
+export function editorChoices(settings: ServerSettings): ServerSettings | Omit<ServerSettings, 'gpuCount'> {
+  const { gpuCount, ...rest } = settings;
+  return gpuCount === defaultSettings.gpuCount ? rest : settings;
+}

@@ -8,6 +8,7 @@ import type { ConfigDocument } from './document';
 import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
+import { isExcluded } from './project/config';
 import { rules } from './rules';
 import { runRules } from './rules/run';
 import { validateConfig } from './schema/validate';
@@ -45,8 +46,12 @@ export interface Analysis {
   release: ResolvedRelease;
 }
 
-/** The kind after the `files` setting: a matching file counts as a v0 config even without the usual keys. */
+/**
+ * The kind after the `files` setting (a matching file counts as a v0 config even without the usual
+ * keys) and the project config's `exclude` (an excluded file is left alone).
+ */
 export function effectiveKind(doc: ConfigDocument, configPath: string, settings: ServiceSettings): ConfigKind {
+  if (isExcluded(settings.project, configPath)) return 'other';
   if (doc.kind === 'other' && settings.files.length > 0 && matchesAny(configPath, settings.files) && !/^\s*#\s*llamafactory\s*:\s*off/i.test(doc.text)) {
     return 'llamafactory-v0';
   }
