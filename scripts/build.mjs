@@ -1,23 +1,29 @@
 // One build: type-check and emit everything with tsc (tests run on that output),
 // then bundle the three shipped entry points with esbuild so the VSIX and the
-// bins need no node_modules at run time.
+// bins need no node_modules at run time. `--bundles` skips tsc: the npm
+// `prepare` step (git installs, `npm pack`, pre-commit) only needs the bins.
 import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
 const require = createRequire(import.meta.url);
-const tsc = require.resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', '.'], { stdio: 'inherit' });
-execFileSync(process.execPath, [tsc, '-p', 'client'], { stdio: 'inherit' });
-// The extension-host scenarios need the vscode and mocha types, so they have their own project.
-execFileSync(process.execPath, [tsc, '-p', 'test/e2e/suite'], { stdio: 'inherit' });
+if (!process.argv.includes('--bundles')) {
+  const tsc = require.resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', '.'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', 'client'], { stdio: 'inherit' });
+  // The extension-host scenarios need the vscode and mocha types, so they have their own project.
+  execFileSync(process.execPath, [tsc, '-p', 'test/e2e/suite'], { stdio: 'inherit' });
+}
 
 const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node18',
+  // Minified for the VSIX and the npm package; the maps (never shipped) keep stack traces readable.
+  minify: true,
+  keepNames: true,
   sourcemap: true,
   logLevel: 'warning',
 };

@@ -44,11 +44,17 @@ export function caret(textWithCaret: string): { text: string; position: Position
   return { text: before + textWithCaret.slice(at + CARET.length), position: { line: lines.length - 1, character: lines[lines.length - 1].length } };
 }
 
+/**
+ * Settings that pin LLaMA-Factory main: the facts most fixtures were written
+ * against (without a version the newest release is used).
+ */
+export const mainSettings: ServiceSettings = { ...defaultSettings, version: 'main' };
+
 export function analyzeText(text: string, opts: { host?: ServiceHost; configPath?: string; settings?: Partial<ServiceSettings> } = {}) {
   const host = opts.host ?? memoryHost();
   const service = createLanguageService(host);
   const configPath = opts.configPath ?? '/work/project/config.yaml';
-  const result = service.analyze({ uri: `file://${configPath}`, text, configPath }, { ...defaultSettings, ...opts.settings });
+  const result = service.analyze({ uri: `file://${configPath}`, text, configPath }, { ...mainSettings, ...opts.settings });
   return { service, ...result };
 }
 

@@ -5,10 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './helpers';
 
-/** Packages the extension into `outFile` (client and server must be built). */
+/** Packages the extension into `outFile` as `npm run package` does (client and server must be built). */
 export function packageVsix(outFile: string): void {
-  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', outFile], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'package-vsix.mjs'), outFile], { cwd: repoRoot, stdio: 'pipe' });
 }
 
 export interface ZipEntry {

@@ -2,18 +2,20 @@
 // the language-status area whether the current YAML file is a LLaMA-Factory
 // config. Everything else happens in the server.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { DocumentStatusRequest, EstimateMemoryRequest, SETTINGS_SECTION } from '../../server/src/protocol';
 import { showEstimate } from './estimateView';
 import { pickGpu } from './gpuPicker';
 import { newConfig } from './newConfig';
+import { onPythonEnvironmentChange, selectedPythonPrefix } from './pythonEnvironment';
 import { setLocale, t } from '../../server/src/service/presentation';
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel;
 let status: vscode.LanguageStatusItem;
 let gpuStatus: vscode.LanguageStatusItem;
+let versionStatus: vscode.LanguageStatusItem;
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('server/out/server.js');
@@ -30,6 +32,21 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     outputChannel: log,
     // The server runs nvidia-smi only when the user allows it AND this is true.
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    middleware: {
+      workspace: {
+        // The settings the server reads carry the selected Python environment (where LLaMA-Factory may be installed).
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return Promise.all(result.map(async (r: unknown, i) => {
+            const item = params.items[i];
+            if (item?.section !== SETTINGS_SECTION || !r || typeof r !== 'object') return r;
+            const pythonEnvironment = await selectedPythonPrefix(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined);
+            return pythonEnvironment ? { ...(r as object), pythonEnvironment } : r;
+          }));
+        },
+      },
+    },
   };
   return new LanguageClient('llamafactory', 'LLaMA Factory Config', serverOptions, clientOptions);
 }
@@ -43,6 +60,9 @@ async function refreshStatus(): Promise<void> {
     status.text = recognised ? t('LLaMA-Factory {0} config', s.kind === 'llamafactory-v1' ? 'v1' : 'v0') : t('Not a LLaMA-Factory config');
     status.detail = recognised ? '' : t('Add `# llamafactory: v0` on the first line to check it anyway');
     gpuStatus.text = recognised ? s.target : '';
+    versionStatus.text = recognised && s.release ? s.release.text : '';
+    versionStatus.detail = recognised && s.release ? s.release.detail : '';
+    versionStatus.severity = s.release?.warning ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
     status.severity = vscode.LanguageStatusSeverity.Information;
   } catch (e) {
     log.warn(`status request failed: ${String(e)}`);
@@ -59,7 +79,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   gpuStatus = vscode.languages.createLanguageStatusItem('llamafactory.gpu', { language: 'yaml' });
   gpuStatus.name = t('LLaMA Factory target GPU');
   gpuStatus.command = { title: t('Select GPU'), command: 'llamafactory.selectGpu' };
-  context.subscriptions.push(log, status, gpuStatus);
+  versionStatus = vscode.languages.createLanguageStatusItem('llamafactory.version', { language: 'yaml' });
+  versionStatus.name = t('LLaMA-Factory version');
+  versionStatus.command = { title: t('Choose Version'), command: 'workbench.action.openSettings', arguments: ['llamafactory.version'] };
+  context.subscriptions.push(log, status, gpuStatus, versionStatus);
 
   client = createClient(context);
   context.subscriptions.push(
@@ -100,6 +123,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   await client.start();
   log.info(`language server started`);
+  // Another interpreter may hold another LLaMA-Factory: the server re-reads its settings, then re-checks.
+  const pythonWatch = await onPythonEnvironmentChange(() => {
+    void client?.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).then(refreshStatus);
+  });
+  if (pythonWatch) context.subscriptions.push(pythonWatch);
   await refreshStatus();
 }
 

@@ -11,6 +11,8 @@ export interface DocumentStatus {
   kind: 'llamafactory-v0' | 'llamafactory-v1' | 'other';
   /** One line for the language-status item: the target GPU, or why hardware checks are off. */
   target: string;
+  /** The LLaMA-Factory the document is checked against ("LLaMA-Factory 0.9.3 · .venv"), its folder or problem, and whether that is a warning. */
+  release?: { text: string; detail: string; warning: boolean };
 }
 
 /** What the server makes of one open document. */

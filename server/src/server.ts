@@ -3,17 +3,17 @@
 // this file only routes messages, keeps per-document settings and schedules
 // validation.
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { Connection, InitializeParams, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
 import { createHubConfigs } from './hubConfigs';
 import { DocumentStatusRequest, EstimateMemoryRequest, NewConfigRequest, SETTINGS_SECTION } from './protocol';
-import { createLanguageService, setLocale, t } from './service';
-import type { Analysis, ConfigDocument, DetectedGpu, LanguageService } from './service';
-import { normalizeSettings } from './settings';
+import { createLanguageService, FIX_ALL_KIND, releaseStatus, setLocale, t } from './service';
+import type { Analysis, ConfigDocument, DetectedGpu, LanguageService, ProjectConfig } from './service';
+import { editorChoices, normalizeSettings } from './settings';
 import type { ServerSettings } from './settings';
 import { version } from './version';
 
@@ -43,6 +43,8 @@ function main(): void {
 
 /** Analysis faster than this (under the gap between two keystrokes of a fast typist) is never delayed. */
 const KEYSTROKE_MS = 50;
+/** The files that hold project settings, watched where the client can watch files. */
+const PROJECT_CONFIG_GLOBS = ['**/.llamafactory-lint.yaml', '**/.llamafactory-lint.yml', '**/pyproject.toml'];
 /** The longest an edit waits for more edits before a slow document is validated. */
 const MAX_DELAY_MS = 250;
 
@@ -62,6 +64,8 @@ interface ClientTraits {
   pullDiagnostics: boolean;
   refreshLenses: boolean;
   refreshHints: boolean;
+  /** Whether the client watches files for us (so a saved project config is noticed). */
+  watchFiles: boolean;
   /** VS Code tells us whether the workspace is trusted; other editors have no such notion. */
   trusted: boolean;
 }
@@ -80,6 +84,8 @@ interface Session {
   timers: Map<string, NodeJS.Timeout>;
   /** How long each document's last analysis took, which paces its validation (see schedule). */
   lastCost: Map<string, number>;
+  /** The project-config problems last published per file, so each change is sent once. */
+  projectProblems: Map<string, string>;
 }
 
 export function startServer(connection: Connection): void {
@@ -137,12 +143,13 @@ function createSession(connection: Connection): Session {
     connection,
     documents: new TextDocuments(TextDocument),
     service: createLanguageService(host),
-    client: { hasConfiguration: false, pullDiagnostics: false, refreshLenses: false, refreshHints: false, trusted: true },
+    client: { hasConfiguration: false, pullDiagnostics: false, refreshLenses: false, refreshHints: false, watchFiles: false, trusted: true },
     workspaceRoots: [],
     pushedSettings: {},
     settingsCache: new Map(),
     timers: new Map(),
     lastCost: new Map(),
+    projectProblems: new Map(),
   };
   return session;
 }
@@ -156,12 +163,29 @@ function settingsFor(session: Session, uri: string): Promise<ServerSettings> {
       ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }).then((v) => v, () => ({}))
       : Promise.resolve(session.pushedSettings);
     s = raw.then((v) => {
-      const settings = normalizeSettings(v);
-      return { ...settings, hubLookup: settings.hubLookup && client.trusted, detectGpu: settings.detectGpu && client.trusted };
+      const normalized = normalizeSettings(v);
+      const settings = { ...normalized, hubLookup: normalized.hubLookup && client.trusted, detectGpu: normalized.detectGpu && client.trusted };
+      // The project config (.llamafactory-lint.yaml, pyproject.toml) under what the user set in the editor.
+      const merged = session.service.settingsFor(pathOf(uri), editorChoices(settings));
+      publishProjectProblems(session, merged.project);
+      return merged;
     });
     session.settingsCache.set(uri, s);
   }
   return s;
+}
+
+/**
+ * Mistakes in a project config that is not open (pyproject.toml, a closed .llamafactory-lint.yaml) are
+ * published for that file; an open .llamafactory-lint.yaml gets them from its own analysis.
+ */
+function publishProjectProblems(session: Session, project: ProjectConfig | undefined): void {
+  if (!project) return;
+  const uri = pathToFileURL(project.path).toString();
+  const key = JSON.stringify(project.problems);
+  if (session.documents.get(uri) || session.projectProblems.get(uri) === key) return;
+  session.projectProblems.set(uri, key);
+  void session.connection.sendDiagnostics({ uri, diagnostics: project.problems });
 }
 
 const inputOf = (td: TextDocument) => ({ uri: td.uri, text: td.getText(), version: td.version, configPath: pathOf(td.uri) });
@@ -232,6 +256,7 @@ function initialize(session: Session, params: InitializeParams): InitializeResul
     pullDiagnostics: Boolean(caps.textDocument?.diagnostic),
     refreshLenses: Boolean(caps.workspace?.codeLens?.refreshSupport),
     refreshHints: Boolean(caps.workspace?.inlayHint?.refreshSupport),
+    watchFiles: Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration),
     trusted: (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false,
   };
   session.workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
@@ -241,7 +266,7 @@ function initialize(session: Session, params: InitializeParams): InitializeResul
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       completionProvider: { triggerCharacters: [':', ' ', ','] },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
       documentSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeLensProvider: { resolveProvider: false },
@@ -256,6 +281,8 @@ function initialize(session: Session, params: InitializeParams): InitializeResul
 function initialized(session: Session): void {
   const { connection } = session;
   if (session.client.hasConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+  // A saved project config changes the settings of every document below it.
+  if (session.client.watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: PROJECT_CONFIG_GLOBS.map((globPattern) => ({ globPattern })) });
   connection.workspace.onDidChangeWorkspaceFolders?.((e) => {
     const removed = new Set(e.removed.map((f) => pathOf(f.uri)));
     session.workspaceRoots = [...session.workspaceRoots.filter((r) => !removed.has(r)), ...e.added.map((f) => pathOf(f.uri))];
@@ -267,6 +294,10 @@ function watchSettingsAndDocuments(session: Session): void {
   connection.onDidChangeConfiguration((change) => {
     const pushed = (change.settings as Record<string, unknown> | null)?.[SETTINGS_SECTION];
     if (pushed !== undefined) session.pushedSettings = pushed;
+    session.settingsCache.clear();
+    revalidateAll(session);
+  });
+  connection.onDidChangeWatchedFiles(() => {
     session.settingsCache.clear();
     revalidateAll(session);
   });
@@ -333,7 +364,7 @@ function answerCustomRequests(session: Session): void {
     const td = documents.get(p.uri);
     if (!td) return { kind: 'other' as const, target: '' };
     const a = await analyse(session, td);
-    return { kind: a.kind, target: a.targetStatus };
+    return { kind: a.kind, target: a.targetStatus, release: releaseStatus(a.release) };
   });
   // The new file is untitled; its references resolve as if it sat in the first workspace folder.
   connection.onRequest(NewConfigRequest, (p) => service.newConfig(p, path.join(session.workspaceRoots[0] ?? process.cwd(), 'llamafactory-config.yaml')));

@@ -42,9 +42,21 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     gpu: typeof r.gpu === 'string' ? r.gpu : defaultSettings.gpu,
     gpuCount: countOr(r.gpuCount, 1, defaultSettings.gpuCount),
     launch: typeof r.launch === 'string' ? r.launch : defaultSettings.launch,
+    version: typeof r.version === 'string' ? r.version : defaultSettings.version,
+    pythonEnvironment: typeof r.pythonEnvironment === 'string' && r.pythonEnvironment !== '' ? r.pythonEnvironment : undefined,
     detectGpu: r.detectGpu === true,
     hubLookup: r.hubLookup === true,
     limits: normalizeLimits(r.limits),
     datasetScanMB: countOr((r.datasets as Record<string, unknown> | undefined)?.maxScanMB, 1, DEFAULT_SCAN_MB),
   };
+}
+
+/**
+ * What the user chose in the editor, for `LanguageService.settingsFor`: values left at their default
+ * give way to the project config. (The editor reports a setting's value, not whether it was set, so a
+ * value written equal to the default counts as unset.)
+ */
+export function editorChoices(settings: ServerSettings): ServerSettings | Omit<ServerSettings, 'gpuCount'> {
+  const { gpuCount, ...rest } = settings;
+  return gpuCount === defaultSettings.gpuCount ? rest : settings;
 }

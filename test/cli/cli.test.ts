@@ -37,7 +37,7 @@ test('JSON output follows the contract, one object per file in argument order', 
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.map((f: { file: string }) => f.file), [broken, good]);
   const [first] = out;
-  assert.deepEqual(Object.keys(first).sort(), ['diagnostics', 'estimate', 'file', 'kind', 'launch']);
+  assert.deepEqual(Object.keys(first).sort(), ['diagnostics', 'estimate', 'file', 'kind', 'launch', 'llamafactory']);
   assert.equal(first.launch, null, 'no launch given or found');
   assert.equal(first.kind, 'llamafactory-v0');
   const d = first.diagnostics.find((x: { code: string }) => x.code === 'unknown-key');
@@ -91,7 +91,8 @@ test('--gpu turns the hardware checks on', () => {
 test('hundreds of files in one call', () => {
   const files = Array.from({ length: 4 }, () => v0Examples()).flat();
   assert.ok(files.length >= 250);
-  const r = lint('--format', 'json', ...files);
+  // LLaMA-Factory's own examples at the vendored commit (main).
+  const r = lint('--format', 'json', '--lf-version', 'main', ...files);
   assert.equal(r.status, 0, r.stdout.slice(0, 2000));
   assert.equal(JSON.parse(r.stdout).length, files.length);
 });

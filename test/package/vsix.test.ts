@@ -1,5 +1,6 @@
-// The VSIX carries the bundles, schema, snippets, manifest, README, LICENSE and
-// icon, and nothing else: no node_modules, no TypeScript sources, no maps.
+// The VSIX carries the extension and server bundles, schema, snippets, manifest,
+// README, CHANGELOG, LICENSE and icon, and nothing else: no node_modules, no
+// TypeScript sources, no maps, no CLI (that ships with the npm package).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,8 +26,8 @@ test('the VSIX holds only what the extension needs at run time', (t) => {
     const nls = fs.readdirSync(repoRoot).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f));
     assert.equal(nls.length, 3, 'English, Korean and Chinese manifest strings');
     assert.deepEqual(names.sort(), [
-      'LICENSE.txt', 'client/out/extension.js', 'images/icon.png', 'package.json', 'readme.md', ...nls,
-      ...schemas, 'server/out/cli.js', 'server/out/server.js', ...snippets,
+      'LICENSE.txt', 'changelog.md', 'client/out/extension.js', 'images/icon.png', 'package.json', 'readme.md', ...nls,
+      ...schemas, 'server/out/server.js', ...snippets,
     ].sort());
 
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main: string; icon: string };

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver-types';
-import { createLanguageService, defaultSettings } from '../../server/src/service';
+import { createLanguageService } from '../../server/src/service';
 import lists from '../../server/src/service/facts/lists.json';
-import { caret, fixturesDir, fsHost, memoryHost } from '../helpers';
+import { caret, fixturesDir, fsHost, mainSettings, memoryHost } from '../helpers';
 
 const workspace = path.join(fixturesDir, 'workspace');
 const teamConfig = path.join(workspace, 'configs/team/lora.yaml');
@@ -13,7 +13,7 @@ const teamConfig = path.join(workspace, 'configs/team/lora.yaml');
 function at(textWithCaret: string, configPath = '/w/config.yaml', host = memoryHost()) {
   const { text, position } = caret(textWithCaret);
   const service = createLanguageService(host);
-  const { doc, context } = service.analyze({ uri: `file://${configPath}`, text, configPath }, defaultSettings);
+  const { doc, context } = service.analyze({ uri: `file://${configPath}`, text, configPath }, mainSettings);
   return { service, doc, context, position, configPath };
 }
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);

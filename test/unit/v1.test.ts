@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CompletionItem, Diagnostic, MarkupContent } from 'vscode-languageserver-types';
-import { createLanguageService, defaultSettings } from '../../server/src/service';
+import { createLanguageService } from '../../server/src/service';
 import { parseConfig } from '../../server/src/service/document';
 import { applyEdits } from '../../server/src/service/edits';
 import { ruleApplies, rules } from '../../server/src/service/rules';
@@ -14,7 +14,7 @@ import { v1Schema } from '../../server/src/service/schema/schema';
 import { v1ToEstimatorConfig } from '../../server/src/service/v1/estimator-config';
 import { factsDir } from '../vendored';
 import { v1Examples } from '../corpus';
-import { analyzeText, caret, codesByLine, fixturesDir, memoryHost } from '../helpers';
+import { analyzeText, caret, codesByLine, fixturesDir, mainSettings, memoryHost } from '../helpers';
 
 const fixture = (name: string) => readFileSync(path.join(fixturesDir, 'v1', name), 'utf8');
 const messageAt = (ds: Diagnostic[], line: number) => String(ds.find((d) => d.range.start.line === line - 1)?.message);
@@ -119,7 +119,7 @@ test('rules declare their formats: v0 rules skip v1 files and v1 rules skip v0 f
 function at(textWithCaret: string) {
   const { text, position } = caret(textWithCaret);
   const service = createLanguageService(memoryHost());
-  const { doc, context } = service.analyze({ uri: 'file:///w/c.yaml', text, configPath: '/w/c.yaml' }, defaultSettings);
+  const { doc, context } = service.analyze({ uri: 'file:///w/c.yaml', text, configPath: '/w/c.yaml' }, mainSettings);
   return { service, doc, context, position };
 }
 const hoverText = (s: string) => { const x = at(s); return (x.service.hover(x.context, x.position)?.contents as MarkupContent | undefined)?.value; };

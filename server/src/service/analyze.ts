@@ -11,12 +11,18 @@ import { withLaunchCount } from './context/launch/gpu-count';
 import { resolveTarget } from './hardware/target';
 import type { DetectedGpu } from './hardware/target';
 import { matchesAny } from './glob';
+import { isExcluded } from './project/config';
 import { rules } from './rules';
 import { runRules } from './rules/run';
 import { validateConfig } from './schema/validate';
 import { isSuppressed, readSuppressions } from './suppress';
 import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './types';
 import type { AnalysisContext } from './context';
+import { formatAvailable, releaseProblems } from './context/release/problems';
+import { releaseResolver } from './context/release/resolve';
+import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
+import { validationHooks } from './context/release/validation';
+import { pyyamlNumbers } from './context/release/yaml-loader';
 
 export interface AnalyzeInput {
   doc: ConfigDocument;
@@ -31,6 +37,8 @@ export interface AnalyzeInput {
   gpuCountGiven?: boolean;
   /** The CLI's --launch command line; it comes before every other launch source. */
   launch?: string;
+  /** The CLI's --lf-version / --lf-path, which win over the directive and the setting. */
+  releaseChoice?: ReleaseChoice;
   /** Background scans of dataset files. */
   data?: DataScanner;
 }
@@ -41,10 +49,16 @@ export interface Analysis {
   context: AnalysisContext;
   /** One sentence on the target GPU (or why there is none) for the status item. */
   targetStatus: string;
+  /** The LLaMA-Factory the config was checked against, and where that came from. */
+  release: ResolvedRelease;
 }
 
-/** The kind after the `files` setting: a matching file counts as a v0 config even without the usual keys. */
+/**
+ * The kind after the `files` setting (a matching file counts as a v0 config even without the usual
+ * keys) and the project config's `exclude` (an excluded file is left alone).
+ */
 export function effectiveKind(doc: ConfigDocument, configPath: string, settings: ServiceSettings): ConfigKind {
+  if (isExcluded(settings.project, configPath)) return 'other';
   if (doc.kind === 'other' && settings.files.length > 0 && matchesAny(configPath, settings.files) && !/^\s*#\s*llamafactory\s*:\s*off/i.test(doc.text)) {
     return 'llamafactory-v0';
   }
@@ -55,23 +69,25 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource, input.gpuCountGiven);
+  const release = releaseResolver(host).resolve(input.configPath, doc.text, input.releaseChoice, settings);
   if (kind === 'other') {
-    const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, data: input.data };
+    const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, data: input.data, release };
     const found = looksLikeAccelerate(doc) ? [...doc.problems, ...checkAccelerateFile(doc, resolved.target)] : [];
-    return { kind, diagnostics: finish(doc, settings, found), context, targetStatus: resolved.status };
+    return { kind, diagnostics: finish(doc, settings, found), context, targetStatus: resolved.status, release };
   }
   const launch = resolveLaunch({ doc, configPath: input.configPath, host, setting: settings.launch ?? '', option: input.launch });
   const counted = withLaunchCount(resolved.target, launch);
-  const context: AnalysisContext = { doc: launchedDocument(doc, launch), configPath: input.configPath, host, settings, target: counted.target, data: input.data, ...(launch ? { launch } : {}) };
-  const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...(launch?.problems ?? []), ...counted.problems];
+  const context: AnalysisContext = { doc: launchedDocument(doc, launch), configPath: input.configPath, host, settings, target: counted.target, data: input.data, release, ...(launch ? { launch } : {}) };
+  const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...releaseProblems(doc, kind, release), ...(launch?.problems ?? []), ...counted.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
-  if (doc.parsed) {
-    found.push(...validateConfig(context.doc, kind));
+  if (doc.parsed && formatAvailable(kind, release)) {
+    found.push(...validateConfig(context.doc, kind, validationHooks(release, kind)));
+    if (kind === 'llamafactory-v0') found.push(...pyyamlNumbers(context.doc, release));
     if (parsedCleanly) {
       found.push(...runRules(rules, context, kind));
     }
   }
-  return { kind, diagnostics: finish(doc, settings, markOverrideProblems(found, launch)), context, targetStatus: resolved.status };
+  return { kind, diagnostics: finish(doc, settings, markOverrideProblems(found, launch)), context, targetStatus: resolved.status, release };
 }
 
 /** Suppression comments and severity settings applied, sorted by position. */

@@ -4,6 +4,7 @@
 // start-up (from InitializeParams.locale, --locale or LANG); everything else
 // in the service stays pure. Missing entries fall back to English.
 import ko from '../../../l10n/bundle.l10n.ko.json';
+import { agreeParticles, markParticlesAfterPlaceholders } from './text/particles';
 import zhCn from '../../../l10n/bundle.l10n.zh-cn.json';
 
 export type Locale = 'en' | 'ko' | 'zh-cn';
@@ -34,11 +35,29 @@ export function getLocale(): Locale {
 
 /** The English template `message` in the active language, with `{0}`, `{1}`, ... replaced by `args`. */
 export function t(message: string, ...args: (string | number)[]): string {
-  const template = catalogs[active][message] ?? message;
-  if (args.length === 0) return template;
-  let out = '';
-  for (const part of partsOf(template)) out += typeof part === 'string' ? part : part < args.length ? String(args[part]) : `{${part}}`;
-  return out;
+  return format(catalogs[active][message] ?? message, ...args);
+}
+
+/**
+ * A template already in the active language (from a catalog) with `{0}`, `{1}`, ... replaced by
+ * `args`. In Korean the particles then agree with the words before them, which for a placeholder
+ * is known only now (`{0}을(를)` → `bf16을`, `model을`, `GPU를`).
+ */
+export function format(template: string, ...args: (string | number)[]): string {
+  const ko = active === 'ko';
+  const local = ko ? koTemplate(template) : template;
+  let out = args.length === 0 ? local : '';
+  if (args.length > 0) for (const part of partsOf(local)) out += typeof part === 'string' ? part : part < args.length ? String(args[part]) : `{${part}}`;
+  return ko ? agreeParticles(out) : out;
+}
+
+const koTemplates = new Map<string, string>();
+
+/** The template with the particles after its placeholders marked for agreement, once per template. */
+function koTemplate(template: string): string {
+  let marked = koTemplates.get(template);
+  if (marked === undefined) koTemplates.set(template, (marked = markParticlesAfterPlaceholders(template)));
+  return marked;
 }
 
 const splitTemplates = new Map<string, (string | number)[]>();

@@ -54,6 +54,31 @@ export interface ParseLimits {
   maxDepth: number;
 }
 
+/** What a project config may set; everything is optional. */
+export interface ProjectSettings {
+  /** Severity per code, as in the `llamafactory.rules` setting. */
+  rules: Record<string, RuleSeverity>;
+  gpu?: string;
+  gpus?: number;
+  /** Globs of YAML files that count as configs whatever their content. */
+  files?: string[];
+  /** Globs (relative to the project config's folder) of files never checked. */
+  exclude?: string[];
+  /** The LLaMA-Factory release the configs are written for, as written. */
+  version?: string;
+  /** How the configs are launched (a command line), as written. */
+  launch?: string;
+}
+
+/** A project config file (read by project/config.ts) and what it sets. */
+export interface ProjectConfig {
+  /** The file the settings came from. */
+  path: string;
+  settings: ProjectSettings;
+  /** Mistakes in that file, with ranges in it. */
+  problems: Diagnostic[];
+}
+
 /** Everything here belongs to one document: two documents analysed by one service may have different settings. */
 export interface ServiceSettings {
   /** Glob-free list of extra file patterns (minimatch syntax) that count as configs. */
@@ -72,9 +97,15 @@ export interface ServiceSettings {
   hubLookup?: boolean;
   /** Bounds for parsing this document; the service's own limits fill in what is missing. */
   limits?: Partial<ParseLimits>;
+  /** The LLaMA-Factory to check against (`llamafactory.version`): a release ("0.9.3", "main") or a folder; empty or absent to detect it. */
+  version?: string;
+  /** sys.prefix of the Python interpreter the editor has selected (VS Code's Python extension), searched first for LLaMA-Factory. */
+  pythonEnvironment?: string;
+  /** The project config these settings were merged with (`LanguageService.settingsFor`), if any. */
+  project?: ProjectConfig;
 }
 
-export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1, launch: '' };
+export const defaultSettings: ServiceSettings = { files: [], rules: {}, gpu: '', gpuCount: 1, launch: '', version: '' };
 
 /** The source name every diagnostic carries. */
 export const DIAGNOSTIC_SOURCE = 'llamafactory';

@@ -4,6 +4,7 @@
 // the readers of files a config names (config-files/) cache their results per context.
 import type { ConfigDocument } from '../document';
 import type { DataScanner } from './data/scan';
+import type { ResolvedRelease } from './release/resolve';
 import type { TargetGpu } from '../hardware/types';
 import type { LaunchContext } from './launch';
 import type { ServiceHost, ServiceSettings } from '../types';
@@ -26,4 +27,6 @@ export interface AnalysisContext {
   launch?: LaunchContext;
   /** Background scans of the dataset files the config names; absent where nothing is read in the background. */
   data?: DataScanner;
+  /** The LLaMA-Factory release the config is checked against (release/); undefined means main's facts. */
+  release?: ResolvedRelease;
 }

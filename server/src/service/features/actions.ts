@@ -72,6 +72,12 @@ function firstDirectiveFreeLine(doc: ConfigDocument): number {
 }
 
 /**
+ * Our fix-all kind, under `source.fixAll` so that asking for that finds it too, and with our own name
+ * so that `editor.codeActionsOnSave` can ask for this tool's fixes alone (as source.fixAll.eslint).
+ */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.llamafactory`;
+
+/**
  * Actions for the diagnostics in `context` that touch `range`.
  * `only` filters by kind as LSP clients ask (e.g. ["source.fixAll"]).
  */
@@ -87,19 +93,22 @@ export function codeActions(ctx: AnalysisContext, range: Range, diagnostics: Dia
       out.push(...disableActions(ctx.doc, d));
     }
   }
-  if (wants(CodeActionKind.SourceFixAll)) {
+  if (wants(FIX_ALL_KIND)) {
     const all = fixAll(ctx, diagnostics);
-    if (all.length > 0) out.push({ title: t('Fix all LLaMA-Factory config problems'), kind: CodeActionKind.SourceFixAll, edit: { changes: { [ctx.doc.uri]: all } } });
+    if (all.length > 0) out.push({ title: t('Fix all LLaMA-Factory config problems'), kind: FIX_ALL_KIND, edit: { changes: { [ctx.doc.uri]: all } } });
   }
   return out;
 }
 
-/** The preferred fix of every diagnostic, skipping fixes whose edits would overlap an earlier one. */
-export function fixAll(ctx: AnalysisContext, diagnostics: Diagnostic[]): TextEdit[] {
+/**
+ * The preferred fix of every diagnostic (with `unsafe: false`, its safe fix instead, if it has one),
+ * skipping fixes whose edits would overlap an earlier one.
+ */
+export function fixAll(ctx: AnalysisContext, diagnostics: Diagnostic[], options: { unsafe: boolean } = { unsafe: true }): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const d of diagnostics) {
     if (d.source !== DIAGNOSTIC_SOURCE) continue;
-    const fix = fixesFor(ctx, d).find((f) => f.isPreferred);
+    const fix = fixesFor(ctx, d).find((f) => (options.unsafe ? f.isPreferred : f.safe));
     if (!fix || fix.edits.some((e) => edits.some((x) => overlaps(x.range, e.range)))) continue;
     edits.push(...fix.edits);
   }

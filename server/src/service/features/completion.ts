@@ -8,23 +8,25 @@ import { datasetCatalog } from '../datasets';
 import type { ConfigDocument } from '../document';
 import { formatScalar } from '../edits';
 import lists from '../facts/lists.json';
-import { keySchema, pluginSubKeys, schemaFor } from '../schema/schema';
+import { keySchema, pluginSubKeys } from '../schema/schema';
+import { schemaOf } from '../context/release/release-schema';
 import type { ConfigSchema, KeySchema } from '../schema/schema';
 import type { ServiceHost } from '../types';
+import type { ResolvedRelease } from '../context/release/resolve';
 import { keyHoverMarkdown, subKeyHoverMarkdown } from './hover';
 import { enclosingKey, linePrefix } from './position';
 import { t } from '../l10n';
 
 const KEY_LINE = /^([A-Za-z_][\w.-]*)\s*:\s*(.*)$/;
 
-export function complete(doc: ConfigDocument, p: Position, configPath: string, host: ServiceHost): CompletionItem[] {
-  const config = schemaFor(doc.kind);
+export function complete(doc: ConfigDocument, p: Position, configPath: string, host: ServiceHost, release?: ResolvedRelease): CompletionItem[] {
+  const config = schemaOf(release, doc.kind);
   if (!config) return [];
   const prefix = linePrefix(doc, p);
   const indented = /^(\s+)(.*)$/.exec(prefix);
   if (indented) return subItems(doc, config, p, indented[1].length, indented[2]);
   const keyLine = KEY_LINE.exec(prefix);
-  if (keyLine) return valueItems(doc, config, keyLine[1], keyLine[2], p, configPath, host);
+  if (keyLine) return valueItems(doc, config, keyLine[1], keyLine[2], p, configPath, host, release);
   if (/^[A-Za-z_]*$/.test(prefix)) return keyItems(doc, config, prefix, p);
   return [];
 }
@@ -73,11 +75,11 @@ function subItems(doc: ConfigDocument, config: ConfigSchema, p: Position, indent
     .map(([k, s], i) => keyItem(k, s, range, i, subKeyHoverMarkdown(plugin, present.name, k, config) ?? ''));
 }
 
-function valueItems(doc: ConfigDocument, config: ConfigSchema, key: string, typed: string, p: Position, configPath: string, host: ServiceHost): CompletionItem[] {
+function valueItems(doc: ConfigDocument, config: ConfigSchema, key: string, typed: string, p: Position, configPath: string, host: ServiceHost, release: ResolvedRelease | undefined): CompletionItem[] {
   const schema = keySchema(key, config);
   if (!schema) return [];
   const range = valueRange(schema, typed, p);
-  const named = config.kind === 'llamafactory-v0' ? namedValueItems(doc, key, range, configPath, host) : undefined;
+  const named = config.kind === 'llamafactory-v0' ? namedValueItems(doc, key, range, configPath, host, release) : undefined;
   return named ?? choiceItems(schema, typed, p);
 }
 
@@ -100,9 +102,13 @@ function choiceItems(schema: KeySchema, typed: string, p: Position): CompletionI
   return [];
 }
 
-/** v0 values that name something: chat templates and datasets. */
-function namedValueItems(doc: ConfigDocument, key: string, range: Range, configPath: string, host: ServiceHost): CompletionItem[] | undefined {
-  if (key === 'template') return lists.templates.map((tpl) => valueItem(range, tpl.name, CompletionItemKind.EnumMember, tpl.multimodal ? t('multimodal template') : t('chat template')));
+/** v0 values that name something: chat templates (of the user's release) and datasets. */
+function namedValueItems(doc: ConfigDocument, key: string, range: Range, configPath: string, host: ServiceHost, release: ResolvedRelease | undefined): CompletionItem[] | undefined {
+  if (key === 'template') {
+    const multimodal = new Set(lists.templates.filter((tpl) => tpl.multimodal).map((tpl) => tpl.name));
+    const names = release?.facts.templates ?? lists.templates.map((tpl) => tpl.name);
+    return names.map((n) => valueItem(range, n, CompletionItemKind.EnumMember, multimodal.has(n) ? t('multimodal template') : t('chat template')));
+  }
   if (key !== 'dataset' && key !== 'eval_dataset') return undefined;
   const catalog = datasetCatalog(doc.byKey.get('dataset_dir')?.value, configPath, host);
   const detail = catalog.source ? t('from {0}', catalog.source) : t('built-in dataset');

@@ -11,7 +11,8 @@ import { estimateReport, estimateWith } from '../memory/report';
 import { datasetHoverMarkdown, stepsHoverMarkdown } from './data-hover';
 import type { AnalysisContext } from '../context';
 import { foreignKey, foreignValue } from '../schema/foreign';
-import { keySchema, pluginSubKeys, schemaFor, v0Schema } from '../schema/schema';
+import { keySchema, pluginSubKeys, v0Schema } from '../schema/schema';
+import { schemaOf } from '../context/release/release-schema';
 import type { ConfigSchema } from '../schema/schema';
 import { spotAt } from './position';
 import { t } from '../l10n';
@@ -104,7 +105,7 @@ const STEP_KEYS = ['num_train_epochs', 'max_steps'];
 /** The hover at `p` in the analysed document, in the active language. */
 export function hover(ctx: AnalysisContext, p: Position): Hover | null {
   const doc = ctx.doc;
-  const config = schemaFor(doc.kind);
+  const config = schemaOf(ctx.release, doc.kind);
   if (!config) return null;
   const spot = spotAt(doc, p);
   if (spot.at === 'none') return null;

@@ -4,7 +4,7 @@
 // catalog per language (precision.<locale>.json), with `{0}` placeholders.
 // The guide sits below the estimator: the caller prices the toggles (WhatIf).
 import type { ConfigDocument } from '../document';
-import { getLocale } from '../l10n';
+import { format, getLocale } from '../l10n';
 import type { Locale } from '../l10n';
 import type { GpuFacts } from '../hardware/types';
 import { DIRECTIVE_EXAMPLE } from '../hardware/target';
@@ -26,14 +26,11 @@ export function isGuidedKey(key: string): key is GuidedKey {
 }
 
 
-const fill = (template: string, ...args: (string | number)[]): string =>
-  template.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
-
 const fmt = (x: number): string => x.toFixed(1);
 
 function recommended(gpu: GpuFacts, c: GuideCatalog): string {
   const [first, second] = gpu.recommendedPrecision.split('_or_');
-  return fill(c.gpu.recommended, gpu.name, second ? fill(c.gpu.or, first, second) : first);
+  return format(c.gpu.recommended, gpu.name, second ? format(c.gpu.or, first, second) : first);
 }
 
 const BF16_LINE = { native: 'bf16Native', emulated: 'bf16Emulated', unverified: 'bf16Unverified' } as const;
@@ -49,7 +46,7 @@ const FA2_LINE: Record<string, keyof GuideCatalog['gpu']> = {
 /** What the target GPU supports, as it bears on `key`. */
 function gpuLines(key: GuidedKey, gpu: GpuFacts, c: GuideCatalog): string[] {
   const g = c.gpu;
-  const line = (k: keyof GuideCatalog['gpu']): string => fill(g[k], gpu.name);
+  const line = (k: keyof GuideCatalog['gpu']): string => format(g[k], gpu.name);
   const tf32 = gpu.tf32 === 'unverified' ? 'tf32Unverified' : gpu.tf32 ? 'tf32Yes' : 'tf32No';
   switch (key) {
     case 'fp16':
@@ -117,16 +114,16 @@ function whatIfLines(key: GuidedKey, input: GuideInput, c: GuideCatalog): string
   const w = c.whatIf;
   const base = input.whatIf.current();
   if (!base) return [w.none];
-  if (key === 'tf32') return [fill(w.tf32, fmt(base.deviceGiB))];
+  if (key === 'tf32') return [format(w.tf32, fmt(base.deviceGiB))];
   return toggles(key, input.doc).flatMap(([label, changes]) => {
     const e = input.whatIf.changed(changes);
     if (!e) return [];
     const delta = base.deviceGiB - e.deviceGiB;
     const name = c.changes[label];
     const text = Math.abs(delta) < 0.05
-      ? fill(w.same, name, fmt(e.deviceGiB))
-      : fill(delta > 0 ? w.less : w.more, name, fmt(e.deviceGiB), fmt(base.deviceGiB), fmt(Math.abs(delta)));
-    const verdict = base.usableGiB === null || !base.gpuName ? '' : ` ${fill(e.reservedGiB <= base.usableGiB ? w.fits : w.tooBig, base.gpuName)}`;
+      ? format(w.same, name, fmt(e.deviceGiB))
+      : format(delta > 0 ? w.less : w.more, name, fmt(e.deviceGiB), fmt(base.deviceGiB), fmt(Math.abs(delta)));
+    const verdict = base.usableGiB === null || !base.gpuName ? '' : ` ${format(e.reservedGiB <= base.usableGiB ? w.fits : w.tooBig, base.gpuName)}`;
     return [`${text}${verdict}`];
   });
 }
@@ -135,7 +132,7 @@ function whatIfLines(key: GuidedKey, input: GuideInput, c: GuideCatalog): string
 export function precisionGuideMarkdown(input: GuideInput, key: string): string | undefined {
   if (!isGuidedKey(key)) return undefined;
   const c = GUIDE_CATALOGS[getLocale()];
-  const target = input.gpu ? gpuLines(key, input.gpu, c) : [fill(c.gpu.none, DIRECTIVE_EXAMPLE)];
+  const target = input.gpu ? gpuLines(key, input.gpu, c) : [format(c.gpu.none, DIRECTIVE_EXAMPLE)];
   const bullets = (lines: string[]): string[] => lines.map((l) => `- ${l}`);
   return [`#### ${c.heading}`, '', c.keys[key].join('\n\n'), '', ...bullets(target), '', c.whatIf.heading, '', ...bullets(whatIfLines(key, input, c))].join('\n');
 }

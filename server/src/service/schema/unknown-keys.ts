@@ -14,6 +14,7 @@ import { foreignKey, foreignNote, translateForeign } from './foreign';
 import type { ForeignKey } from './foreign';
 import { v0InternalKeys } from './schema';
 import type { ConfigSchema } from './schema';
+import type { UnknownKeyHint } from './validate';
 import { didYouMeanText, t } from '../l10n';
 
 const internalKeys = new Set(v0InternalKeys);
@@ -21,14 +22,15 @@ const mcaKeys = new Set(lists.mcaKeys);
 
 /**
  * Fix data for a misspelt key written at `range`: rename it to each candidate, the
- * first preferred. A rename only corrects spelling, so it is safe.
+ * first preferred. A rename that only corrects spelling is safe; one to another
+ * release's name for the setting may change its meaning (`safe` false).
  */
-export function renameFixes(key: string, range: Range, candidates: readonly string[]): { fixes: Fix[] } {
-  return { fixes: candidates.map((c, i) => ({ title: t('Change to `{0}`', c), ops: [{ rename: key, to: c, at: range }], safe: true, ...(i === 0 ? { preferred: true } : {}) })) };
+export function renameFixes(key: string, range: Range, candidates: readonly string[], safe = true): { fixes: Fix[] } {
+  return { fixes: candidates.map((c, i) => ({ title: t('Change to `{0}`', c), ops: [{ rename: key, to: c, at: range }], ...(safe ? { safe: true } : {}), ...(i === 0 ? { preferred: true } : {}) })) };
 }
 
 /** `suggest` is false once a file has had many unknown keys: then it is no config and the search only costs time. */
-export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true): Diagnostic {
+export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: ConfigSchema, suggest = true, explain?: (key: string) => UnknownKeyHint | undefined): Diagnostic {
   const key = entry.key;
   const foreign = schema.kind === 'llamafactory-v0' ? foreignKey(key) : undefined;
   // Another tool's name with a translation wins over the Megatron-Core reading of the same word (`optimizer`).
@@ -49,6 +51,12 @@ export function unknownKey(doc: ConfigDocument, entry: ConfigEntry, schema: Conf
     // micro_batch_size is also a Megatron-Core key: still the v1 spelling, unless the job runs with USE_MCA=1.
     const mca = schema.kind === 'llamafactory-v0' && mcaKeys.has(key) ? ` ${t('(Megatron-Core runs launched with USE_MCA=1 do accept it.)')}` : '';
     return crossFormat(doc, entry, { ...cross, message: cross.message + mca });
+  }
+  // A key another LLaMA-Factory release accepts: say which, and offer its name in this release.
+  const drift = schema.kind === 'llamafactory-v0' ? explain?.(key) : undefined;
+  if (drift) {
+    const candidates = drift.candidates.filter((c) => !doc.byKey.has(c));
+    return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key', drift.message, renameFixes(key, entry.keyRange, candidates, false));
   }
   const suggestion = suggest ? closest(key, schema.keys) : undefined;
   return makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'unknown-key',

@@ -22,14 +22,15 @@ import type { ConfigSchema, KeySchema, SchemaKind } from './schema';
 import { renameFixes, unknownKey } from './unknown-keys';
 import { didYouMeanText, t } from '../l10n';
 
-const compiled = new Map<SchemaKind, ValidateFunction>();
+// One compiled validator per schema: main's two, and one per release a workspace uses.
+const compiled = new WeakMap<ConfigSchema, ValidateFunction>();
 function validator(schema: ConfigSchema): ValidateFunction {
-  let v = compiled.get(schema.kind);
+  let v = compiled.get(schema);
   if (!v) {
     // verbose: errors carry the failing sub-schema, whose facts word the message.
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     v = ajv.compile(schema.json);
-    compiled.set(schema.kind, v);
+    compiled.set(schema, v);
   }
   return v;
 }
@@ -37,16 +38,33 @@ function validator(schema: ConfigSchema): ValidateFunction {
 const mcaKeys = new Set(lists.mcaKeys);
 
 /** Fix data for a top-level value written wrongly (a quoted number or boolean, a misspelt choice, another tool's word). */
-function replaceFix(key: string, replacement: ScalarValue, safe: boolean): { fixes: Fix[] } {
+export function replaceFix(key: string, replacement: ScalarValue, safe: boolean): { fixes: Fix[] } {
   return { fixes: [{ title: t('Set `{0}` to {1}', key, String(replacement)), ops: [{ set: key, value: replacement }], preferred: true, ...(safe ? { safe: true } : {}) }] };
 }
 
 /** Unknown keys that get a did-you-mean search; past this many the file is not a config and the search would only cost time. */
 const MAX_SUGGESTIONS = 200;
 
-/** Checks every top-level entry of a v0 or v1 document against its format's schema. */
-export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnostic[] {
-  const schema = schemaFor(kind) as ConfigSchema;
+/**
+ * What the caller knows beyond main's schema (the user's LLaMA-Factory release,
+ * resolved in a higher layer): the schema to check against, an explanation for
+ * a key another release accepts, and how that release treats a repeated key.
+ */
+export interface ValidationHooks {
+  schema?: ConfigSchema;
+  explainUnknown?(key: string): UnknownKeyHint | undefined;
+  duplicate?(entry: ConfigEntry, firstLine: number): { severity: DiagnosticSeverity; message: string } | undefined;
+}
+
+export interface UnknownKeyHint {
+  message: string;
+  /** Keys that stand for the same setting (offered as renames). */
+  candidates: string[];
+}
+
+/** Checks every top-level entry of a v0 or v1 document against its format's schema (or the hooks' schema). */
+export function validateConfig(doc: ConfigDocument, kind: SchemaKind, hooks: ValidationHooks = {}): Diagnostic[] {
+  const schema = hooks.schema ?? (schemaFor(kind) as ConfigSchema);
   const out: Diagnostic[] = [];
   let suggestionsLeft = MAX_SUGGESTIONS;
   const values: Record<string, unknown> = {};
@@ -54,14 +72,16 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnosti
   for (const entry of doc.entries) {
     const first = doc.byKey.get(entry.key) === entry;
     if (!first) {
-      out.push(duplicateKey(doc, entry, ++duplicates <= LINKED_DUPLICATES));
+      out.push(duplicateKey(doc, entry, ++duplicates <= LINKED_DUPLICATES, hooks));
       continue;
     }
     if (!keySchema(entry.key, schema)) {
-      out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0));
+      out.push(unknownKey(doc, entry, schema, suggestionsLeft-- > 0, hooks.explainUnknown));
       continue;
     }
-    const foreign = schema.kind === 'llamafactory-v0' ? foreignWord(entry.key, entry.valueRange, entry.value) : undefined;
+    // A choice of the schema in use (an older release's `bitsandbytes`) is no foreign word there.
+    const chosen = keySchema(entry.key, schema)?.enum?.includes(entry.value) === true;
+    const foreign = schema.kind === 'llamafactory-v0' && !chosen ? foreignWord(entry.key, entry.valueRange, entry.value) : undefined;
     // Another tool's word is reported once, as such, instead of as a type or choice error.
     if (foreign) out.push(foreign);
     else if (entry.value !== undefined) values[entry.key] = entry.value;
@@ -84,12 +104,16 @@ export function validateConfig(doc: ConfigDocument, kind: SchemaKind): Diagnosti
  */
 const LINKED_DUPLICATES = 100;
 
-function duplicateKey(doc: ConfigDocument, entry: ConfigEntry, link: boolean): Diagnostic {
+function duplicateKey(doc: ConfigDocument, entry: ConfigEntry, link: boolean, hooks: ValidationHooks): Diagnostic {
   const first = doc.byKey.get(entry.key) as ConfigEntry;
+  const line = first.keyRange.start.line + 1;
+  const { severity, message } = hooks.duplicate?.(entry, line) ?? {
+    severity: DiagnosticSeverity.Error,
+    message: t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, line),
+  };
   // Which of the two to keep is the user's choice: removing this one is offered, never applied unasked.
   const fix: Fix = { title: t('Remove this repeated `{0}`', entry.key), ops: [{ remove: entry.key, at: entry.keyRange }] };
-  const d = makeDiagnostic(entry.keyRange, DiagnosticSeverity.Error, 'duplicate-key',
-    t('`{0}` is already set on line {1}. LLaMA-Factory refuses a file that repeats a key; keep one of them.', entry.key, first.keyRange.start.line + 1), { fixes: [fix] });
+  const d = makeDiagnostic(entry.keyRange, severity, 'duplicate-key', message, { fixes: [fix] });
   if (link) d.relatedInformation = [{ location: { uri: doc.uri, range: first.keyRange }, message: t('first occurrence') }];
   return d;
 }

@@ -15,6 +15,8 @@ const vllm = (ctx: AnalysisContext) => argValue(ctx.doc, 'infer_backend') === 'v
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 
 const FLASH_ATTN: readonly string[] = lists.enums.flash_attn;
+/** The AttentionFunction values of the user's release (`off` before 0.8.3, `fa3` from 0.9.4), else main's. */
+const flashAttn = (ctx: AnalysisContext): readonly string[] => (ctx.release?.facts.keys.get('flash_attn')?.choices as string[] | undefined) ?? FLASH_ATTN;
 
 export const commandRules: Rule[] = [
   defineRule({
@@ -22,13 +24,13 @@ export const commandRules: Rule[] = [
     covers: ['R229'],
     appliesTo: { commands: ALL },
     // Another tool's name for an implementation (flash_attention_2) is reported as such by the schema check.
-    check: (ctx) => ctx.doc.byKey.has('flash_attn') && !FLASH_ATTN.includes(argValue(ctx.doc, 'flash_attn') as string) && !foreignValue('flash_attn', argValue(ctx.doc, 'flash_attn')) && {
+    check: (ctx) => ctx.doc.byKey.has('flash_attn') && !flashAttn(ctx).includes(argValue(ctx.doc, 'flash_attn') as string) && !foreignValue('flash_attn', argValue(ctx.doc, 'flash_attn')) && {
       code: 'flash-attn-unknown',
       severity: ERROR,
       at: ['flash_attn'],
       onValue: true,
-      message: t('Unknown attention implementation; `flash_attn` takes {0} and anything else stops model loading.{1}', FLASH_ATTN.join(', '), didYouMean(argValue(ctx.doc, 'flash_attn'), FLASH_ATTN)),
-      fixes: [preferred(closestFix(ctx, 'flash_attn', FLASH_ATTN))],
+      message: t('Unknown attention implementation; `flash_attn` takes {0} and anything else stops model loading.{1}', flashAttn(ctx).join(', '), didYouMean(argValue(ctx.doc, 'flash_attn'), flashAttn(ctx))),
+      fixes: [preferred(closestFix(ctx, 'flash_attn', flashAttn(ctx)))],
     },
   }),
   defineRule({

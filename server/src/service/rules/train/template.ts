@@ -7,9 +7,13 @@ import { defineRule, ERROR, WARNING, INFO } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix, closestFix } from '../quick-fixes';
 import { didYouMean } from '../helpers';
+import type { AnalysisContext } from '../../context';
+import { templateHint } from '../../context/release/key-history';
 
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 const TEMPLATES = lists.templates.map((t) => t.name);
+/** The templates of the user's release (data/template.py's register_template calls), else main's. */
+const templatesOf = (ctx: AnalysisContext): readonly string[] => ctx.release?.facts.templates ?? TEMPLATES;
 const byName = new Map(lists.templates.map((t) => [t.name, t]));
 const template = (doc: Parameters<typeof argValue>[0]) => {
   const v = argValue(doc, 'template');
@@ -34,14 +38,16 @@ export const templateRules: Rule[] = [
     appliesTo: { commands: ALL },
     check(ctx) {
       const v = argValue(ctx.doc, 'template');
-      if (!(v !== null && v !== undefined && !byName.has(String(v)))) return undefined;
+      const names = templatesOf(ctx);
+      if (v === null || v === undefined || names.includes(String(v))) return undefined;
+      const drift = ctx.release ? templateHint(String(v), ctx.release) : undefined;
       return {
         code: 'template-unknown',
         severity: ERROR,
         at: ['template'],
         onValue: true,
-        message: t('`{0}` is not a LLaMA-Factory template.{1}', String(argValue(ctx.doc, 'template')), didYouMean(argValue(ctx.doc, 'template'), TEMPLATES)),
-        fixes: [preferred(closestFix(ctx, 'template', TEMPLATES))],
+        message: (drift ?? t('`{0}` is not a LLaMA-Factory template.', String(v))) + didYouMean(v, names),
+        fixes: [preferred(closestFix(ctx, 'template', names))],
       };
     },
   }),

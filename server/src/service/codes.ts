@@ -1,0 +1,37 @@
+// Every diagnostic code the service can emit, and where each one is
+// documented. Codes are a public contract: users write them in disable
+// comments, the `rules` setting and .llamafactory-lint.yaml.
+import manifest from '../../../package.json';
+import { rules } from './rules';
+
+/** Codes emitted outside the rule registry, by the part of the service that emits them. */
+export const CORE_CODES = {
+  /** document.ts: reading the file */
+  document: ['file-too-large', 'binary-content', 'nesting-too-deep', 'invalid-utf8', 'yaml-syntax', 'multiple-documents', 'root-not-mapping', 'alias-limit'],
+  /** schema/: keys, types and choices */
+  schema: ['unknown-key', 'internal-key', 'requires-env', 'duplicate-key', 'plugin-missing-key', 'invalid-value', 'invalid-choice', 'type-mismatch', 'string-boolean', 'string-number'],
+  /** v1/cross-format.ts */
+  formats: ['v0-key-in-v1', 'v1-key-in-v0'],
+  /** hardware/target.ts: the `# llamafactory-gpu:` comment */
+  target: ['hw-directive-count', 'hw-unknown-gpu'],
+  /** analyze.ts: a check that threw */
+  internal: ['internal-error'],
+  /** project/: .llamafactory-lint.yaml and [tool.llamafactory-lint] */
+  project: ['config-invalid'],
+} as const satisfies Record<string, readonly string[]>;
+
+let sorted: readonly string[] | undefined;
+
+/** Every code, sorted. */
+export function allCodes(): readonly string[] {
+  sorted ??= [...new Set([...Object.values(CORE_CODES).flat(), ...rules.flatMap((r) => r.codes)])].sort();
+  return sorted;
+}
+
+/** The repository's web address, from the manifest (`git+https://...git` forms trimmed). */
+const repositoryUrl = manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+
+/** The page that explains `code` (docs/rules/<code>.md in the repository). */
+export function codeDocUrl(code: string): string {
+  return `${repositoryUrl}/blob/main/docs/rules/${encodeURIComponent(code)}.md`;
+}

@@ -1,0 +1,323 @@
+// Just enough Python to read LLaMA-Factory's argument dataclasses without
+// running Python: a tokenizer, logical lines (brackets and backslashes join
+// physical lines, as Python's own tokenizer does) and an expression reader for
+// the literal subset the hparams files use (strings with implicit
+// concatenation, numbers, True/False/None, lists, dicts, calls, dotted names,
+// subscripts such as Optional[X], and the binary operators | * + -).
+// Anything else becomes an opaque `expr` node, so a new construct degrades a
+// default to "unknown" instead of failing the whole file.
+
+export type Token =
+  | { k: 'name'; v: string }
+  | { k: 'num'; v: number }
+  | { k: 'str'; v: string }
+  | { k: 'op'; v: string };
+
+export interface LogicalLine {
+  /** Column of the first token. */
+  indent: number;
+  /** 1-based line of the first token. */
+  line: number;
+  tokens: Token[];
+}
+
+const OPERATORS = ['**=', '//=', '>>=', '<<=', '->', ':=', '**', '//', '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '|=', '&=', '<<', '>>'];
+// Sticky patterns read at an offset without slicing the source (slices made the
+// tokenizer spend most of its time collecting garbage on 100 kB files).
+const STRING_START = /(?:[rRbBuUfF]{1,2})?("""|'''|"|')/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+const NUMBER = /(?:0[xX][0-9a-fA-F_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?)[jJlL]?/y;
+
+/** A sticky pattern's match at `at`, or undefined. */
+function matchAt(re: RegExp, src: string, at: number): RegExpExecArray | undefined {
+  re.lastIndex = at;
+  return re.exec(src) ?? undefined;
+}
+
+/** Splits source text into logical lines of tokens (comments dropped). */
+export function logicalLines(src: string): LogicalLine[] {
+  const lines: LogicalLine[] = [];
+  let current: LogicalLine | undefined;
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  const push = (t: Token, column: number, at = line): void => {
+    if (!current) current = { indent: column, line: at, tokens: [] };
+    current.tokens.push(t);
+  };
+  const endLine = (): void => {
+    if (current && depth === 0) {
+      lines.push(current);
+      current = undefined;
+    }
+  };
+  while (i < src.length) {
+    const c = src[i];
+    if (c === '\n') {
+      line++;
+      i++;
+      lineStart = i;
+      endLine();
+      continue;
+    }
+    if (c === '\\' && src[i + 1] === '\n') {
+      i += 2;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < src.length && src[i] !== '\n') i++;
+      continue;
+    }
+    const str = matchAt(STRING_START, src, i);
+    if (str) {
+      const column = i - lineStart;
+      const startLine = line;
+      const raw = /[rR]/.test(str[0].slice(0, str[0].length - str[1].length));
+      const quote = str[1];
+      i += str[0].length;
+      const parts: string[] = [];
+      let from = i;
+      while (i < src.length && !src.startsWith(quote, i)) {
+        const ch = src.charCodeAt(i);
+        if (ch === 10) {
+          if (quote.length === 1) break; // unterminated: stop at the line end
+          line++;
+          lineStart = i + 1;
+        } else if (ch === 92 && !raw) {
+          parts.push(src.slice(from, i), unescape(src[i + 1] ?? ''));
+          if (src[i + 1] === '\n') {
+            line++;
+            lineStart = i + 2;
+          }
+          i += 2;
+          from = i;
+          continue;
+        }
+        i++;
+      }
+      parts.push(src.slice(from, Math.min(i, src.length)));
+      i += quote.length;
+      push({ k: 'str', v: parts.join('') }, column, startLine);
+      continue;
+    }
+    const word = matchAt(WORD, src, i);
+    if (word) {
+      push({ k: 'name', v: word[0] }, i - lineStart);
+      i += word[0].length;
+      continue;
+    }
+    const num = /[\d.]/.test(c) ? matchAt(NUMBER, src, i) : undefined;
+    if (num && num[0] !== '') {
+      push({ k: 'num', v: Number(num[0].replace(/_/g, '').replace(/[jJlL]$/, '')) }, i - lineStart);
+      i += num[0].length;
+      continue;
+    }
+    const op = OPERATORS.find((o) => src.startsWith(o, i)) ?? c;
+    if ('([{'.includes(op)) depth++;
+    if (')]}'.includes(op)) depth = Math.max(0, depth - 1);
+    push({ k: 'op', v: op }, i - lineStart);
+    i += op.length;
+  }
+  if (current) lines.push(current);
+  return lines;
+}
+
+function unescape(c: string): string {
+  const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\n': '', '\\': '\\', "'": "'", '"': '"' };
+  return map[c] ?? `\\${c}`;
+}
+
+/** A parsed expression of the literal subset. */
+export type PyNode =
+  | { k: 'lit'; v: string | number | boolean | null }
+  | { k: 'list'; items: PyNode[] }
+  | { k: 'dict'; entries: [PyNode, PyNode][] }
+  | { k: 'name'; v: string }
+  | { k: 'call'; fn: PyNode; args: PyNode[]; kwargs: Record<string, PyNode> }
+  | { k: 'sub'; base: PyNode; items: PyNode[] }
+  | { k: 'bin'; op: string; a: PyNode; b: PyNode }
+  | { k: 'expr' };
+
+const OPAQUE: PyNode = { k: 'expr' };
+
+/** Reads one expression from tokens[from..]; returns the node and the index after it. */
+export function parseExpr(tokens: Token[], from = 0): [PyNode, number] {
+  return binary(tokens, from, 0);
+}
+
+// Lowest to highest precedence among the operators the hparams files use.
+const LEVELS = [['|'], ['+', '-'], ['*', '/', '//', '%']];
+
+function binary(tokens: Token[], i: number, level: number): [PyNode, number] {
+  if (level === LEVELS.length) return unary(tokens, i);
+  let [a, j] = binary(tokens, i, level + 1);
+  while (tokens[j]?.k === 'op' && LEVELS[level].includes(tokens[j].v as string)) {
+    const op = tokens[j].v as string;
+    const [b, k] = binary(tokens, j + 1, level + 1);
+    a = { k: 'bin', op, a, b };
+    j = k;
+  }
+  return [a, j];
+}
+
+function unary(tokens: Token[], i: number): [PyNode, number] {
+  const t = tokens[i];
+  if (t?.k === 'op' && t.v === '-') {
+    const [n, j] = unary(tokens, i + 1);
+    return [n.k === 'lit' && typeof n.v === 'number' ? { k: 'lit', v: -n.v } : OPAQUE, j];
+  }
+  if (t?.k === 'name' && t.v === 'lambda') return [OPAQUE, skipTo(tokens, i, [',', ')', ']', '}'])];
+  return postfix(tokens, i);
+}
+
+function postfix(tokens: Token[], i: number): [PyNode, number] {
+  let [node, j] = atom(tokens, i);
+  for (;;) {
+    const t = tokens[j];
+    if (t?.k !== 'op') break;
+    if (t.v === '.' && tokens[j + 1]?.k === 'name') {
+      node = node.k === 'name' ? { k: 'name', v: `${node.v}.${tokens[j + 1].v}` } : OPAQUE;
+      j += 2;
+    } else if (t.v === '(') {
+      const [args, kwargs, k] = callArgs(tokens, j + 1);
+      node = { k: 'call', fn: node, args, kwargs };
+      j = k;
+    } else if (t.v === '[') {
+      const [items, k] = sequence(tokens, j + 1, ']');
+      node = { k: 'sub', base: node, items };
+      j = k;
+    } else break;
+  }
+  return [node, j];
+}
+
+function atom(tokens: Token[], i: number): [PyNode, number] {
+  const t = tokens[i];
+  if (!t) return [OPAQUE, i];
+  if (t.k === 'str') {
+    let v = t.v;
+    let j = i + 1;
+    while (tokens[j]?.k === 'str') v += tokens[j++].v as string; // implicit concatenation
+    return [{ k: 'lit', v }, j];
+  }
+  if (t.k === 'num') return [{ k: 'lit', v: t.v }, i + 1];
+  if (t.k === 'name') {
+    if (t.v === 'True' || t.v === 'False') return [{ k: 'lit', v: t.v === 'True' }, i + 1];
+    if (t.v === 'None') return [{ k: 'lit', v: null }, i + 1];
+    return [{ k: 'name', v: t.v }, i + 1];
+  }
+  if (t.v === '(') {
+    const [items, j] = sequence(tokens, i + 1, ')');
+    // A parenthesised single expression (no comma) is that expression: implicit string concatenation lives here.
+    const tuple = items.length !== 1 || tokens[j - 2]?.v === ',';
+    return [tuple ? { k: 'list', items } : items[0], j];
+  }
+  if (t.v === '[') {
+    const [items, j] = sequence(tokens, i + 1, ']');
+    return [{ k: 'list', items }, j];
+  }
+  if (t.v === '{') return dict(tokens, i + 1);
+  return [OPAQUE, i + 1];
+}
+
+/** Comma-separated expressions up to the closing bracket; returns the index after it. */
+function sequence(tokens: Token[], i: number, close: string): [PyNode[], number] {
+  const items: PyNode[] = [];
+  let j = i;
+  while (j < tokens.length && tokens[j].v !== close) {
+    const [n, k] = parseExpr(tokens, j);
+    items.push(n);
+    j = skipTo(tokens, k, [',', close]);
+    if (tokens[j]?.v === ',') j++;
+  }
+  return [items, j + 1];
+}
+
+function dict(tokens: Token[], i: number): [PyNode, number] {
+  const entries: [PyNode, PyNode][] = [];
+  let j = i;
+  while (j < tokens.length && tokens[j].v !== '}') {
+    const [key, k] = parseExpr(tokens, j);
+    if (tokens[k]?.v !== ':') {
+      j = skipTo(tokens, k, [',', '}']);
+      if (tokens[j]?.v === ',') j++;
+      continue;
+    }
+    const [value, m] = parseExpr(tokens, k + 1);
+    entries.push([key, value]);
+    j = skipTo(tokens, m, [',', '}']);
+    if (tokens[j]?.v === ',') j++;
+  }
+  return [{ k: 'dict', entries }, j + 1];
+}
+
+function callArgs(tokens: Token[], i: number): [PyNode[], Record<string, PyNode>, number] {
+  const args: PyNode[] = [];
+  const kwargs: Record<string, PyNode> = {};
+  let j = i;
+  while (j < tokens.length && tokens[j].v !== ')') {
+    if (tokens[j].k === 'name' && tokens[j + 1]?.v === '=') {
+      const [n, k] = parseExpr(tokens, j + 2);
+      kwargs[tokens[j].v as string] = n;
+      j = k;
+    } else {
+      const [n, k] = parseExpr(tokens, j);
+      args.push(n);
+      j = k;
+    }
+    j = skipTo(tokens, j, [',', ')']);
+    if (tokens[j]?.v === ',') j++;
+  }
+  return [args, kwargs, j + 1];
+}
+
+/** The index of the next top-level token among `stops` (nested brackets skipped). */
+function skipTo(tokens: Token[], i: number, stops: string[]): number {
+  let depth = 0;
+  let j = i;
+  for (; j < tokens.length; j++) {
+    const v = tokens[j].k === 'op' ? (tokens[j].v as string) : '';
+    if (depth === 0 && stops.includes(v)) return j;
+    if ('([{'.includes(v) && v !== '') depth++;
+    else if (')]}'.includes(v) && v !== '') {
+      if (depth === 0) return j;
+      depth--;
+    }
+  }
+  return j;
+}
+
+/** The node as a plain JSON value; `unresolved` (undefined) for names and opaque expressions. */
+export function literal(n: PyNode, resolve: (name: string) => unknown = () => undefined): unknown {
+  switch (n.k) {
+    case 'lit':
+      return n.v;
+    case 'list':
+      return n.items.map((x) => literal(x, resolve));
+    case 'dict': {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of n.entries) {
+        const key = literal(k, resolve);
+        if (typeof key === 'string') out[key] = literal(v, resolve);
+      }
+      return out;
+    }
+    case 'name':
+      return resolve(n.v);
+    case 'bin': {
+      const a = literal(n.a, resolve);
+      const b = literal(n.b, resolve);
+      if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+      return n.op === '*' ? a * b : n.op === '+' ? a + b : n.op === '-' ? a - b : n.op === '/' ? a / b : undefined;
+    }
+    default:
+      return undefined;
+  }
+}

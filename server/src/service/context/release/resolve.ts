@@ -1,0 +1,202 @@
+// Which LLaMA-Factory a config is checked against, first match wins:
+//   1. the CLI's --lf-version / --lf-path,
+//   2. the directive `# llamafactory-version: 0.9.3` at the top of the file,
+//   3. the `llamafactory.version` setting (a release or a folder),
+//   4. an LLaMA-Factory checkout in a folder above the config,
+//   5. the Python environment (VIRTUAL_ENV, CONDA_PREFIX, .venv/venv),
+//   6. else the newest bundled release, said plainly.
+// A found source tree is read itself (a dev snapshot has its own key set); its
+// facts are kept per package folder and re-read when one of its files changes.
+import * as path from 'node:path';
+import type { ServiceHost, ServiceSettings } from '../../types';
+import type { ConfigSchema } from '../../schema/schema';
+import { t } from '../../l10n';
+import { bundled } from './bundled';
+import { checkoutAbove, environments, installedIn, packageIn, transformersIn } from './detect';
+import type { FoundSource } from './detect';
+import { extractSource, extractTransformersKeys } from './extract';
+import type { SourceReader } from './extract';
+import { factsFromSource } from './facts';
+import type { ReleaseFacts } from './facts';
+import { releaseSchemas } from './release-schema';
+
+export type ReleaseSource = 'setting' | 'checkout' | 'environment' | 'bundled';
+
+export interface ResolvedRelease {
+  facts: ReleaseFacts;
+  source: ReleaseSource;
+  /** How it was given or found: "--lf-version", "# llamafactory-version", "llamafactory.version", "checkout", ".venv", "VIRTUAL_ENV", "newest bundled release". */
+  via: string;
+  /** The checkout or package folder the facts were read from. */
+  path?: string;
+  /** Why an explicit choice was not used (the facts are then the newest release's). */
+  problem?: string;
+  schemas: { v0: ConfigSchema; v1: ConfigSchema };
+}
+
+/** A version given explicitly: a release name ("0.9.3", "main") or a folder. */
+export interface ReleaseChoice {
+  value: string;
+  via: '--lf-version' | '--lf-path' | '# llamafactory-version' | 'llamafactory.version';
+}
+
+const DIRECTIVE = /^#\s*llamafactory-version\s*:\s*(\S+)/;
+
+/** `# llamafactory-version: X` among the comment lines that open the file, and its 0-based line. */
+export function versionDirective(text: string): { value: string; line: number } | undefined {
+  const lines = text.split('\n', 20);
+  for (let line = 0; line < lines.length; line++) {
+    const s = lines[line].trim();
+    if (s === '') continue;
+    if (!s.startsWith('#')) return undefined;
+    const m = DIRECTIVE.exec(s);
+    if (m) return { value: m[1], line };
+  }
+  return undefined;
+}
+
+const looksLikePath = (v: string): boolean => /[/\\]/.test(v) || v.startsWith('.') || v.startsWith('~');
+
+/** One line for messages: "LLaMA-Factory 0.9.3 (from .venv)". */
+export function describeRelease(r: ResolvedRelease): string {
+  return t('LLaMA-Factory {0} (from {1})', r.facts.name, r.via);
+}
+
+/** The language-status item: "LLaMA-Factory 0.9.3 · .venv", with the folder or what went wrong as its detail. */
+export function releaseStatus(r: ResolvedRelease): { text: string; detail: string; warning: boolean } {
+  const detail = r.problem ?? r.path ?? t('No LLaMA-Factory found above the config or in a Python environment; checking against the newest bundled release. Set `llamafactory.version` to choose one.');
+  return { text: `LLaMA-Factory ${r.facts.name} · ${r.via}`, detail, warning: r.problem !== undefined };
+}
+
+interface CachedSource {
+  files: Map<string, string | undefined>;
+  facts: ReleaseFacts;
+  /** When the files were last compared with the disk (Date.now()). */
+  checkedAt: number;
+}
+
+/** How long a read source is trusted before its files are compared again: edits re-check at most this often. */
+const RECHECK_MS = 1000;
+
+export class ReleaseResolver {
+  private readonly sources = new Map<string, CachedSource>();
+  private readonly transformers = new Map<string, { files: Map<string, string | undefined>; keys: ReadonlySet<string> }>();
+
+  constructor(private readonly host: ServiceHost) {}
+
+  resolve(configPath: string, text: string, cli?: ReleaseChoice, settings: Pick<ServiceSettings, 'version' | 'pythonEnvironment'> = {}): ResolvedRelease {
+    const setting = settings.version ?? '';
+    const dir = path.dirname(path.resolve(configPath));
+    const directive = versionDirective(text);
+    const choice = cli ?? (directive ? { value: directive.value, via: '# llamafactory-version' as const } : undefined) ?? (setting.trim() ? { value: setting.trim(), via: 'llamafactory.version' as const } : undefined);
+    if (choice) {
+      const base = choice.via === 'llamafactory.version' ? (this.host.searchRoots()[0] ?? dir) : dir;
+      const found = this.explicit(choice, base);
+      if (!('problem' in found)) return found;
+      return { ...this.newest(), problem: found.problem };
+    }
+    const located = checkoutAbove(this.host, dir) ?? environments(this.host, dir, settings.pythonEnvironment).map((e) => installedIn(this.host, e)).find(Boolean);
+    return located ? this.fromSource(located) : this.newest();
+  }
+
+  /** An explicit release or folder; `problem` says what was looked for when it is neither. */
+  explicit(choice: ReleaseChoice, base: string): ResolvedRelease | { problem: string } {
+    const value = choice.value;
+    if (choice.via === '--lf-path' || looksLikePath(value)) {
+      const folder = path.resolve(base, value.replace(/^~(?=$|[/\\])/, this.host.homeDir()));
+      const pkg = packageIn(this.host, folder);
+      if (!pkg) return { problem: t('{0}: no LLaMA-Factory in {1} (looked for src/llamafactory/hparams, llamafactory/hparams and hparams with extras/env.py).', choice.via, folder) };
+      return { ...this.fromSource({ pkg, root: folder, source: 'checkout', via: choice.via }), source: 'setting' };
+    }
+    const index = bundled.indexOf(value);
+    if (index < 0) return { problem: t('{0}: unknown LLaMA-Factory release "{1}". Known: {2}; or give a folder.', choice.via, value, bundled.names.join(', ')) };
+    return this.bundledRelease(index, 'setting', choice.via);
+  }
+
+  private newest(): ResolvedRelease {
+    return this.bundledRelease(bundled.indexOf(bundled.newest), 'bundled', t('newest bundled release'));
+  }
+
+  private bundledRelease(index: number, source: ReleaseSource, via: string): ResolvedRelease {
+    const facts = bundled.facts(index);
+    return { facts, source, via, schemas: releaseSchemas(facts) };
+  }
+
+  private fromSource(found: FoundSource): ResolvedRelease {
+    const facts = this.sourceFacts(found);
+    return { facts, source: found.source, via: found.via, path: found.root, schemas: releaseSchemas(facts) };
+  }
+
+  private sourceFacts(found: FoundSource): ReleaseFacts {
+    const tfPkg = transformersIn(this.host, found.sitePackages) ?? this.environmentTransformers(found);
+    const tfKeys = tfPkg ? this.transformersKeys(tfPkg) : undefined;
+    const key = `${found.pkg}\0${tfPkg ?? ''}`;
+    const hit = this.sources.get(key);
+    const now = Date.now();
+    if (hit && now - hit.checkedAt < RECHECK_MS) return hit.facts;
+    if (hit && this.unchanged(found.pkg, hit.files)) {
+      hit.checkedAt = now;
+      return hit.facts;
+    }
+    const { reader, files } = this.recordingReader(found.pkg);
+    const src = extractSource(reader);
+    const facts = factsFromSource(src, tfKeys ?? bundled.transformersKeys(src.transformersPin));
+    this.sources.set(key, { files, facts, checkedAt: now });
+    return facts;
+  }
+
+  /** transformers from the active environment, for a checkout found above the config. */
+  private environmentTransformers(found: FoundSource): string | undefined {
+    if (found.source !== 'checkout') return undefined;
+    for (const env of environments(this.host, found.root)) {
+      const installed = installedIn(this.host, env);
+      const tf = transformersIn(this.host, installed?.sitePackages);
+      if (tf) return tf;
+    }
+    return undefined;
+  }
+
+  private transformersKeys(pkg: string): ReadonlySet<string> {
+    const hit = this.transformers.get(pkg);
+    if (hit && this.unchanged(pkg, hit.files)) return hit.keys;
+    const { reader, files } = this.recordingReader(pkg);
+    const keys = new Set(extractTransformersKeys(reader));
+    this.transformers.set(pkg, { files, keys });
+    return keys;
+  }
+
+  /** A reader over the host that remembers what it read, so a later change can be noticed. */
+  private recordingReader(pkg: string): { reader: SourceReader; files: Map<string, string | undefined> } {
+    const files = new Map<string, string | undefined>();
+    const reader: SourceReader = {
+      read: (rel) => {
+        const text = this.host.readFile(path.join(pkg, rel));
+        files.set(rel, text);
+        return text;
+      },
+      list: (rel) => {
+        const names = this.host.listDir(path.join(pkg, rel));
+        files.set(`${rel}/`, names.join('\n'));
+        return names;
+      },
+    };
+    return { reader, files };
+  }
+
+  private unchanged(pkg: string, files: Map<string, string | undefined>): boolean {
+    for (const [rel, text] of files) {
+      const now = rel.endsWith('/') ? this.host.listDir(path.join(pkg, rel.slice(0, -1))).join('\n') : this.host.readFile(path.join(pkg, rel));
+      if (now !== text) return false;
+    }
+    return true;
+  }
+}
+
+const resolvers = new WeakMap<ServiceHost, ReleaseResolver>();
+
+/** One resolver (and so one source cache) per host: per workspace in the server, per run in the CLI. */
+export function releaseResolver(host: ServiceHost): ReleaseResolver {
+  let r = resolvers.get(host);
+  if (!r) resolvers.set(host, (r = new ReleaseResolver(host)));
+  return r;
+}
