@@ -35,16 +35,28 @@ function kindOf(name: string, parent: string): Kind | undefined {
   return undefined;
 }
 
-/** Per host (a test's in-memory host is another file system), per root. */
-const listedBy = new WeakMap<ServiceHost, Map<string, { at: number; files: string[] }>>();
+/** Per host (a test's in-memory host is another file system), per key: answers younger than LIST_FRESH_MS. */
+const freshBy = new WeakMap<ServiceHost, Map<string, { at: number; value: unknown }>>();
+
+/** `compute()`, or its answer for the same host and key from the last LIST_FRESH_MS: walking the workspace on every keystroke is too slow. */
+function fresh<T>(host: ServiceHost, key: string, compute: () => T): T {
+  let answers = freshBy.get(host);
+  if (!answers) freshBy.set(host, (answers = new Map()));
+  const hit = answers.get(key);
+  const now = Date.now();
+  if (hit && now - hit.at < LIST_FRESH_MS) return hit.value as T;
+  const value = compute();
+  if (answers.size > 64) answers.clear();
+  answers.set(key, { at: now, value });
+  return value;
+}
 
 /** Candidate files under `root`, breadth first, bounded. */
 function candidates(root: string, host: ServiceHost): string[] {
-  let listed = listedBy.get(host);
-  if (!listed) listedBy.set(host, (listed = new Map()));
-  const hit = listed.get(root);
-  const now = Date.now();
-  if (hit && now - hit.at < LIST_FRESH_MS) return hit.files;
+  return fresh(host, `list:${root}`, () => listCandidates(root, host));
+}
+
+function listCandidates(root: string, host: ServiceHost): string[] {
   const files: string[] = [];
   let queue: string[] = [root];
   let folders = 0;
@@ -63,8 +75,6 @@ function candidates(root: string, host: ServiceHost): string[] {
     }
     queue = next;
   }
-  if (listed.size > 64) listed.clear();
-  listed.set(root, { at: now, files });
   return files;
 }
 
@@ -199,6 +209,10 @@ function folderAndAbove(dir: string): string[] {
 
 /** The first command in the workspace that launches `configPath`: files nearest the config first. */
 export function discoverLaunch(configPath: string, host: ServiceHost): Discovered | undefined {
+  return fresh(host, `launch:${path.resolve(configPath)}`, () => searchLaunch(configPath, host));
+}
+
+function searchLaunch(configPath: string, host: ServiceHost): Discovered | undefined {
   const configDir = path.dirname(path.resolve(configPath));
   const roots = host.searchRoots().map((r) => path.resolve(r));
   // The config's own folder and the folders up to the workspace root, then each root's tree.
