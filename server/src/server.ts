@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import type { Connection, InitializeParams, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import type { Connection, Diagnostic, InitializeParams, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
@@ -218,7 +218,22 @@ async function publish(session: Session, td: TextDocument): Promise<void> {
   // The first analysis of a document also compiles the service's code and schema: it says nothing about the next ones.
   session.lastCost.set(td.uri, session.lastCost.has(td.uri) ? performance.now() - start : 0);
   if (stale()) return;
-  await session.connection.sendDiagnostics({ uri: td.uri, version, diagnostics: a.diagnostics });
+  await session.connection.sendDiagnostics({ uri: td.uri, version, diagnostics: withoutFixes(a.diagnostics) });
+}
+
+/**
+ * The diagnostics as they travel to the editor. Quick-fixes are built from the server's own
+ * analysis (see onCodeAction), never from the editor's copies, so the fixes in each diagnostic's
+ * data stay here: on a long file with many repeated keys they were a third of every message,
+ * and the editor parsed them on each keystroke for nothing.
+ */
+function withoutFixes(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => {
+    if (!(d.data as { fixes?: unknown } | undefined)?.fixes) return d;
+    const { fixes: _fixes, ...rest } = d.data as Record<string, unknown>;
+    const { data: _data, ...bare } = d;
+    return Object.keys(rest).length ? { ...bare, data: rest } : bare;
+  });
 }
 
 /**
@@ -320,7 +335,7 @@ function answerDocumentRequests(session: Session): void {
     const td = documents.get(uri);
     return td ? analyse(session, td) : undefined;
   };
-  connection.languages.diagnostics.on(async (p) => ({ kind: 'full', items: (await analysed(p.textDocument.uri))?.diagnostics ?? [] }));
+  connection.languages.diagnostics.on(async (p) => ({ kind: 'full', items: withoutFixes((await analysed(p.textDocument.uri))?.diagnostics ?? []) }));
   // The analysis is cached per version; the precision guide reads its target and estimate.
   connection.onHover(async (p) => {
     const a = await analysed(p.textDocument.uri);
