@@ -117,6 +117,15 @@ export interface LanguageService {
   resolveGpu(name: string): { id?: string; suggestions: string[] };
   /** Forgets a closed document. */
   forget(uri: string): void;
+  /** The folders of the LLaMA-Factory (and transformers) sources read so far: an editor watches them for changes. */
+  releaseSourceFolders(): string[];
+  /**
+   * Files under a read source changed (a file watcher's report): the next analyses read that source
+   * again. True when a source read one of them, so open documents should be checked again.
+   */
+  releaseFilesChanged(paths: readonly string[]): boolean;
+  /** Compares every read source with the disk now, for editors that cannot watch files; true when one changed. */
+  recheckReleaseSources(): boolean;
   /** Background scans of the dataset files configs name: progress and completion hooks, and a promise for when all are done. */
   data: DataScanner;
 }
@@ -136,6 +145,13 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
   const releases = new Map<string, ResolvedRelease>();
   // The host as a document without Hub lookups sees it.
   const offline: ServiceHost = { ...host, hubConfig: undefined };
+  // One resolver for both: the sources it has read are the same files either way.
+  const resolver = releaseResolver(host);
+  /** A changed source makes every kept analysis stale. */
+  const sourcesChanged = (changed: boolean): boolean => {
+    if (changed) analyses.clear();
+    return changed;
+  };
   const parse = (input: DocumentInput, own: Partial<ParseLimits> = {}): ConfigDocument => {
     const limits: ParseLimits = { ...defaultParseLimits, ...defaultLimits, ...own };
     const hit = cache.get(input.uri);
@@ -161,7 +177,7 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
       const doc = parse(input, settings.limits);
       // The project config itself (an "other" YAML file): its mistakes, read from the editor's text.
       if (isProjectConfigFile(input.configPath)) {
-        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
+        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target, releases: resolver });
         return { ...analysed, diagnostics: parseYamlProjectConfig(input.configPath, input.text).problems.map(withDocLink), doc };
       }
       const hit = analyses.get(input.uri);
@@ -169,7 +185,7 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
       const scans = data.generation;
-      const analysed = analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target, data });
+      const analysed = analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target, data, releases: resolver });
       const result = { ...analysed, diagnostics: analysed.diagnostics.map(withDocLink), doc };
       releases.set(input.uri, result.release);
       if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, scans, result });
@@ -177,11 +193,11 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
     },
     hover: (ctx, p) => hover(ctx, p),
     complete: (doc, p, configPath) => {
-      const release = releases.get(doc.uri) ?? releaseResolver(host).resolve(configPath, doc.text);
+      const release = releases.get(doc.uri) ?? resolver.resolve(configPath, doc.text);
       return complete(doc, p, configPath, host, release);
     },
     checkReleaseChoice(choice, cwd) {
-      const found = releaseResolver(host).explicit(choice, cwd);
+      const found = resolver.explicit(choice, cwd);
       return 'problem' in found ? found.problem : undefined;
     },
     symbols: (doc) => symbols(doc),
@@ -219,6 +235,9 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
       analyses.delete(uri);
       releases.delete(uri);
     },
+    releaseSourceFolders: () => resolver.sourceFolders(),
+    releaseFilesChanged: (paths) => sourcesChanged(resolver.filesChanged(paths)),
+    recheckReleaseSources: () => sourcesChanged(resolver.recheck()),
   };
 }
 

@@ -28,6 +28,11 @@ export interface ServiceHost {
    * Must not block: a host that fetches does so in the background.
    */
   hubConfig?(modelId: string): string | undefined;
+  /**
+   * The file's text read now, past any short-lived cache the host keeps for readFile; hosts without
+   * such a cache leave it out. Used where a file is read because it changed.
+   */
+  readFileNow?(path: string): string | undefined;
   /** Size and modification time of a file, or undefined when it is not a readable file. */
   stat?(path: string): FileStat | undefined;
   /**
