@@ -47,23 +47,36 @@ function stringPrefixAt(src: string, at: number): number {
   return isQuote(next) ? 1 : -1;
 }
 
-/** Splits source text into logical lines of tokens (comments dropped). */
-export function logicalLines(src: string): LogicalLine[] {
+/**
+ * Splits source text into logical lines of tokens (comments dropped). With `keep`, a top-level
+ * statement whose first token it refuses, and the block under it, are only scanned for where they
+ * end: no token is made for them (reading a 130 kB module for its few classes then costs a scan).
+ */
+export function logicalLines(src: string, keep?: (first: Token) => boolean): LogicalLine[] {
   const lines: LogicalLine[] = [];
   let current: LogicalLine | undefined;
   let depth = 0;
   let line = 1;
   let lineStart = 0;
   let i = 0;
+  /** Whether the current logical line has a token yet, and whether its tokens (and its block's) are dropped. */
+  let begun = false;
+  let skipping = false;
+  const begin = (first: Token, column: number): void => {
+    begun = true;
+    if (keep && column === 0) skipping = !keep(first);
+  };
   const push = (t: Token, column: number, at = line): void => {
+    if (!begun) begin(t, column);
+    if (skipping) return;
     if (!current) current = { indent: column, line: at, tokens: [] };
     current.tokens.push(t);
   };
   const endLine = (): void => {
-    if (current && depth === 0) {
-      lines.push(current);
-      current = undefined;
-    }
+    if (depth !== 0) return;
+    if (current) lines.push(current);
+    current = undefined;
+    begun = false;
   };
   while (i < src.length) {
     const ch = src.charCodeAt(i);
@@ -97,6 +110,8 @@ export function logicalLines(src: string): LogicalLine[] {
       const q = src.charCodeAt(i + prefix);
       const triple = src.charCodeAt(i + prefix + 1) === q && src.charCodeAt(i + prefix + 2) === q;
       const quote = src.slice(i + prefix, i + prefix + (triple ? 3 : 1));
+      // A dropped string is only scanned; the first token of a top-level line is made, to decide.
+      const build = !skipping || (!begun && column === 0);
       i += prefix + quote.length;
       const parts: string[] = [];
       let from = i;
@@ -108,7 +123,7 @@ export function logicalLines(src: string): LogicalLine[] {
           line++;
           lineStart = i + 1;
         } else if (c === 92 && !raw) {
-          parts.push(src.slice(from, i), unescape(src[i + 1] ?? ''));
+          if (build) parts.push(src.slice(from, i), unescape(src[i + 1] ?? ''));
           if (src.charCodeAt(i + 1) === 10) {
             line++;
             lineStart = i + 2;
@@ -119,7 +134,7 @@ export function logicalLines(src: string): LogicalLine[] {
         }
         i++;
       }
-      const tail = src.slice(from, Math.min(i, src.length));
+      const tail = build ? src.slice(from, Math.min(i, src.length)) : '';
       i += quote.length;
       push({ k: 'str', v: parts.length === 0 ? tail : parts.join('') + tail }, column, startLine);
       continue;
@@ -127,7 +142,7 @@ export function logicalLines(src: string): LogicalLine[] {
     if (isWordStart(ch)) {
       let end = i + 1;
       while (end < src.length && isWordPart(src.charCodeAt(end))) end++;
-      push({ k: 'name', v: src.slice(i, end) }, i - lineStart);
+      if (!skipping || !begun) push({ k: 'name', v: src.slice(i, end) }, i - lineStart);
       i = end;
       continue;
     }
