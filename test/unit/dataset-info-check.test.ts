@@ -102,3 +102,9 @@ test('the upstream registry vendored from LLaMA-Factory reads without a type, fi
   // Its hub entries are said to be unchecked.
   assert.ok(codes.has('dataset-info-remote'));
 });
+
+test('the dataset_info.json Hugging Face datasets writes beside its Arrow files is not a registry', () => {
+  const info = '{\n  "builder_name": "json",\n  "citation": "",\n  "description": "",\n  "features": {"instruction": {"dtype": "string", "_type": "Value"}},\n  "homepage": "",\n  "license": ""\n}';
+  assert.deepEqual(found(info), []);
+  assert.deepEqual(found('{"features": {"text": {"dtype": "string", "_type": "Value"}}}'), []);
+});

@@ -148,3 +148,34 @@ test('without scanned data the estimate says it used cutoff_len', async () => {
   const a = await analyzed(config('hub_only'));
   assert.deepEqual(estimateReport(a.context)?.sequence, { source: 'cutoff_len', tokens: 1024, p95: null, max: null, truncatedShare: null });
 });
+
+test('the estimate carries the token-length histogram of the scanned data against cutoff_len', async () => {
+  const a = await analyzed(config('alpaca_ok'));
+  const lengths = a.service.estimate(a.context)?.lengths;
+  assert.ok(lengths, 'lengths once the data is scanned');
+  // Lengths 16, 18, 19 (worked out above) against cutoff_len 1024: 24 bins of ⌈1024/24⌉ = 43 tokens, all three in the first.
+  assert.equal(lengths.cutoff, 1024);
+  assert.equal(lengths.width, 43);
+  assert.equal(lengths.counts.length, 24);
+  assert.equal(lengths.counts[0], 3);
+  assert.equal(lengths.counts.reduce((x, y) => x + y, 0), 3);
+  assert.equal(lengths.max, 19);
+});
+
+test('Arrow IPC files (stream and file format): exact row count and columns from the schema, without decoding records', async () => {
+  for (const name of ['arrow_stream', 'arrow_file']) {
+    const a = await analyzed(config(name));
+    assert.deepEqual(codes(a), [], name);
+    const d = a.view.datasets[0];
+    // 2 + 3 + 1 rows in three record batches (test/fixtures/datasets/ARROW.md).
+    assert.equal(d.count, 6, name);
+    assert.equal(d.exact, true, name);
+  }
+  const missing = await analyzed(config('arrow_cols'));
+  const d = missing.diagnostics.find((x) => x.code === 'dataset-column-missing');
+  assert.ok(d, JSON.stringify(missing.diagnostics));
+  assert.match(String(d.message), /`question`/);
+  assert.match(String(d.message), /instruction, input, output/);
+  const bad = await analyzed(config('arrow_bad'));
+  assert.deepEqual(codes(bad), ['dataset-file-unreadable']);
+});

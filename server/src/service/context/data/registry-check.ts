@@ -65,6 +65,7 @@ export function checkRegistry(text: string, infoPath: string, host: ServiceHost)
     if (root) report(root, DiagnosticSeverity.Error, 'dataset-info-type', t('dataset_info.json must be one JSON object mapping dataset names to their entries.'));
     return out;
   }
+  if (isDatasetsInfo(root)) return out;
   const seen = new Map<string, JsonNode>();
   for (const [key, value] of properties(root)) {
     const name = String(key.value);
@@ -74,6 +75,17 @@ export function checkRegistry(text: string, infoPath: string, host: ServiceHost)
     checkEntry(name, key, value, path.dirname(infoPath), host, report);
   }
   return out;
+}
+
+/**
+ * Hugging Face `datasets` writes a file of the same name (DatasetInfo: citation, description, features,
+ * splits...) beside the Arrow files of `save_to_disk` and in its cache; that one is not a registry.
+ */
+const DATASETS_INFO_KEYS = ['builder_name', 'citation', 'config_name', 'dataset_size', 'description', 'download_size', 'features', 'homepage', 'license', 'splits'];
+
+function isDatasetsInfo(root: JsonNode): boolean {
+  return properties(root).filter(([k, v]) => DATASETS_INFO_KEYS.includes(String(k.value)) && v.type !== 'object').length >= 2
+    || properties(root).some(([k, v]) => k.value === 'features' && v.type === 'object' && properties(v).some(([, f]) => f.type === 'object' && properties(f).some(([fk]) => fk.value === '_type')));
 }
 
 function checkEntry(name: string, key: JsonNode, entry: JsonNode, dir: string, host: ServiceHost, report: Report): void {
