@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { createLanguageService, defaultSettings } from '../../server/src/service';
+import { createLanguageService, DEFAULT_TRUNCATION_WARN_PERCENT, defaultSettings } from '../../server/src/service';
+import { normalizeSettings } from '../../server/src/settings';
 import { dataView } from '../../server/src/service/context/data/view';
 import { estimateReport } from '../../server/src/service/memory/report';
 import { fixturesDir, fsHost } from '../helpers';
@@ -19,12 +20,12 @@ function config(dataset: string, extra = ''): string {
 }
 
 /** Analyses twice: the first run queues the scans, the second sees them. */
-async function analyzed(text: string) {
+async function analyzed(text: string, settings = defaultSettings) {
   const service = createLanguageService(fsHost([root]));
   const input = { uri: 'file:///cfg.yaml', text, configPath };
-  service.analyze(input, defaultSettings);
+  service.analyze(input, settings);
   await service.data.idle();
-  const a = service.analyze(input, defaultSettings);
+  const a = service.analyze(input, settings);
   return { ...a, service, view: dataView(a.context) };
 }
 
@@ -125,6 +126,18 @@ test('cutoff_len that cuts more than a tenth of the samples is a warning at cuto
   assert.equal(d.range.start.line, 6);
   assert.match(String(d.message), /50%/);
   assert.equal(a.view.lengths?.counter, 'chars');
+});
+
+test('the share cutoff_len may cut before the warning is a setting (llamafactory.datasets.truncationWarningPercent)', async () => {
+  const text = config('long_text').replace('model_name_or_path: ./model', 'model_name_or_path: nowhere/none').replace('cutoff_len: 1024', 'cutoff_len: 256');
+  // Half of long.jsonl is cut (above): a 50 % allowance is not exceeded, 49 % is.
+  const allowed = await analyzed(text, { ...defaultSettings, truncationWarnPercent: 50 });
+  assert.ok(!allowed.diagnostics.some((x) => x.code === 'dataset-truncated'));
+  const strict = await analyzed(text, { ...defaultSettings, truncationWarnPercent: 49 });
+  assert.ok(strict.diagnostics.some((x) => x.code === 'dataset-truncated'));
+  assert.equal(normalizeSettings({ datasets: { truncationWarningPercent: 25 } }).truncationWarnPercent, 25);
+  assert.equal(normalizeSettings({ datasets: { truncationWarningPercent: 250 } }).truncationWarnPercent, DEFAULT_TRUNCATION_WARN_PERCENT);
+  assert.equal(normalizeSettings({}).truncationWarnPercent, DEFAULT_TRUNCATION_WARN_PERCENT);
 });
 
 test('the estimate follows the longest sample of the data, beside the padded bound; the hovers show the dataset and the steps', async () => {

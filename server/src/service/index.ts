@@ -60,7 +60,7 @@ export { defaultSettings };
 export { defaultParseLimits } from './document';
 export { parseNvidiaSmi, parseRocmSmi } from './hardware/detect';
 export { setLocale, t } from './l10n';
-export { DEFAULT_SCAN_MB } from './context/data/view';
+export { DEFAULT_SCAN_MB, DEFAULT_TRUNCATION_WARN_PERCENT } from './context/data/view';
 export type { FileStat } from './types';
 
 export interface DocumentInput {

@@ -93,6 +93,8 @@ export interface ServiceSettings {
   launch?: string;
   /** Dataset files larger than this many MB are read this far and their sample counts estimated (`llamafactory.datasets.maxScanMB`). */
   datasetScanMB?: number;
+  /** Percent of training samples cutoff_len may cut before `dataset-truncated` warns (`llamafactory.datasets.truncationWarningPercent`). */
+  truncationWarnPercent?: number;
   /** Whether this document may use the host's `hubConfig` (off unless true). */
   hubLookup?: boolean;
   /** Bounds for parsing this document; the service's own limits fill in what is missing. */

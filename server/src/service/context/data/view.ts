@@ -55,6 +55,8 @@ export interface DataView {
 
 /** Default for `llamafactory.datasets.maxScanMB`: files larger than this are read this far and their counts estimated. */
 export const DEFAULT_SCAN_MB = 64;
+/** Default for `llamafactory.datasets.truncationWarningPercent`: cutoff_len may cut this share of the samples before a warning. */
+export const DEFAULT_TRUNCATION_WARN_PERCENT = 10;
 /** Files of a folder dataset that are scanned; the rest are only counted as files. */
 const MAX_FOLDER_FILES = 64;
 const KEYS = ['dataset', 'eval_dataset'] as const;
