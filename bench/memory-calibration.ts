@@ -9,13 +9,18 @@ import { busiestGpu, h200Case, naiveRule, parseCsv, pick, publicCase, readmeRule
 import { BENCH_FITTED, stackEstimate, type BenchConstants } from './stacks';
 
 export const H200_SOURCE = 'h200 (ours)';
-const QWEN_SOURCE = 'qwen';
+/** Published rows collected after the calibration set, one CSV each (bench/calibration/README.md says where from). */
+const ADDED_CSVS: Record<string, string> = {
+  qwen: 'qwen-readme-measurements.csv',
+  answerai: 'answerai-fsdp-qlora-measurements.csv',
+};
 
 export function loadCases(publicCsv = calibrationCsv): CalibrationCase[] {
   const cases: CalibrationCase[] = [];
   cases.push(...parseCsv(readFileSync(publicCsv, 'utf8')).map(publicCase));
-  // Published rows collected after the calibration set (bench/calibration/README.md says where from).
-  cases.push(...parseCsv(readFileSync(join(repoRoot, 'bench', 'calibration', 'qwen-readme-measurements.csv'), 'utf8')).map(publicCase));
+  for (const file of Object.values(ADDED_CSVS)) {
+    cases.push(...parseCsv(readFileSync(join(repoRoot, 'bench', 'calibration', file), 'utf8')).map(publicCase));
+  }
   const ours = join(repoRoot, 'bench', 'calibration', 'h200-measurements.csv');
   cases.push(...parseCsv(readFileSync(ours, 'utf8')).flatMap((r) => h200Case(r) ?? []));
   return cases;
@@ -154,7 +159,7 @@ const publicOnly = (rows: ErrorRow[]): ErrorRow[] => rows.filter((r) => r.source
 /** The sets a row counts in: all rows; public rows; the original calibration set (without rows added since). */
 function setsOf(r: ErrorRow): string[] {
   if (r.source === H200_SOURCE) return ['all'];
-  return r.source === QWEN_SOURCE ? ['all', 'public only'] : ['all', 'public only', 'public, calibration set only'];
+  return r.source in ADDED_CSVS ? ['all', 'public only'] : ['all', 'public only', 'public, calibration set only'];
 }
 
 /** The rows each constant was first fitted to (the constants' comments say how). */

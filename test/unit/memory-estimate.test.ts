@@ -94,7 +94,7 @@ test('fitToGpu returns fitting change sets that keep the effective batch', () =>
   }
 });
 
-const GATE = { median: 12.5, p90: 28.5 };
+const GATE = { median: 11, p90: 30 };
 test('calibration error, counted as the bench counts it, does not regress', () => {
   // Each run once, upper bounds apart, public rows scored with every fitted
   // constant re-fitted without their source (bench/memory-calibration.ts).
@@ -102,6 +102,8 @@ test('calibration error, counted as the bench counts it, does not regress', () =
   const s = summarize(rows.filter((r) => r.source !== H200_SOURCE));
   // Issue 14's targets are a median <= 10 % and p90 <= 25 %; these bounds hold
   // the level reached so far (docs/memory-accuracy.md) so that it only improves.
+  // On 262 rows (the 17 Answer.AI FSDP rows added) the same counting gives 10.5 / 29.3;
+  // p90 was 28.0 on the 245 rows before them.
   assert.ok(s.median <= GATE.median, `median ${s.median}`);
   assert.ok(s.p90 <= GATE.p90, `p90 ${s.p90}`);
   assert.ok(s.median < s.readmeMedian && s.median < s.naiveMedian);
