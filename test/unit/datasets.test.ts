@@ -192,3 +192,29 @@ test('Arrow IPC files (stream and file format): exact row count and columns from
   const bad = await analyzed(config('arrow_bad'));
   assert.deepEqual(codes(bad), ['dataset-file-unreadable']);
 });
+
+test('with Hub lookups on, a hub dataset hover shows its card from the host; with them off the host is never asked', () => {
+  // The shape of https://huggingface.co/api/datasets/<id> (cardData from the card's YAML header, tags, downloads).
+  const api = JSON.stringify({
+    id: 'llamafactory/alpaca_en', downloads: 12345, gated: false, tags: ['license:apache-2.0', 'size_categories:10K<n<100K'],
+    cardData: { license: 'apache-2.0', size_categories: ['10K<n<100K'], pretty_name: 'Alpaca EN' },
+    description: 'English instruction data for tuning. Built from the Alpaca release.',
+  });
+  const asked: string[] = [];
+  const host = { ...fsHost([root]), hubDataset: (id: string) => (asked.push(id), api) };
+  const text = config('hub_only');
+  const hoverWith = (hubLookup: boolean) => {
+    const service = createLanguageService(host);
+    const a = service.analyze({ uri: 'file:///cfg.yaml', text, configPath }, { ...defaultSettings, hubLookup });
+    const h = service.hover(a.context, { line: 4, character: 12 });
+    return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+  };
+  const off = hoverWith(false);
+  assert.deepEqual(asked, []);
+  assert.match(off, /not downloaded here/);
+  assert.doesNotMatch(off, /Hub card/);
+  const on = hoverWith(true);
+  assert.deepEqual(asked, ['llamafactory/alpaca_en']);
+  assert.match(on, /Hub card "Alpaca EN": size 10K<n<100K rows, licence apache-2\.0, 12,345 downloads\. English instruction data for tuning\./);
+  assert.doesNotMatch(on, /Built from/);
+});

@@ -135,7 +135,7 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
   // The release each document was last checked against, for completion (which gets no settings).
   const releases = new Map<string, ResolvedRelease>();
   // The host as a document without Hub lookups sees it.
-  const offline: ServiceHost = { ...host, hubConfig: undefined };
+  const offline: ServiceHost = { ...host, hubConfig: undefined, hubDataset: undefined };
   const parse = (input: DocumentInput, own: Partial<ParseLimits> = {}): ConfigDocument => {
     const limits: ParseLimits = { ...defaultParseLimits, ...defaultLimits, ...own };
     const hit = cache.get(input.uri);

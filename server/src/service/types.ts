@@ -28,6 +28,11 @@ export interface ServiceHost {
    * Must not block: a host that fetches does so in the background.
    */
   hubConfig?(modelId: string): string | undefined;
+  /**
+   * The Hugging Face Hub API's JSON about a dataset (`/api/datasets/<id>`), under the same
+   * terms as hubConfig: only when Hub lookups are allowed, never blocking.
+   */
+  hubDataset?(datasetId: string): string | undefined;
   /** Size and modification time of a file, or undefined when it is not a readable file. */
   stat?(path: string): FileStat | undefined;
   /**
