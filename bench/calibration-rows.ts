@@ -5,8 +5,8 @@ import { countParams } from '../server/src/service/models/params';
 import type { ResolvedModel } from '../server/src/service/models/resolve';
 import type { EstimateInput, MemoryEstimate } from '../server/src/service/memory/estimate';
 import { LF_TRAITS, type StackTraits } from './stacks';
+import type { Figure } from '../server/src/service/memory/range';
 
-export type Figure = 'allocated' | 'reserved' | 'device';
 
 export interface CalibrationCase {
   id: string;
