@@ -29,6 +29,11 @@ export interface ServiceHost {
    */
   hubConfig?(modelId: string): string | undefined;
   /**
+   * The Hugging Face Hub API's JSON about a dataset (`/api/datasets/<id>`), under the same
+   * terms as hubConfig: only when Hub lookups are allowed, never blocking.
+   */
+  hubDataset?(datasetId: string): string | undefined;
+  /**
    * The file's text read now, past any short-lived cache the host keeps for readFile; hosts without
    * such a cache leave it out. Used where a file is read because it changed.
    */
@@ -98,6 +103,8 @@ export interface ServiceSettings {
   launch?: string;
   /** Dataset files larger than this many MB are read this far and their sample counts estimated (`llamafactory.datasets.maxScanMB`). */
   datasetScanMB?: number;
+  /** Percent of training samples cutoff_len may cut before `dataset-truncated` warns (`llamafactory.datasets.truncationWarningPercent`). */
+  truncationWarnPercent?: number;
   /** Whether this document may use the host's `hubConfig` (off unless true). */
   hubLookup?: boolean;
   /** Bounds for parsing this document; the service's own limits fill in what is missing. */
