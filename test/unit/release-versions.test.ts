@@ -174,6 +174,59 @@ describe('hover and completion follow the release', () => {
   });
 });
 
+describe('datasets from the checkout in use', () => {
+  // LLaMA-Factory reads `<dataset_dir>/dataset_info.json` relative to where it is launched
+  // (hparams/data_args.py: dataset_dir defaults to "data"); a checkout user launches from the checkout.
+  const CHECKOUT = '/src/LLaMA-Factory';
+  const registry = JSON.stringify({ my_set: { file_name: 'my.json' } });
+  const files = (extra: Record<string, string> = {}): Record<string, string> => ({
+    ...packageFiles('v0.9.3', `${CHECKOUT}/src/llamafactory`),
+    '/envs/lf/lib/python3.11/site-packages/llamafactory-0.9.3.dist-info/direct_url.json': `{"url": "file://${CHECKOUT}", "dir_info": {"editable": true}}`,
+    [`${CHECKOUT}/data/dataset_info.json`]: registry,
+    [`${CHECKOUT}/data/my.json`]: '[{"instruction": "a", "output": "b"}]',
+    ...extra,
+  });
+  const analyze = (text: string, host: ServiceHost) => createLanguageService(host).analyze({ uri: 'file:///p/a.yaml', text, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '' });
+
+  it('an editable install: names are checked against the checkout\'s data/dataset_info.json, and the hover says where the entry came from', () => {
+    const host = hostWith(files(), { VIRTUAL_ENV: '/envs/lf' });
+    const { text, position } = caret(`${BASE}dataset: my‸_set\n`);
+    const ok = analyze(text, host);
+    assert.equal(ok.release.checkout, CHECKOUT);
+    assert.deepEqual(ok.diagnostics.filter((d) => String(d.code).startsWith('dataset-')).map((d) => d.message), []);
+    const hover = JSON.stringify(createLanguageService(host).hover(ok.context, position));
+    assert.match(hover, /Entry read from `\/src\/LLaMA-Factory\/data\/dataset_info\.json` \(found from the LLaMA-Factory checkout\)/);
+    const typo = analyze(`${BASE}dataset: my_sett\n`, host).diagnostics.find((d) => d.code === 'dataset-unknown');
+    assert.equal(typo?.severity, 1);
+    assert.match(msg(typo), /`\/src\/LLaMA-Factory\/data\/dataset_info\.json` \(resolved from the LLaMA-Factory checkout \/src\/LLaMA-Factory\)/);
+  });
+
+  it('completion offers the checkout\'s datasets', () => {
+    const host = hostWith(files(), { VIRTUAL_ENV: '/envs/lf' });
+    const { text, position } = caret(`${BASE}dataset: ‸\n`);
+    const service = createLanguageService(host);
+    const a = service.analyze({ uri: 'file:///p/a.yaml', text, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '' });
+    const items = service.complete(a.doc, position, '/p/a.yaml');
+    assert.deepEqual(items.map((i) => [i.label, i.detail]), [['my_set', `from ${CHECKOUT}/data/dataset_info.json`]]);
+  });
+
+  it('a dataset_info.json beside the config comes first; a non-editable install has no checkout to look in', () => {
+    const near = hostWith(files({ '/p/data/dataset_info.json': JSON.stringify({ other: { file_name: 'o.json' } }) }), { VIRTUAL_ENV: '/envs/lf' });
+    assert.match(msg(analyze(`${BASE}dataset: my_set\n`, near).diagnostics.find((d) => d.code === 'dataset-unknown')), /`\/p\/data\/dataset_info\.json`/);
+    const installed = hostWith({ ...packageFiles('v0.9.3', '/envs/lf/lib/python3.11/site-packages/llamafactory'), [`${CHECKOUT}/data/dataset_info.json`]: registry }, { VIRTUAL_ENV: '/envs/lf' });
+    const r = analyze(`${BASE}dataset: my_set\n`, installed);
+    assert.equal(r.release.checkout, undefined);
+    assert.match(msg(r.diagnostics.find((d) => d.code === 'dataset-unknown')), /built-in|own data\/dataset_info\.json/);
+  });
+
+  it('the setting naming a checkout folder', () => {
+    const host = hostWith(files());
+    const r = createLanguageService(host).analyze({ uri: 'file:///p/a.yaml', text: `${BASE}dataset: my_set\n`, configPath: '/p/a.yaml' }, { ...defaultSettings, version: CHECKOUT });
+    assert.deepEqual([r.release.source, r.release.checkout], ['setting', CHECKOUT]);
+    assert.deepEqual(r.diagnostics.filter((d) => String(d.code).startsWith('dataset-')).map((d) => d.code), []);
+  });
+});
+
 describe('finding the user\'s LLaMA-Factory', () => {
   const settings = (version = ''): ServiceSettings => ({ ...defaultSettings, version });
   const resolve = (host: ServiceHost, configPath: string, text = BASE, version = '') =>

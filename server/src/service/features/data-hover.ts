@@ -7,6 +7,7 @@ import type { AnalysisContext } from '../context';
 import { dataView, trainSamples } from '../context/data/view';
 import type { DatasetView, DataView } from '../context/data/view';
 import { percentile } from '../context/data/lengths';
+import { viaText } from '../files';
 import { argValue } from '../values';
 import { t } from '../l10n';
 
@@ -56,6 +57,7 @@ export function datasetHoverMarkdown(ctx: AnalysisContext, p: Position): string 
     t('**dataset `{0}`** — {1} format{2}, from `{3}`.', d.name, attr.formatting, attr.ranking ? t(', preference pairs (ranking)') : '', path.basename(view.registry.infoPath)),
     '',
     `- ${sourceText(d)}`,
+    `- ${t('Entry read from `{0}` (found from the {1}).', view.registry.infoPath, viaText(view.registry.via))}`,
   ];
   if (d.files.length > 0) lines.push(`- ${t('Samples: {0}.', countText(d))}`);
   const lengths = lengthsText(d, cutoff);
