@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { createLanguageService, defaultSettings, releaseStatus } from '../../server/src/service';
 import { normalizeSettings } from '../../server/src/settings';
 import type { ServiceHost, ServiceSettings } from '../../server/src/service';
+import { argValue } from '../../server/src/service/values';
 import { analyzeText, caret, memoryHost } from '../helpers';
 import { extractFixture, releaseFixture } from './release-extract.test';
 
@@ -171,6 +172,37 @@ describe('hover and completion follow the release', () => {
     };
     assert.ok(keys('0.9.4').includes('ray_run_name'));
     assert.ok(!keys('0.9.5').includes('ray_run_name'));
+  });
+});
+
+describe('defaults follow the release', () => {
+  // v0.9.0 hparams/data_args.py: `cutoff_len: int = field(default=1024, ...)`; 2048 from v0.9.1.
+  it('a key the YAML leaves out takes the release default (cutoff_len 1024 in 0.9.0)', () => {
+    assert.equal(argValue(check(BASE, '0.9.0').context.doc, 'cutoff_len'), 1024);
+    assert.equal(argValue(check(BASE, '0.9.1').context.doc, 'cutoff_len'), 2048);
+    assert.equal(argValue(check(BASE, 'main').context.doc, 'cutoff_len'), 2048);
+  });
+
+  it('the memory estimate reads the release default too', () => {
+    const config = `${BASE}dataset: alpaca_en_demo\nper_device_train_batch_size: 4\nbf16: true\n`;
+    const gib = (text: string, version: string) => {
+      const r = check(text, version);
+      return r.service.estimate(r.context)?.report.allocatedGiB;
+    };
+    const old = gib(config, '0.9.0');
+    assert.ok(old !== undefined);
+    assert.equal(old, gib(`${config}cutoff_len: 1024\n`, 'main'));
+    assert.notEqual(old, gib(config, 'main'));
+  });
+
+  // Up to v0.9.2 hparams/model_args.py: `quantization_method: Literal["bitsandbytes", "hqq", "eetq"] = "bitsandbytes"`;
+  // v0.9.3 renamed the word to QuantizationMethod.BNB = "bnb". Rules are written in main's words.
+  it('quantization rules read the old word bitsandbytes as bnb (the 0.9.2 default)', () => {
+    const config = `${BASE}quantization_bit: 3\n`;
+    assert.ok(codesOf(check(config, '0.9.2'), 'quantization_bit').includes('quant-bnb-bits'));
+    assert.ok(codesOf(check(`${config}quantization_method: bitsandbytes\n`, '0.9.2'), 'quantization_bit').includes('quant-bnb-bits'));
+    assert.ok(!codesOf(check(`${BASE}quantization_bit: 4\nquantization_method: bitsandbytes\n`, '0.9.2'), 'quantization_bit').includes('quant-method-ignored'));
+    assert.ok(codesOf(check(config, '0.9.3'), 'quantization_bit').includes('quant-bnb-bits'));
   });
 });
 
