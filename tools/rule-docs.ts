@@ -33,6 +33,9 @@ const CORE_FAMILIES: Record<keyof typeof CORE_CODES, string> = {
   schema: 'the schema check of keys, types and choices (`schema/`)',
   formats: 'the v0/v1 format check (`v1/cross-format.ts`)',
   target: 'the target-GPU comment (`hardware/target.ts`)',
+  release: 'the LLaMA-Factory release in use (`context/release/`)',
+  launch: 'the launch command of the run (`context/launch/`)',
+  accelerate: 'the check of an accelerate config file (`context/launch/accelerate-check.ts`)',
   internal: 'the analysis itself (`analyze.ts`)',
   project: 'the project config (`project/config.ts`)',
 };

@@ -267,6 +267,11 @@ test('LLaMA-Factory\'s accelerate configs are clean; broken ones get diagnostics
     '2:accelerate-invalid-value', '4:accelerate-invalid-value', '5:accelerate-unknown-key', '6:accelerate-num-processes', '7:accelerate-unknown-key',
   ]);
   assert.match(messageOf(a.diagnostics[2]), /fsdp_offload_params/);
+  // YAML 1.1, as accelerate's yaml.safe_load reads it: a bare NO is the boolean false, a quoted one the word.
+  const bare = analyze('distributed_type: NO\nnum_processes: 1\n', { configPath: '/work/proj/acc.yaml' });
+  assert.deepEqual(bare.diagnostics.map((d) => String(d.code)), ['accelerate-invalid-value']);
+  assert.match(messageOf(bare.diagnostics[0]), /'NO'/);
+  assert.deepEqual(analyze('distributed_type: \'NO\'\nnum_processes: 1\n', { configPath: '/work/proj/acc.yaml' }).diagnostics, []);
 });
 
 test('the estimate follows FSDP, FSDP offload and ZeRO-3 from accelerate (70B QLoRA on 2 × 24 GB)', () => {

@@ -14,7 +14,7 @@ const page = (code: string) => readFileSync(path.join(dir, `${code}.md`), 'utf8'
 const schemaKeys = (file: string) => Object.keys((JSON.parse(readFileSync(path.join(repoRoot, 'schemas', file), 'utf8')) as { properties: object }).properties);
 const KNOWN = new Set([...schemaKeys('llamafactory-v0.schema.json'), ...schemaKeys('llamafactory-v1.schema.json')]);
 /** Codes whose fixed example is not a LLaMA-Factory config, or shows no keys at all. */
-const NOT_A_CONFIG = new Set(['config-invalid', 'internal-error', 'file-too-large', 'alias-limit', 'nesting-too-deep']);
+const NOT_A_CONFIG = new Set(['config-invalid', 'internal-error', 'file-too-large', 'alias-limit', 'nesting-too-deep', 'accelerate-unknown-key', 'accelerate-invalid-value', 'accelerate-num-processes']);
 
 test('every code has a page, and every page a code', () => {
   const pages = readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)).sort();

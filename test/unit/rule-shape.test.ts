@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { allCodes } from '../../server/src/service';
 import { rules } from '../../server/src/service/rules';
 import { isDefinedRule } from '../../server/src/service/rules/rule';
 import { repoRoot } from '../helpers';
@@ -19,11 +20,12 @@ test('no two rules claim the same code', () => {
   assert.deepEqual(all.filter((c, i) => all.indexOf(c) !== i), []);
 });
 
-test('every code of the committed code list is still emitted by a rule', () => {
+test('every code of the committed code list is still registered', () => {
   const listed = fs.readFileSync(path.join(repoRoot, 'test/fixtures/rule-codes.txt'), 'utf8')
     .split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   assert.ok(listed.length > 100, `only ${listed.length} codes listed`);
-  assert.deepEqual(listed.filter((c) => !codes.has(c)), []);
+  const registered = new Set(allCodes());
+  assert.deepEqual(listed.filter((c) => !registered.has(c)), []);
 });
 
 test('every code docs/rules-coverage.md names still exists', () => {

@@ -9,11 +9,17 @@ export const CORE_CODES = {
   /** document.ts: reading the file */
   document: ['file-too-large', 'binary-content', 'nesting-too-deep', 'invalid-utf8', 'yaml-syntax', 'multiple-documents', 'root-not-mapping', 'alias-limit'],
   /** schema/: keys, types and choices */
-  schema: ['unknown-key', 'internal-key', 'requires-env', 'duplicate-key', 'plugin-missing-key', 'invalid-value', 'invalid-choice', 'type-mismatch', 'string-boolean', 'string-number'],
+  schema: ['unknown-key', 'internal-key', 'requires-env', 'duplicate-key', 'plugin-missing-key', 'invalid-value', 'invalid-choice', 'type-mismatch', 'string-boolean', 'string-number', 'foreign-key', 'foreign-value'],
   /** v1/cross-format.ts */
   formats: ['v0-key-in-v1', 'v1-key-in-v0'],
   /** hardware/target.ts: the `# llamafactory-gpu:` comment */
   target: ['hw-directive-count', 'hw-unknown-gpu'],
+  /** context/release/: the LLaMA-Factory release in use and how it reads YAML */
+  release: ['unknown-release', 'v1-unavailable', 'yaml-number-as-text'],
+  /** context/launch/: the command line that starts the run */
+  launch: ['launch-unparsed', 'launch-unknown-variable', 'launch-other-config', 'launch-override-syntax', 'launch-accelerate-missing', 'launch-accelerate-invalid', 'launch-gpu-count-mismatch'],
+  /** context/launch/accelerate-check.ts: an accelerate config file opened in the editor */
+  accelerate: ['accelerate-unknown-key', 'accelerate-invalid-value', 'accelerate-num-processes'],
   /** analyze.ts: a check that threw */
   internal: ['internal-error'],
   /** project/: .llamafactory-lint.yaml and [tool.llamafactory-lint] */

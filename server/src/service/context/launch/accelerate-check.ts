@@ -18,6 +18,9 @@ const NESTED: Record<string, ReadonlySet<string>> = { fsdp_config: FSDP_KEYS, de
 function valueProblem(key: string, value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   const choices = CHOICES[key];
+  // accelerate loads the file with yaml.safe_load (config_args.py), where a bare NO is the boolean false: it then
+  // matches no DistributedType (__post_init__ converts strings only), so the file's intent is lost.
+  if (key === 'distributed_type' && value === false) return t('accelerate reads YAML with PyYAML, which takes a bare `NO` as false; write `\'NO\'` in quotes.');
   if (choices) {
     // accelerate upper-cases nothing: enum values must match as written (numbers may be strings of digits).
     const ok = choices.some((c) => c === value || (typeof c === 'number' && typeof value === 'string' && String(c) === value) || (key === 'mixed_precision' && value === false));
