@@ -5,8 +5,8 @@ import { countParams } from '../server/src/service/models/params';
 import type { ResolvedModel } from '../server/src/service/models/resolve';
 import type { EstimateInput, MemoryEstimate } from '../server/src/service/memory/estimate';
 import { LF_TRAITS, type StackTraits } from './stacks';
+import type { Figure } from '../server/src/service/memory/range';
 
-export type Figure = 'allocated' | 'reserved' | 'device';
 
 export interface CalibrationCase {
   id: string;
@@ -144,6 +144,7 @@ function stackOf(source: string): string {
   if (/peft/.test(source)) return 'peft';
   if (/transformers/.test(source)) return 'transformers';
   if (/QwenLM\/Qwen\b/.test(source)) return 'qwen';
+  if (/AnswerDotAI\/fsdp_qlora/.test(source)) return 'answerai';
   return 'papers';
 }
 
@@ -264,9 +265,12 @@ function kernelSettings(r: Row): Settings {
 
 function loraSettings(r: Row, stack: string): Settings {
   const lora = r['lora_target'].toLowerCase();
+  // A column naming its *_proj modules (Answer.AI's rows leave o_proj out) is passed as written.
+  const named = lora.match(/\b[a-z]+_proj\b/g);
   const c: Settings = {
     lora_rank: Number(r['lora_rank']) || 8,
-    lora_target: /all|mlp/.test(lora) ? 'all' : /q,v|qkv|c_attn|query_key_value|default/.test(lora) ? 'q_proj,k_proj,v_proj' : 'all',
+    lora_target: named && named.length > 1 ? named.join(',')
+      : /all|mlp/.test(lora) ? 'all' : /q,v|qkv|c_attn|query_key_value|default/.test(lora) ? 'q_proj,k_proj,v_proj' : 'all',
   };
   if (/dropout 0\.(0[5-9]|[1-9])/.test(r['notes'] + r['lora_target']) || stack === 'ms-swift') c['lora_dropout'] = 0.05;
   // PEFT modules_to_save on the embeddings: LLaMA-Factory's additional_target.
@@ -296,7 +300,9 @@ function shardingSettings(r: Row): { c: Settings; deepspeed?: unknown; splitOver
     if (cpu) { z['offload_optimizer'] = { device: 'cpu' }; if (zero === '3') z['offload_param'] = { device: 'cpu' }; }
     return { c: {}, deepspeed: { zero_optimization: z }, splitOver: 1, n };
   }
-  if (/fsdp/i.test(zero)) return { c: { fsdp: 'full_shard auto_wrap' + (cpu ? ' offload' : '') }, splitOver: 1, n };
+  // FSDP's NO_SHARD (Answer.AI's `--sharding_strategy ddp`) replicates like DDP.
+  const strategy = /no_shard/i.test(zero) ? 'no_shard' : 'full_shard';
+  if (/fsdp/i.test(zero)) return { c: { fsdp: `${strategy} auto_wrap` + (cpu ? ' offload' : '') }, splitOver: 1, n };
   if (/device_map/.test(zero)) return { c: {}, splitOver: n, n: 1 };
   return { c: {}, splitOver: 1, n };
 }
@@ -313,6 +319,8 @@ function traitsOf(r: Row, stack: string, c: Settings): StackTraits {
   const quant = r['quant_bits'].toLowerCase();
   return {
     legacyLoss: legacyTransformers(r['source'], stack),
+    // Answer.AI's train.py keeps `output` until after `loss.backward()`; the HF Trainer's compute_loss drops it.
+    outputHeldThroughBackward: stack === 'answerai',
     // Qwen(1)'s modeling_qwen.py takes the cross-entropy of the bf16 logits.
     halfPrecisionLoss: stack === 'qwen',
     optimizerInBackward: ROW_SETTINGS[r['id']]?.optimizerInBackward ?? /in-backward|in_bwd/.test(r['optimizer']),
@@ -370,6 +378,7 @@ function setupOf(zero: string, offload: string, gpus: number): string {
   const cpu = /cpu/i.test(offload);
   if (/^3$/.test(zero)) return cpu ? 'ZeRO-3 offload' : 'ZeRO-3';
   if (/^[12]$/.test(zero)) return `ZeRO-${zero}` + (cpu ? ' offload' : '');
+  if (/fsdp/i.test(zero) && /no_shard/i.test(zero)) return 'DDP';
   if (/fsdp/i.test(zero)) return cpu ? 'FSDP offload' : 'FSDP';
   if (/device_map/i.test(zero)) return 'device_map';
   return gpus > 1 ? 'DDP' : 'single';

@@ -7,39 +7,65 @@ import { join } from 'node:path';
 import { calibrationCsv, repoRoot } from '../test/vendored';
 import { busiestGpu, h200Case, naiveRule, parseCsv, pick, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
 import { BENCH_FITTED, stackEstimate, type BenchConstants } from './stacks';
+import { planStep, setupClassOf } from '../server/src/service/memory/estimate';
+import { FIGURES, SETUP_CLASSES, shownRange, type Figure, type RangeBands, type RangeBandsFile, type SetupClass } from '../server/src/service/memory/range';
 
 export const H200_SOURCE = 'h200 (ours)';
-const QWEN_SOURCE = 'qwen';
+/** Published rows collected after the calibration set, one CSV each (bench/calibration/README.md says where from). */
+const ADDED_CSVS: Record<string, string> = {
+  qwen: 'qwen-readme-measurements.csv',
+  answerai: 'answerai-fsdp-qlora-measurements.csv',
+};
 
 export function loadCases(publicCsv = calibrationCsv): CalibrationCase[] {
   const cases: CalibrationCase[] = [];
   cases.push(...parseCsv(readFileSync(publicCsv, 'utf8')).map(publicCase));
-  // Published rows collected after the calibration set (bench/calibration/README.md says where from).
-  cases.push(...parseCsv(readFileSync(join(repoRoot, 'bench', 'calibration', 'qwen-readme-measurements.csv'), 'utf8')).map(publicCase));
+  for (const file of Object.values(ADDED_CSVS)) {
+    cases.push(...parseCsv(readFileSync(join(repoRoot, 'bench', 'calibration', file), 'utf8')).map(publicCase));
+  }
   const ours = join(repoRoot, 'bench', 'calibration', 'h200-measurements.csv');
   cases.push(...parseCsv(readFileSync(ours, 'utf8')).flatMap((r) => h200Case(r) ?? []));
   return cases;
 }
 
 export interface ErrorRow {
-  id: string; source: string; method: string; setup: string; figure: string; upperBound: boolean;
+  id: string; source: string; method: string; setup: string; figure: Figure; upperBound: boolean;
   measured: number; ours: number; low: number; high: number; readme: number; naive: number;
+  /** The estimate's three figures for the busiest GPU, what the shown range is made from. */
+  figures: Record<Figure, number>; setupClass: SetupClass; approximate: boolean;
 }
 
-/** The estimate of one row with the given constants, as the busiest GPU's figure of the row's kind, and the shown range. */
-export function estimateRow(k: CalibrationCase, constants: BenchConstants = BENCH_FITTED): { ours: number; low: number; high: number } {
+/** The estimate of one row with the given constants: the busiest GPU's three figures and the one of the row's kind. */
+function estimateFigures(k: CalibrationCase, constants: BenchConstants): { ours: number; figures: Record<Figure, number> } {
   const e = stackEstimate(k.input, k.traits, constants);
   const figure = pick(e, k.figure);
   const ours = busiestGpu(k, e);
+  // device_map rows: the busiest GPU's share of every figure.
   const scale = figure > 0 ? ours / figure : 1;
-  return { ours, low: e.lowGiB * scale, high: e.highGiB * scale };
+  return { ours, figures: { allocated: e.allocatedGiB * scale, reserved: e.reservedGiB * scale, device: e.deviceGiB * scale } };
+}
+
+/** The estimate of one row's kind of figure with the given constants, and the shown range. */
+export function estimateRow(k: CalibrationCase, constants: BenchConstants = BENCH_FITTED): { ours: number; low: number; high: number } {
+  const { ours, figures } = estimateFigures(k, constants);
+  return { ours, ...rangeOf(figures, setupClassOf(planStep(k.input)), k.input.model.approximate) };
+}
+
+function rangeOf(figures: Record<Figure, number>, setup: SetupClass, approximate: boolean, bands?: RangeBands): { low: number; high: number } {
+  return shownRange(figures, setup, approximate, bands);
 }
 
 export function errorRows(cases: CalibrationCase[], constants: (k: CalibrationCase) => BenchConstants = () => BENCH_FITTED): ErrorRow[] {
-  return cases.map((k) => ({
-    id: k.id, source: k.source, method: k.method, setup: k.setup, figure: k.figure, upperBound: k.upperBound,
-    measured: k.measuredGiB, ...estimateRow(k, constants(k)), readme: readmeRule(k), naive: naiveRule(k),
-  }));
+  return cases.map((k) => {
+    const { ours, figures } = estimateFigures(k, constants(k));
+    const setupClass = setupClassOf(planStep(k.input));
+    const approximate = k.input.model.approximate;
+    return {
+      id: k.id, source: k.source, method: k.method, setup: k.setup, figure: k.figure, upperBound: k.upperBound,
+      measured: k.measuredGiB, ours, ...rangeOf(figures, setupClass, approximate), readme: readmeRule(k), naive: naiveRule(k),
+      figures, setupClass, approximate,
+    };
+  });
 }
 
 export const pct = (est: number, measured: number): number => (Math.abs(est - measured) / measured) * 100;
@@ -111,11 +137,56 @@ export function fitConstants(cases: CalibrationCase[]): BenchConstants {
   return fitted;
 }
 
-/** Each source's rows estimated with every fitted constant re-fitted on the other sources. */
-export function leaveOneSourceOut(cases: CalibrationCase[]): { rows: ErrorRow[]; fits: Map<string, BenchConstants> } {
+/** The percentiles of measured / estimated that bound the shown range (range.ts). */
+const BAND_PERCENTILES: [number, number] = [0.1, 0.9];
+/** A setup class with fewer held-out rows of a figure than this takes the figure's bands over all setups. */
+const MIN_BAND_ROWS = 20;
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * measured / estimated of each figure and setup class over measured rows (the
+ * held-out rows of leave-one-source-out), at BAND_PERCENTILES.
+ */
+export function residualBands(rows: ErrorRow[]): RangeBands {
+  const scored = rows.filter((r) => !r.upperBound && r.ours > 0);
+  const band = (of: ErrorRow[]): { low: number; high: number; rows: number } => {
+    const ratios = of.map((r) => r.measured / r.ours);
+    return { low: round3(quantile(ratios, BAND_PERCENTILES[0])), high: round3(quantile(ratios, BAND_PERCENTILES[1])), rows: ratios.length };
+  };
+  const bands = {} as RangeBands;
+  for (const setup of SETUP_CLASSES) {
+    bands[setup] = {} as RangeBands[SetupClass];
+    for (const figure of FIGURES) {
+      const own = scored.filter((r) => r.figure === figure && r.setupClass === setup);
+      bands[setup][figure] = band(own.length >= MIN_BAND_ROWS ? own : scored.filter((r) => r.figure === figure));
+    }
+  }
+  return bands;
+}
+
+/** What `--write` stores in server/src/service/memory/range-bands.json. */
+export function bandsFile(heldOutRows: ErrorRow[]): RangeBandsFile {
+  return {
+    percentiles: BAND_PERCENTILES,
+    source: 'npm run bench:memory -- --write: leave-one-source-out residuals (measured / estimated) of every measured calibration row',
+    bands: residualBands(heldOutRows),
+  };
+}
+
+/**
+ * Each source's rows estimated with every fitted constant re-fitted on the other
+ * sources, and their shown range made from the other sources' held-out
+ * residuals only (whose constants were themselves fitted with this source in:
+ * the one place where its rows still count).
+ */
+export function leaveOneSourceOut(cases: CalibrationCase[]): { rows: ErrorRow[]; fits: Map<string, BenchConstants>; bands: RangeBands } {
   const sources = [...new Set(cases.map((k) => k.source))];
   const fits = new Map(sources.map((s) => [s, fitConstants(cases.filter((k) => k.source !== s))]));
-  return { rows: errorRows(cases, (k) => fits.get(k.source)!), fits };
+  const held = errorRows(cases, (k) => fits.get(k.source)!);
+  const bandsWithout = new Map(sources.map((s) => [s, residualBands(held.filter((r) => r.source !== s))]));
+  const rows = held.map((r) => ({ ...r, ...rangeOf(r.figures, r.setupClass, r.approximate, bandsWithout.get(r.source)) }));
+  return { rows, fits, bands: residualBands(held) };
 }
 
 // --- Report ---------------------------------------------------------------
@@ -154,7 +225,7 @@ const publicOnly = (rows: ErrorRow[]): ErrorRow[] => rows.filter((r) => r.source
 /** The sets a row counts in: all rows; public rows; the original calibration set (without rows added since). */
 function setsOf(r: ErrorRow): string[] {
   if (r.source === H200_SOURCE) return ['all'];
-  return r.source === QWEN_SOURCE ? ['all', 'public only'] : ['all', 'public only', 'public, calibration set only'];
+  return r.source in ADDED_CSVS ? ['all', 'public only'] : ['all', 'public only', 'public, calibration set only'];
 }
 
 /** The rows each constant was first fitted to (the constants' comments say how). */
@@ -184,8 +255,20 @@ function sensitivityTable(cases: CalibrationCase[], fits: Map<string, BenchConst
   return lines.join('\n');
 }
 
-export function report(cases: CalibrationCase[]): string {
-  const loso = leaveOneSourceOut(cases);
+/** The shipped bands: measured / estimated at the band percentiles, per setup class and figure. */
+function bandsTable(bands: RangeBands): string {
+  const [lo, hi] = BAND_PERCENTILES.map((q) => `p${Math.round(q * 100)}`);
+  const lines = [`| setup | figure | held-out rows | low (${lo}) | high (${hi}) |`, '|---|---|---|---|---|'];
+  for (const setup of SETUP_CLASSES) {
+    for (const figure of FIGURES) {
+      const b = bands[setup][figure];
+      lines.push(`| ${setup} | ${figure} | ${b.rows} | ×${b.low} | ×${b.high} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function report(cases: CalibrationCase[], loso = leaveOneSourceOut(cases)): string {
   const fitted = errorRows(cases);
   const headline = summarize(publicOnly(loso.rows));
   return [
@@ -224,6 +307,21 @@ export function report(cases: CalibrationCase[]): string {
     '',
     table(publicOnly(loso.rows), (r) => r.figure, 'measured kind (public)'),
     '',
+    '## How the shown range is made',
+    '',
+    'The low–high range the editor shows is not a fixed ±%. For every measured row (public and H200), the bench takes',
+    'measured / estimated of the row\'s own figure from the leave-one-source-out estimate above, pools these ratios by',
+    `setup (one GPU without sharding, or sharded / several GPUs) and figure, and keeps their ${Math.round(BAND_PERCENTILES[0] * 100)}th and ${Math.round(BAND_PERCENTILES[1] * 100)}th`,
+    `percentiles (a pool with fewer than ${MIN_BAND_ROWS} rows takes the figure's ratios over both setups).`,
+    '`--write` stores them in `server/src/service/memory/range-bands.json`, which the estimator reads (range.ts): the range runs',
+    'from the lowest of allocated, reserved and nvidia-smi times its low ratio to the highest times its high ratio, and is',
+    'never narrower than allocated..nvidia-smi. A generic stand-in architecture widens it by 18 % each side (set by hand).',
+    'The "in shown range" columns of the leave-one-source-out tables are held out too: a source\'s rows get a range made',
+    'from the other sources\' ratios only (those ratios come from constants fitted with the scored source among their',
+    'rows, the one place it still counts). The "shipped constants" table uses the shipped bands, i.e. in-sample.',
+    '',
+    bandsTable(loso.bands),
+    '',
     '## With the shipped constants (fitted on all rows)',
     '',
     table(fitted, setsOf, 'set'),
@@ -243,12 +341,16 @@ function main(): void {
   const args = process.argv.slice(2);
   const csv = args.find((a) => !a.startsWith('--'));
   const cases = loadCases(csv);
-  const text = report(cases);
+  const loso = leaveOneSourceOut(cases);
+  const text = report(cases, loso);
   console.log(text);
   if (args.includes('--verbose')) {
     for (const r of errorRows(cases)) console.log(`${r.id}\t${r.source}\t${r.method}\t${r.measured}\t${r.ours.toFixed(2)}\t${pct(r.ours, r.measured).toFixed(0)}%`);
   }
-  if (args.includes('--write')) writeFileSync(join(repoRoot, 'docs', 'memory-accuracy.md'), text);
+  if (args.includes('--write')) {
+    writeFileSync(join(repoRoot, 'docs', 'memory-accuracy.md'), text);
+    writeFileSync(join(repoRoot, 'server', 'src', 'service', 'memory', 'range-bands.json'), JSON.stringify(bandsFile(loso.rows), null, 2) + '\n');
+  }
 }
 
 if (require.main === module) main();

@@ -12,6 +12,8 @@ export interface StackTraits {
    * shifted fp32 copy (transformers issue #30860, PR #33902).
    */
   legacyLoss: boolean;
+  /** The training loop holds the model's output (its logits) until the backward is done. */
+  outputHeldThroughBackward: boolean;
   /** The model's own loss takes the cross-entropy of half-precision logits (no fp32 upcast). */
   halfPrecisionLoss: boolean;
   /** torchtune's optimizer_in_bwd: each gradient is applied and freed as soon as it exists. */
@@ -29,19 +31,22 @@ export interface StackTraits {
   unchunkedNf4Load: boolean;
 }
 
-export const LF_TRAITS: StackTraits = { legacyLoss: false, halfPrecisionLoss: false, optimizerInBackward: false, upcastNonQuantized: false, unchunkedNf4Load: false };
+export const LF_TRAITS: StackTraits = { legacyLoss: false, outputHeldThroughBackward: false, halfPrecisionLoss: false, optimizerInBackward: false, upcastNonQuantized: false, unchunkedNf4Load: false };
 
 /** The estimator's fitted constants plus those only the stack adapters use. */
 export interface BenchConstants extends FittedConstants {
   /**
-   * Bytes per logit on the legacy loss path. Fitted to the ms-swift qwen-7b LoRA
-   * sequence sweeps (m117-m121, reserved), which formulas.md §6.3 puts near 24.
+   * Bytes per logit on the legacy loss path under the HF Trainer. Fitted to the
+   * ms-swift qwen-7b LoRA sequence sweeps (m117-m121, reserved), which
+   * formulas.md §6.3 puts near 24. (The Trainer's compute_loss drops the model
+   * output before the backward, which by itself predicts less: the fit also
+   * carries what those stacks' remote-code models add.)
    */
   legacyLossBytesPerLogit: number;
   /**
    * The legacy path frees several fp32 logits-sized blocks per step; with
-   * variable-length samples the allocator keeps them cached beside the next
-   * step's. Fitted to the ms-swift Qwen-1.8B/7B/14B sweeps (m117-m131,
+   * variable-length samples (unpacked data) the allocator keeps them cached
+   * beside the next step's. Fitted to the ms-swift Qwen-1.8B/7B/14B sweeps (m117-m131,
    * m180-m197): bytes per logit, capped.
    */
   legacyCachedBytesPerLogit: number;
@@ -63,6 +68,17 @@ export const BENCH_FITTED: Readonly<BenchConstants> = {
 const NF4_UNCHUNKED_BYTES_PER_ELEMENT = 68;
 const GIB = 2 ** 30;
 /**
+ * Bytes per logit on the legacy loss path when the training loop keeps the
+ * model's output alive through the backward (Answer.AI's train.py: `output =
+ * model(...)`, `output.loss.backward()`, then `output = None`), transformers
+ * < 4.46 (4.38 LlamaForCausalLM.forward): the fp32 logits the output holds (4),
+ * the log-softmax output cross_entropy saves (4), nll_loss's gradient (4) and
+ * log_softmax's backward output (4). The bf16 logits are gone (`.float()` saves
+ * nothing) and the shifted `.contiguous()` copy is freed after the forward, as
+ * nothing saves it.
+ */
+const HELD_OUTPUT_LEGACY_LOSS_BYTES_PER_LOGIT = 4 + 4 + 4 + 4;
+/**
  * Cross-entropy on bf16 logits with a shifted copy (`shift_logits.contiguous()`):
  * the shifted logits (2), the log-softmax output saved for backward (2), its
  * incoming gradient (2) and the gradient scattered back to the unshifted logits (2).
@@ -73,14 +89,16 @@ function fusedOrCompiledLoss(c: Record<string, unknown>): boolean {
   return flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth') || flag(c, 'torch_compile');
 }
 
-function applyLegacyLoss(step: StepMemory, c: Record<string, unknown>, k: BenchConstants): void {
+function applyLegacyLoss(step: StepMemory, c: Record<string, unknown>, k: BenchConstants, outputHeld: boolean): void {
   if (fusedOrCompiledLoss(c)) return;
   const logits = step.plan.tokens * step.plan.arch.vocab;
   const forward = step.phases['forward/loss'];
   const before = forward['logits and loss'];
-  forward['logits and loss'] = logits * k.legacyLossBytesPerLogit;
+  forward['logits and loss'] = logits * (outputHeld ? HELD_OUTPUT_LEGACY_LOSS_BYTES_PER_LOGIT : k.legacyLossBytesPerLogit);
   step.transient += forward['logits and loss'] - before;
-  step.cachedExtra += Math.min(logits * k.legacyCachedBytesPerLogit, k.legacyCachedCapGiB * GIB);
+  // Equal-length batches (packed or fixed-length data) allocate the same block sizes every
+  // step, so the allocator reuses them; only varying lengths leave earlier sizes cached.
+  if (!flag(c, 'packing')) step.cachedExtra += Math.min(logits * k.legacyCachedBytesPerLogit, k.legacyCachedCapGiB * GIB);
 }
 
 function applyHalfPrecisionLoss(step: StepMemory, c: Record<string, unknown>): void {
@@ -123,7 +141,7 @@ function applyUnchunkedNf4Load(step: StepMemory): void {
 /** The estimate of a row as its own stack would run it. */
 export function stackEstimate(input: EstimateInput, traits: StackTraits, k: BenchConstants = BENCH_FITTED): MemoryEstimate {
   const step = stepMemory(input, k);
-  if (traits.legacyLoss) applyLegacyLoss(step, input.config, k);
+  if (traits.legacyLoss) applyLegacyLoss(step, input.config, k, traits.outputHeldThroughBackward);
   if (traits.halfPrecisionLoss) applyHalfPrecisionLoss(step, input.config);
   if (traits.optimizerInBackward) applyOptimizerInBackward(step);
   if (traits.upcastNonQuantized) applyUpcastNonQuantized(step);

@@ -7,7 +7,7 @@ import { repoRoot } from './helpers';
 
 /** Packages the extension into `outFile` as `npm run package` does (client and server must be built). */
 export function packageVsix(outFile: string): void {
-  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'package-vsix.mjs'), outFile], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'package-vsix.mjs'), outFile], { cwd: repoRoot, stdio: 'pipe', timeout: 120_000 });
 }
 
 export interface ZipEntry {

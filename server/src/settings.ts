@@ -46,6 +46,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     pythonEnvironment: typeof r.pythonEnvironment === 'string' && r.pythonEnvironment !== '' ? r.pythonEnvironment : undefined,
     detectGpu: r.detectGpu === true,
     hubLookup: r.hubLookup === true,
+    unsafeFixes: r.unsafeFixes === true,
     limits: normalizeLimits(r.limits),
     datasetScanMB: countOr((r.datasets as Record<string, unknown> | undefined)?.maxScanMB, 1, DEFAULT_SCAN_MB),
   };

@@ -13,7 +13,7 @@ const good = 'examples/qwen2.5-7b-lora-sft.yaml';
 const broken = 'examples/broken-v100.yaml';
 
 function lint(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -121,10 +121,10 @@ test('--locale zh-cn prints Chinese messages; LANG=ko_KR.UTF-8 prints Korean one
   assert.equal(chinese.status, 1);
   assert.ok(chinese.stdout.includes(`${broken}:10:1 error unknown-key LLaMA-Factory 不认识键 \`per_device_train_bacth_size\``), chinese.stdout);
   const env = { ...process.env, NO_COLOR: '1', LC_ALL: '', LC_MESSAGES: '', LANG: 'ko_KR.UTF-8' };
-  const korean = spawnSync(process.execPath, [cli, broken], { cwd: repoRoot, encoding: 'utf8', env });
+  const korean = spawnSync(process.execPath, [cli, broken], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env });
   assert.equal(korean.status, 1);
   assert.ok(korean.stdout.includes(`${broken}:10:1 error unknown-key LLaMA-Factory는 \`per_device_train_bacth_size\` 키를 알지 못하므로`), korean.stdout);
-  const help = spawnSync(process.execPath, [cli, '--help'], { cwd: repoRoot, encoding: 'utf8', env });
+  const help = spawnSync(process.execPath, [cli, '--help'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env });
   assert.match(help.stdout, /^사용법: llamafactory-lint/);
   const usage = lint('--locale=ko', '--gpus', '0', good);
   assert.equal(usage.status, 2);
@@ -133,6 +133,6 @@ test('--locale zh-cn prints Chinese messages; LANG=ko_KR.UTF-8 prints Korean one
 
 test('--locale wins over LANG', () => {
   const env = { ...process.env, NO_COLOR: '1', LC_ALL: '', LC_MESSAGES: '', LANG: 'ko_KR.UTF-8' };
-  const r = spawnSync(process.execPath, [cli, '--locale', 'en', broken], { cwd: repoRoot, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [cli, '--locale', 'en', broken], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env });
   assert.ok(r.stdout.includes('LLaMA-Factory does not know the key `per_device_train_bacth_size`'));
 });

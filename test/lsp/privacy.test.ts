@@ -25,7 +25,7 @@ test('the recorder sees process starts and connections (control)', () => {
     http.get('http://127.0.0.1:9/').on('error', () => {});
     net.connect(9, '127.0.0.1').on('error', () => {});
     setTimeout(() => {}, 50);`;
-  execFileSync(process.execPath, ['--require', preload, '-e', script], { env: { ...process.env, LLAMAFACTORY_IO_LOG: log } });
+  execFileSync(process.execPath, ['--require', preload, '-e', script], { env: { ...process.env, LLAMAFACTORY_IO_LOG: log }, timeout: 30_000 });
   const kinds = recorded(log).map((r) => r.kind);
   assert.ok(kinds.includes('child_process.execFileSync'), kinds.join());
   assert.ok(kinds.includes('http.get'), kinds.join());

@@ -112,8 +112,8 @@ test('code actions fix a conflict and offer to disable it', async () => {
 
 test('a server started with --version and --help prints and exits', () => {
   const server = path.join(repoRoot, 'server/out/server.js');
-  assert.match(execFileSync(process.execPath, [server, '--version'], { encoding: 'utf8' }), /^\d+\.\d+\.\d+/);
-  assert.match(execFileSync(process.execPath, [server, '--help'], { encoding: 'utf8' }), /--stdio/);
+  assert.match(execFileSync(process.execPath, [server, '--version'], { encoding: 'utf8', timeout: 30_000 }), /^\d+\.\d+\.\d+/);
+  assert.match(execFileSync(process.execPath, [server, '--help'], { encoding: 'utf8', timeout: 30_000 }), /--stdio/);
 });
 
 test('pull diagnostics and per-document settings', async () => {

@@ -47,7 +47,7 @@ test('the pre-commit hook is a node hook on YAML files whose entry is one of the
 
 /** The files a fresh clone has: tracked and not-ignored untracked files (no build output). */
 function cloneTree(into: string): void {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 }).split('\0').filter(Boolean);
   for (const f of files) {
     const from = path.join(repoRoot, f);
     if (!fs.existsSync(from) || fs.lstatSync(from).isDirectory()) continue;

@@ -8,6 +8,7 @@ import { architectureFromConfig } from '../../server/src/service/models/architec
 import { countParams } from '../../server/src/service/models/params';
 import type { ResolvedModel } from '../../server/src/service/models/resolve';
 import { H200_SOURCE, leaveOneSourceOut, loadCases, summarize } from '../../bench/memory-calibration';
+import { RANGE_BANDS, shownRange } from '../../server/src/service/memory/range';
 import { LF_TRAITS, stackEstimate } from '../../bench/stacks';
 import { calibrationCsv } from '../vendored';
 
@@ -94,17 +95,41 @@ test('fitToGpu returns fitting change sets that keep the effective batch', () =>
   }
 });
 
-const GATE = { median: 12.5, p90: 28.5 };
+const GATE = { median: 11, p90: 30 };
 test('calibration error, counted as the bench counts it, does not regress', () => {
   // Each run once, upper bounds apart, public rows scored with every fitted
   // constant re-fitted without their source (bench/memory-calibration.ts).
-  const { rows } = leaveOneSourceOut(loadCases(calibrationCsv));
+  const { rows, bands } = leaveOneSourceOut(loadCases(calibrationCsv));
   const s = summarize(rows.filter((r) => r.source !== H200_SOURCE));
+  // The shown range holds the measurement for >= 80 % of rows (issue 14), with each
+  // source's range made from the other sources' held-out errors only.
+  assert.ok(s.inRange >= 80, `in range ${s.inRange}`);
+  // The bands the estimator ships are those the bench computes from today's rows.
+  assert.deepEqual(RANGE_BANDS.bands, bands, 'range-bands.json is stale: npm run bench:memory -- --write');
   // Issue 14's targets are a median <= 10 % and p90 <= 25 %; these bounds hold
   // the level reached so far (docs/memory-accuracy.md) so that it only improves.
+  // On 262 rows (the 17 Answer.AI FSDP rows added) the same counting gives 10.5 / 29.3;
+  // p90 was 28.0 on the 245 rows before them.
   assert.ok(s.median <= GATE.median, `median ${s.median}`);
   assert.ok(s.p90 <= GATE.p90, `p90 ${s.p90}`);
   assert.ok(s.median < s.readmeMedian && s.median < s.naiveMedian);
+});
+
+test('the shown range spans every figure times its held-out error band', () => {
+  const band = (low: number, high: number) => ({ low, high, rows: 20 });
+  const flat = { allocated: band(0.9, 1.1), reserved: band(0.8, 1.2), device: band(0.95, 1.5) };
+  const table = { single: flat, distributed: flat };
+  const figures = { allocated: 10, reserved: 12, device: 13 };
+  // low: min(10 x 0.9, 12 x 0.8, 13 x 0.95) = 9; high: max(10 x 1.1, 12 x 1.2, 13 x 1.5) = 19.5.
+  const r = shownRange(figures, 'single', false, table);
+  assert.ok(Math.abs(r.low - 9) < 1e-9 && Math.abs(r.high - 19.5) < 1e-9, JSON.stringify(r));
+  // Never narrower than allocated..nvidia-smi, even with bands inside 1.
+  const tight = { allocated: band(1, 1), reserved: band(1, 1), device: band(1, 1) };
+  const t = shownRange(figures, 'distributed', false, { single: tight, distributed: tight });
+  assert.deepEqual(t, { low: 10, high: 13 });
+  // A stand-in architecture widens it.
+  const a = shownRange(figures, 'single', true, table);
+  assert.ok(a.low < r.low && a.high > r.high);
 });
 
 test("the lens's free figure is the GPU's usable memory minus the estimate, with one CUDA context", () => {

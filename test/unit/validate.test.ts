@@ -99,13 +99,27 @@ test('the disable actions insert a comment that silences the diagnostic', () => 
   }
 });
 
-test('fix all combines the preferred fixes', () => {
-  const a = analyzeText(fixture('typos.yaml'));
+test('fix all with unsafe fixes on combines the preferred fixes', () => {
+  const a = analyzeText(fixture('typos.yaml'), { settings: { unsafeFixes: true } });
   const all = a.service.codeActions(a.context, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, a.diagnostics, ['source.fixAll']);
   assert.equal(all.length, 1);
   const out = applyEdits(a.doc, all[0].edit!.changes![a.doc.uri]);
   const left = codesByLine(schemaOnly(analyzeText(out).diagnostics));
   assert.deepEqual(left, ['25:type-mismatch']);
+});
+
+test('fix all applies only safe fixes unless llamafactory.unsafeFixes is on, as --fix and --fix --unsafe', () => {
+  // A misspelt key (its rename is safe) and Axolotl's `one_cycle` schedule (LLaMA-Factory's `cosine` is only close: not safe).
+  const text = 'model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: sft\ndo_train: true\nfinetuning_type: lora\nper_device_train_bacth_size: 2\nlr_scheduler_type: one_cycle\n';
+  const fixedWith = (settings: { unsafeFixes?: boolean }) => {
+    const a = analyzeText(text, { settings });
+    const [all] = a.service.codeActions(a.context, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, a.diagnostics, ['source.fixAll']);
+    return applyEdits(a.doc, all.edit!.changes![a.doc.uri]);
+  };
+  assert.equal(fixedWith({}), text.replace('bacth', 'batch'));
+  // With unsafe fixes on, the other preferred fixes (bf16, report_to) apply as well.
+  const all = fixedWith({ unsafeFixes: true });
+  for (const line of ['per_device_train_batch_size: 2', 'lr_scheduler_type: cosine', 'bf16: true', 'report_to: none']) assert.ok(all.includes(`${line}\n`), `${line} in\n${all}`);
 });
 
 test('a disable comment is not offered where it would break the YAML (found by the long fuzz run)', () => {

@@ -101,6 +101,8 @@ export interface ServiceSettings {
   version?: string;
   /** sys.prefix of the Python interpreter the editor has selected (VS Code's Python extension), searched first for LLaMA-Factory. */
   pythonEnvironment?: string;
+  /** Fix all (and fix on save) also applies the preferred fixes that are not safe (`llamafactory.unsafeFixes`), as `--fix --unsafe` does. */
+  unsafeFixes?: boolean;
   /** The project config these settings were merged with (`LanguageService.settingsFor`), if any. */
   project?: ProjectConfig;
 }

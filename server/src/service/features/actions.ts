@@ -94,7 +94,8 @@ export function codeActions(ctx: AnalysisContext, range: Range, diagnostics: Dia
     }
   }
   if (wants(FIX_ALL_KIND)) {
-    const all = fixAll(ctx, diagnostics);
+    // As `--fix` and ruff's fix-all: only safe fixes, unless the user asked for the others too.
+    const all = fixAll(ctx, diagnostics, { unsafe: ctx.settings.unsafeFixes === true });
     if (all.length > 0) out.push({ title: t('Fix all LLaMA-Factory config problems'), kind: FIX_ALL_KIND, edit: { changes: { [ctx.doc.uri]: all } } });
   }
   return out;

@@ -12,6 +12,7 @@ import { shardingPlan, type ShardingPlan } from './sharding';
 import { place, type ModelShape, type ModelStates } from './placement';
 import { getLocale, t } from '../l10n';
 import { memoryLabel } from './labels';
+import { shownRange, type SetupClass } from './range';
 
 export interface EstimateInput {
   /** The YAML's top-level values as LLaMA-Factory receives them. */
@@ -496,10 +497,16 @@ function dominantKeyOf(breakdown: { name: string; GiB: number }[], plan: StepPla
   return KEY_FOR[largest.name] ?? 'model_name_or_path';
 }
 
+/** Whether one GPU holds everything, or a sharding library or several GPUs place the states (range.ts pools their errors apart). */
+export function setupClassOf(plan: StepPlan): SetupClass {
+  return plan.n > 1 || plan.sharding.kind !== 'none' ? 'distributed' : 'single';
+}
+
 /**
  * The three figures from a step's phases: allocated = the largest phase;
  * reserved adds the caching allocator's slack; nvidia-smi adds the CUDA
- * context and, on several GPUs, NCCL's buffers.
+ * context and, on several GPUs, NCCL's buffers. The range comes from the
+ * held-out errors of each figure (range.ts).
  */
 export function summarizeStep(step: StepMemory, approximate: boolean, k: FittedConstants = FITTED): MemoryEstimate {
   const { plan, phases } = step;
@@ -510,13 +517,13 @@ export function summarizeStep(step: StepMemory, approximate: boolean, k: FittedC
   const parts = Object.entries(phases[peak.name])
     .filter(([, v]) => v > 0)
     .map(([name, v]) => ({ name, GiB: round(v / GIB) }));
-  const spread = approximate ? 0.3 : 0.12;
+  const range = shownRange({ allocated, reserved, device: reserved + extra }, setupClassOf(plan), approximate);
   return {
     allocatedGiB: round(allocated),
     reservedGiB: round(reserved),
     deviceGiB: round(reserved + extra),
-    lowGiB: round(allocated * (1 - spread)),
-    highGiB: round((reserved + extra) * (1 + spread)),
+    lowGiB: round(range.low),
+    highGiB: round(range.high),
     breakdown: [
       ...parts,
       { name: 'allocator cache', GiB: round(reserved - allocated) },
