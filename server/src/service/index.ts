@@ -180,7 +180,7 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
       // of the 13.6 ms a 750-line registry took).
       if (isRegistryFile(input.configPath)) {
         const doc = parseConfig(input.uri, '', { ...defaultParseLimits, ...defaultLimits, ...settings.limits });
-        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
+        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target, releases: resolver });
         return { ...analysed, diagnostics: finish(doc, settings, checkRegistry(input.text, input.configPath, host)).map(withDocLink), doc };
       }
       const doc = parse(input, settings.limits);
