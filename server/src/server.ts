@@ -85,7 +85,8 @@ interface Session {
   pushedSettings: unknown;
   /** Each document's own settings; cleared when settings (or a fetched Hub config) change. */
   settingsCache: Map<string, Promise<ServerSettings>>;
-  timers: Map<string, NodeJS.Timeout>;
+  /** Each document's scheduled validation, as the function that cancels it. */
+  timers: Map<string, () => void>;
   /** How long each document's last analysis took, which paces its validation (see schedule). */
   lastCost: Map<string, number>;
   /** The project-config problems last published per file, so each change is sent once. */
@@ -284,12 +285,20 @@ function withoutFixes(diagnostics: Diagnostic[]): Diagnostic[] {
 function schedule(session: Session, td: TextDocument): void {
   if (session.client.pullDiagnostics) return;
   const { timers } = session;
-  clearTimeout(timers.get(td.uri));
+  timers.get(td.uri)?.();
   const cost = session.lastCost.get(td.uri) ?? 0;
-  timers.set(td.uri, setTimeout(() => {
+  const run = () => {
     timers.delete(td.uri);
     void publish(session, td).catch((e) => session.connection.console.error(`validation failed: ${String(e)}`));
-  }, cost > KEYSTROKE_MS ? Math.min(cost, MAX_DELAY_MS) : 0));
+  };
+  // The next turn is setImmediate: a zero setTimeout waits at least a millisecond, a third of a short file's whole round trip.
+  if (cost > KEYSTROKE_MS) {
+    const timer = setTimeout(run, Math.min(cost, MAX_DELAY_MS));
+    timers.set(td.uri, () => clearTimeout(timer));
+  } else {
+    const immediate = setImmediate(run);
+    timers.set(td.uri, () => clearImmediate(immediate));
+  }
 }
 
 function revalidateAll(session: Session): void {
@@ -362,7 +371,7 @@ function watchSettingsAndDocuments(session: Session): void {
   documents.onDidChangeContent((e) => schedule(session, e.document));
   documents.onDidClose((e) => {
     const { uri } = e.document;
-    clearTimeout(session.timers.get(uri));
+    session.timers.get(uri)?.();
     session.lastCost.delete(uri);
     session.settingsCache.delete(uri);
     session.service.forget(uri);
