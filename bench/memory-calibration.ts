@@ -111,10 +111,19 @@ function meanError(cases: CalibrationCase[], constants: BenchConstants): number 
   return sum / Math.max(1, cases.length);
 }
 
+/**
+ * The allocator constants describe reserved minus allocated memory: they are
+ * fitted on reserved figures only, since an nvidia-smi reading adds overheads the
+ * estimate does not model (driver and CUDA versions, NCCL, other processes) that
+ * a fit on it would soak up.
+ */
+const RESERVED_ONLY: readonly (keyof BenchConstants)[] = ['reservedSlackShare', 'reservedSlackGiB'];
+
 /** Rows whose estimate moves when `key` does: the only ones a fit of it needs to look at. */
 function rowsMovedBy(cases: CalibrationCase[], key: keyof BenchConstants): CalibrationCase[] {
   const moved = { ...BENCH_FITTED, [key]: BENCH_FITTED[key] * 1.5 + 0.1 };
-  return cases.filter((k) => estimateRow(k, moved).ours !== estimateRow(k).ours);
+  const kinds = RESERVED_ONLY.includes(key) ? cases.filter((k) => k.figure === 'reserved') : cases;
+  return kinds.filter((k) => estimateRow(k, moved).ours !== estimateRow(k).ours);
 }
 
 /** Sweeps of coordinate descent at most; the fit stops earlier once a sweep changes nothing. */

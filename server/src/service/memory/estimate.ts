@@ -86,9 +86,9 @@ export interface FittedConstants {
 
 export const FITTED: Readonly<FittedConstants> = {
   compiledActivationShare: 0.937,
-  reservedSlackShare: 0.1214,
-  reservedSlackGiB: 1.197,
-  recomputeShare: 1.796,
+  reservedSlackShare: 0.1338,
+  reservedSlackGiB: 0.7184,
+  recomputeShare: 2.079,
 };
 
 /**
