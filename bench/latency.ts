@@ -278,6 +278,11 @@ async function main(): Promise<void> {
     '',
     ...verdicts,
     '',
+    '## Dataset scans',
+    '',
+    'The memory and time of a background scan of a large JSON Lines dataset are measured by `npm run bench:datasets`',
+    '(bench/dataset-scan.ts) and kept in [dataset-scan.md](dataset-scan.md).',
+    '',
   ];
   mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
   writeFileSync(path.join(repoRoot, 'docs', 'benchmarks.md'), md.join('\n'));

@@ -26,6 +26,8 @@ const common = {
   keepNames: true,
   sourcemap: true,
   logLevel: 'warning',
+  // jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow; its ES module build bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },

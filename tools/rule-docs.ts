@@ -38,6 +38,7 @@ const CORE_FAMILIES: Record<keyof typeof CORE_CODES, string> = {
   accelerate: 'the check of an accelerate config file (`context/launch/accelerate-check.ts`)',
   internal: 'the analysis itself (`analyze.ts`)',
   project: 'the project config (`project/config.ts`)',
+  registry: 'the check of an open dataset_info.json (`context/data/registry-check.ts`)',
 };
 const KIND_NAMES: Record<string, string> = { 'llamafactory-v0': 'v0 (flat) configs', 'llamafactory-v1': 'v1 configs' };
 

@@ -4,14 +4,12 @@
 import * as vscode from 'vscode';
 import type { EstimateMemoryResult } from '../../server/src/protocol';
 import { memoryLabel, t } from '../../server/src/service/presentation';
+import { HISTOGRAM_CSS, histogramHtml } from './histogram';
+import { esc } from './html';
 
 let panel: vscode.WebviewPanel | undefined;
 
 const COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function html(result: EstimateMemoryResult, nonce: string, cspSource: string): string {
   const r = result.report;
@@ -42,7 +40,7 @@ table{border-collapse:collapse;margin:8px 0 16px}td,th{padding:2px 10px;border-b
 .n{text-align:right;font-variant-numeric:tabular-nums}.dot{display:inline-block;width:10px;height:10px;margin-right:6px}
 .ok{color:var(--vscode-testing-iconPassed)}.no{color:var(--vscode-errorForeground)}
 .summary{font-size:1.2em;margin-top:12px}.muted{opacity:.75}
-${segmentCss}${capCss}
+${segmentCss}${capCss}${HISTOGRAM_CSS}
 </style></head><body>
 <div class="summary" id="summary">${esc(result.summary)}</div>
 <div class="bar" id="bar">${bar}${capMark}</div>
@@ -53,6 +51,7 @@ ${segmentCss}${capCss}
 <tr><td><b>${esc(t('PyTorch allocated (peak)'))}</b></td><td class="n"><b>${r.allocatedGiB.toFixed(1)}</b></td></tr>
 <tr><td>${esc(t('PyTorch reserved'))}</td><td class="n">${r.reservedGiB.toFixed(1)}</td></tr>
 <tr><td>nvidia-smi</td><td class="n">${r.deviceGiB.toFixed(1)}</td></tr></table>
+${result.lengths ? histogramHtml(result.lengths) : ''}
 <h3>${esc(t('What fits (nvidia-smi GiB per GPU)'))}</h3>
 <table id="whatfits"><tr><th>GPU</th><th>GiB</th>${counts}</tr>${fits}</table>
 <ul class="muted">${r.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>

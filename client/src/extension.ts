@@ -27,6 +27,8 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
+      // LLaMA-Factory's dataset registry, by its exact name: no other JSON goes to the server.
+      { scheme: 'file', language: 'json', pattern: '**/dataset_info.json' },
     ],
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel: log,

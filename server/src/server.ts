@@ -9,7 +9,7 @@ import type { Connection, InitializeParams, InitializeResult, WorkDoneProgressSe
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
-import { createHubConfigs } from './hubConfigs';
+import { createHubConfigs, createHubDatasets } from './hubConfigs';
 import { DocumentStatusRequest, EstimateMemoryRequest, NewConfigRequest, SETTINGS_SECTION } from './protocol';
 import { createLanguageService, FIX_ALL_KIND, releaseStatus, setLocale, t } from './service';
 import type { Analysis, ConfigDocument, DetectedGpu, LanguageService, ProjectConfig } from './service';
@@ -131,14 +131,16 @@ function routeConsoleToClient(connection: Connection): void {
 }
 
 function createSession(connection: Connection): Session {
-  // A fetched config changes estimates: drop cached settings (and so cached analyses) and re-check.
-  const hub = createHubConfigs(() => {
+  // A fetched model config changes estimates, a fetched dataset card the hover: drop cached settings (and so cached analyses) and re-check.
+  const fetched = () => {
     session.settingsCache.clear();
     revalidateAll(session);
-  });
+  };
+  const hub = createHubConfigs(fetched);
+  const hubData = createHubDatasets(fetched);
   // File answers are kept for 2 s: enough to cover a burst of keystrokes, short enough to notice saved files.
-  // The service asks hubConfig only for documents whose own settings allow Hub lookups.
-  const host = { ...createNodeHost(() => [...session.workspaceRoots, process.cwd()], 2000), hubConfig: (id: string) => hub.get(id) };
+  // The service asks hubConfig and hubDataset only for documents whose own settings allow Hub lookups.
+  const host = { ...createNodeHost(() => [...session.workspaceRoots, process.cwd()], 2000), hubConfig: (id: string) => hub.get(id), hubDataset: (id: string) => hubData.get(id) };
   const session: Session = {
     connection,
     documents: new TextDocuments(TextDocument),

@@ -1,6 +1,6 @@
 // Turns whatever the client sends for the `llamafactory` settings section into
 // complete ServiceSettings; a wrong type falls back to the default.
-import { DEFAULT_SCAN_MB, defaultParseLimits, defaultSettings } from './service';
+import { DEFAULT_SCAN_MB, DEFAULT_TRUNCATION_WARN_PERCENT, defaultParseLimits, defaultSettings } from './service';
 import type { ParseLimits, RuleSeverity, ServiceSettings } from './service';
 
 const SEVERITIES = new Set<RuleSeverity>(['off', 'information', 'warning', 'error']);
@@ -17,6 +17,11 @@ export interface ServerSettings extends ServiceSettings {
 /** A whole number of at least `min`, else the fallback. */
 function countOr(v: unknown, min: number, fallback: number): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min ? v : fallback;
+}
+
+/** A percentage from 0 to 100, else the fallback. */
+function percentOr(v: unknown, fallback: number): number {
+  return typeof v === 'number' && v >= 0 && v <= 100 ? v : fallback;
 }
 
 function normalizeLimits(raw: unknown): ParseLimits {
@@ -49,6 +54,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     unsafeFixes: r.unsafeFixes === true,
     limits: normalizeLimits(r.limits),
     datasetScanMB: countOr((r.datasets as Record<string, unknown> | undefined)?.maxScanMB, 1, DEFAULT_SCAN_MB),
+    truncationWarnPercent: percentOr((r.datasets as Record<string, unknown> | undefined)?.truncationWarningPercent, DEFAULT_TRUNCATION_WARN_PERCENT),
   };
 }
 

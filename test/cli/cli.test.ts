@@ -136,3 +136,15 @@ test('--locale wins over LANG', () => {
   const r = spawnSync(process.execPath, [cli, '--locale', 'en', broken], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env });
   assert.ok(r.stdout.includes('LLaMA-Factory does not know the key `per_device_train_bacth_size`'));
 });
+
+test('a dataset_info.json named on the command line is checked as a registry, at 1-based positions', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lf-cli-registry-'));
+  const file = path.join(dir, 'dataset_info.json');
+  writeFileSync(file, '{\n  "pairs": {"file_name": "pairs.json", "ranking": true}\n}\n');
+  writeFileSync(path.join(dir, 'pairs.json'), '[]');
+  const r = lint('--format', 'json', file);
+  assert.equal(r.status, 1, r.stderr);
+  const [report] = JSON.parse(r.stdout) as { kind: string; diagnostics: { code: string; severity: string; range: { start: { line: number } } }[] }[];
+  assert.equal(report.kind, 'other');
+  assert.deepEqual(report.diagnostics.map((d) => [d.range.start.line, d.severity, d.code]), [[1, 'error', 'dataset-info-ranking-columns']]);
+});

@@ -2,8 +2,12 @@
 // pieces it arrives: every record they hand on parses, and every problem has a
 // line inside the text (bounded fast-check runs).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { readArrow } from '../../server/src/service/context/data/arrow';
+import { fixturesDir } from '../helpers';
 import { CsvReader, JsonFileReader, LineReader } from '../../server/src/service/context/data/readers';
 import type { ReadProblem, RecordReader, RecordSink } from '../../server/src/service/context/data/readers';
 
@@ -43,5 +47,23 @@ test('a JSON array split anywhere yields the same records as read whole', () => 
     const text = JSON.stringify(items, null, 1);
     assert.equal(run((s) => new JsonFileReader(s), text, cuts).records, items.length);
     assert.equal(run((s) => new JsonFileReader(s), text, []).problems.length, 0);
+  }), { numRuns: 300 });
+});
+
+test('the Arrow reader answers or throws an Error on any bytes: corrupted fixtures and random data', async () => {
+  const fixture = readFileSync(path.join(fixturesDir, 'datasets', 'data', 'alpaca_stream.arrow'));
+  const bytesOf = (b: Uint8Array) => ({ size: b.length, read: async (s: number, e: number) => b.subarray(s, e) });
+  const corrupted = fc.array(fc.tuple(fc.nat(fixture.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((edits) => {
+    const b = Uint8Array.from(fixture);
+    for (const [at, v] of edits) b[at] = v;
+    return b;
+  });
+  await fc.assert(fc.asyncProperty(fc.oneof(corrupted, fc.uint8Array({ maxLength: 512 })), async (bytes) => {
+    try {
+      const r = await readArrow(bytesOf(bytes));
+      assert.ok(Number.isFinite(r.rows) && Array.isArray(r.columns));
+    } catch (e) {
+      assert.ok(e instanceof Error, String(e));
+    }
   }), { numRuns: 300 });
 });

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { createLanguageService, defaultSettings } from '../../server/src/service';
+import { createLanguageService, DEFAULT_TRUNCATION_WARN_PERCENT, defaultSettings } from '../../server/src/service';
+import { normalizeSettings } from '../../server/src/settings';
 import { dataView } from '../../server/src/service/context/data/view';
 import { estimateReport } from '../../server/src/service/memory/report';
 import { fixturesDir, fsHost } from '../helpers';
@@ -19,12 +20,12 @@ function config(dataset: string, extra = ''): string {
 }
 
 /** Analyses twice: the first run queues the scans, the second sees them. */
-async function analyzed(text: string) {
+async function analyzed(text: string, settings = defaultSettings) {
   const service = createLanguageService(fsHost([root]));
   const input = { uri: 'file:///cfg.yaml', text, configPath };
-  service.analyze(input, defaultSettings);
+  service.analyze(input, settings);
   await service.data.idle();
-  const a = service.analyze(input, defaultSettings);
+  const a = service.analyze(input, settings);
   return { ...a, service, view: dataView(a.context) };
 }
 
@@ -127,6 +128,18 @@ test('cutoff_len that cuts more than a tenth of the samples is a warning at cuto
   assert.equal(a.view.lengths?.counter, 'chars');
 });
 
+test('the share cutoff_len may cut before the warning is a setting (llamafactory.datasets.truncationWarningPercent)', async () => {
+  const text = config('long_text').replace('model_name_or_path: ./model', 'model_name_or_path: nowhere/none').replace('cutoff_len: 1024', 'cutoff_len: 256');
+  // Half of long.jsonl is cut (above): a 50 % allowance is not exceeded, 49 % is.
+  const allowed = await analyzed(text, { ...defaultSettings, truncationWarnPercent: 50 });
+  assert.ok(!allowed.diagnostics.some((x) => x.code === 'dataset-truncated'));
+  const strict = await analyzed(text, { ...defaultSettings, truncationWarnPercent: 49 });
+  assert.ok(strict.diagnostics.some((x) => x.code === 'dataset-truncated'));
+  assert.equal(normalizeSettings({ datasets: { truncationWarningPercent: 25 } }).truncationWarnPercent, 25);
+  assert.equal(normalizeSettings({ datasets: { truncationWarningPercent: 250 } }).truncationWarnPercent, DEFAULT_TRUNCATION_WARN_PERCENT);
+  assert.equal(normalizeSettings({}).truncationWarnPercent, DEFAULT_TRUNCATION_WARN_PERCENT);
+});
+
 test('the estimate follows the longest sample of the data, beside the padded bound; the hovers show the dataset and the steps', async () => {
   const a = await analyzed(config('alpaca_ok', 'per_device_train_batch_size: 1\ngradient_accumulation_steps: 2\nnum_train_epochs: 3\n'));
   const r = estimateReport(a.context);
@@ -147,4 +160,61 @@ test('the estimate follows the longest sample of the data, beside the padded bou
 test('without scanned data the estimate says it used cutoff_len', async () => {
   const a = await analyzed(config('hub_only'));
   assert.deepEqual(estimateReport(a.context)?.sequence, { source: 'cutoff_len', tokens: 1024, p95: null, max: null, truncatedShare: null });
+});
+
+test('the estimate carries the token-length histogram of the scanned data against cutoff_len', async () => {
+  const a = await analyzed(config('alpaca_ok'));
+  const lengths = a.service.estimate(a.context)?.lengths;
+  assert.ok(lengths, 'lengths once the data is scanned');
+  // Lengths 16, 18, 19 (worked out above) against cutoff_len 1024: 24 bins of ⌈1024/24⌉ = 43 tokens, all three in the first.
+  assert.equal(lengths.cutoff, 1024);
+  assert.equal(lengths.width, 43);
+  assert.equal(lengths.counts.length, 24);
+  assert.equal(lengths.counts[0], 3);
+  assert.equal(lengths.counts.reduce((x, y) => x + y, 0), 3);
+  assert.equal(lengths.max, 19);
+});
+
+test('Arrow IPC files (stream and file format): exact row count and columns from the schema, without decoding records', async () => {
+  for (const name of ['arrow_stream', 'arrow_file']) {
+    const a = await analyzed(config(name));
+    assert.deepEqual(codes(a), [], name);
+    const d = a.view.datasets[0];
+    // 2 + 3 + 1 rows in three record batches (test/fixtures/datasets/ARROW.md).
+    assert.equal(d.count, 6, name);
+    assert.equal(d.exact, true, name);
+  }
+  const missing = await analyzed(config('arrow_cols'));
+  const d = missing.diagnostics.find((x) => x.code === 'dataset-column-missing');
+  assert.ok(d, JSON.stringify(missing.diagnostics));
+  assert.match(String(d.message), /`question`/);
+  assert.match(String(d.message), /instruction, input, output/);
+  const bad = await analyzed(config('arrow_bad'));
+  assert.deepEqual(codes(bad), ['dataset-file-unreadable']);
+});
+
+test('with Hub lookups on, a hub dataset hover shows its card from the host; with them off the host is never asked', () => {
+  // The shape of https://huggingface.co/api/datasets/<id> (cardData from the card's YAML header, tags, downloads).
+  const api = JSON.stringify({
+    id: 'llamafactory/alpaca_en', downloads: 12345, gated: false, tags: ['license:apache-2.0', 'size_categories:10K<n<100K'],
+    cardData: { license: 'apache-2.0', size_categories: ['10K<n<100K'], pretty_name: 'Alpaca EN' },
+    description: 'English instruction data for tuning. Built from the Alpaca release.',
+  });
+  const asked: string[] = [];
+  const host = { ...fsHost([root]), hubDataset: (id: string) => (asked.push(id), api) };
+  const text = config('hub_only');
+  const hoverWith = (hubLookup: boolean) => {
+    const service = createLanguageService(host);
+    const a = service.analyze({ uri: 'file:///cfg.yaml', text, configPath }, { ...defaultSettings, hubLookup });
+    const h = service.hover(a.context, { line: 4, character: 12 });
+    return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+  };
+  const off = hoverWith(false);
+  assert.deepEqual(asked, []);
+  assert.match(off, /not downloaded here/);
+  assert.doesNotMatch(off, /Hub card/);
+  const on = hoverWith(true);
+  assert.deepEqual(asked, ['llamafactory/alpaca_en']);
+  assert.match(on, /Hub card "Alpaca EN": size 10K<n<100K rows, licence apache-2\.0, 12,345 downloads\. English instruction data for tuning\./);
+  assert.doesNotMatch(on, /Built from/);
 });

@@ -34,7 +34,8 @@ test('every page has its hand-written summary, sections and example', () => {
     assert.ok(summary.length > 10 && !summary.startsWith('#'), `${code}: summary line`);
     const at = SECTIONS.map((s) => written.indexOf(`\n${s}\n`));
     assert.ok(at.every((i, n) => i > 0 && (n === 0 || i > at[n - 1])), `${code}: sections ${SECTIONS.join(', ')} in order`);
-    assert.match(written.slice(at[2]), /```yaml\n[\s\S]+?```/, `${code}: a YAML example`);
+    // dataset_info.json's own codes show JSON.
+    assert.match(written.slice(at[2]), /```(yaml|json)\n[\s\S]+?```/, `${code}: a YAML or JSON example`);
   }
 });
 

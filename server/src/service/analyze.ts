@@ -91,7 +91,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
 }
 
 /** Suppression comments and severity settings applied, sorted by position. */
-function finish(doc: ConfigDocument, settings: ServiceSettings, found: Diagnostic[]): Diagnostic[] {
+export function finish(doc: ConfigDocument, settings: ServiceSettings, found: Diagnostic[]): Diagnostic[] {
   const suppressions = readSuppressions(doc.text);
   const diagnostics: Diagnostic[] = [];
   for (const d of found) {

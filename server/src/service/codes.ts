@@ -24,6 +24,8 @@ export const CORE_CODES = {
   internal: ['internal-error'],
   /** project/: .llamafactory-lint.yaml and [tool.llamafactory-lint] */
   project: ['config-invalid'],
+  /** context/data/registry-check.ts: dataset_info.json opened on its own */
+  registry: ['dataset-info-invalid-json', 'dataset-info-type', 'dataset-info-duplicate', 'dataset-info-unknown-field', 'dataset-info-formatting', 'dataset-info-column', 'dataset-info-ranking-columns', 'dataset-info-no-source', 'dataset-info-file-missing', 'dataset-info-remote'],
 } as const satisfies Record<string, readonly string[]>;
 
 let sorted: readonly string[] | undefined;

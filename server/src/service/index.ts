@@ -1,9 +1,10 @@
 // The language service's public face: the server, the CLI and the tests all
 // go through `createLanguageService`. Parsing is cached per document version.
 import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, Hover, InlayHint, Position, Range, TextEdit } from 'vscode-languageserver-types';
-import { analyze, effectiveKind } from './analyze';
+import { analyze, effectiveKind, finish } from './analyze';
 import { allCodes, codeDocUrl } from './codes';
 import { DataScanner } from './context/data/scan';
+import { checkRegistry, isRegistryFile } from './context/data/registry-check';
 import type { Analysis } from './analyze';
 import { defaultParseLimits, parseConfig } from './document';
 import type { ConfigDocument, ParseLimits } from './document';
@@ -32,7 +33,7 @@ import { releaseResolver } from './context/release/resolve';
 import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
 
 export type { Analysis, ConfigDocument, DetectedGpu, GpuChoice, MemoryEstimateResult, NewConfigParams, NewConfigResult, ParseLimits, AnalysisContext, ProjectConfig, ProjectSettings, ReleaseChoice, ResolvedRelease, RuleSeverity, ServiceHost, ServiceSettings, TargetGpu };
-export { allCodes, codeDocUrl, isProjectConfigFile };
+export { allCodes, codeDocUrl, isProjectConfigFile, isRegistryFile };
 export { globToRegExp } from './glob';
 export { FIX_ALL_KIND } from './features/actions';
 
@@ -59,7 +60,7 @@ export { defaultSettings };
 export { defaultParseLimits } from './document';
 export { parseNvidiaSmi, parseRocmSmi } from './hardware/detect';
 export { setLocale, t } from './l10n';
-export { DEFAULT_SCAN_MB } from './context/data/view';
+export { DEFAULT_SCAN_MB, DEFAULT_TRUNCATION_WARN_PERCENT } from './context/data/view';
 export type { FileStat } from './types';
 
 export interface DocumentInput {
@@ -134,7 +135,7 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
   // The release each document was last checked against, for completion (which gets no settings).
   const releases = new Map<string, ResolvedRelease>();
   // The host as a document without Hub lookups sees it.
-  const offline: ServiceHost = { ...host, hubConfig: undefined };
+  const offline: ServiceHost = { ...host, hubConfig: undefined, hubDataset: undefined };
   const parse = (input: DocumentInput, own: Partial<ParseLimits> = {}): ConfigDocument => {
     const limits: ParseLimits = { ...defaultParseLimits, ...defaultLimits, ...own };
     const hit = cache.get(input.uri);
@@ -162,6 +163,11 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
       if (isProjectConfigFile(input.configPath)) {
         const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
         return { ...analysed, diagnostics: parseYamlProjectConfig(input.configPath, input.text).problems.map(withDocLink), doc };
+      }
+      // A dataset registry opened on its own (JSON, never a config): its entries against data/parser.py.
+      if (isRegistryFile(input.configPath)) {
+        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
+        return { ...analysed, diagnostics: finish(doc, settings, checkRegistry(input.text, input.configPath, host)).map(withDocLink), doc };
       }
       const hit = analyses.get(input.uri);
       if (hit && hit.doc === doc && hit.settings === settings && hit.scans === data.generation && sameTarget(hit.target, target)) return hit.result;

@@ -28,6 +28,11 @@ export interface ServiceHost {
    * Must not block: a host that fetches does so in the background.
    */
   hubConfig?(modelId: string): string | undefined;
+  /**
+   * The Hugging Face Hub API's JSON about a dataset (`/api/datasets/<id>`), under the same
+   * terms as hubConfig: only when Hub lookups are allowed, never blocking.
+   */
+  hubDataset?(datasetId: string): string | undefined;
   /** Size and modification time of a file, or undefined when it is not a readable file. */
   stat?(path: string): FileStat | undefined;
   /**
@@ -93,6 +98,8 @@ export interface ServiceSettings {
   launch?: string;
   /** Dataset files larger than this many MB are read this far and their sample counts estimated (`llamafactory.datasets.maxScanMB`). */
   datasetScanMB?: number;
+  /** Percent of training samples cutoff_len may cut before `dataset-truncated` warns (`llamafactory.datasets.truncationWarningPercent`). */
+  truncationWarnPercent?: number;
   /** Whether this document may use the host's `hubConfig` (off unless true). */
   hubLookup?: boolean;
   /** Bounds for parsing this document; the service's own limits fill in what is missing. */

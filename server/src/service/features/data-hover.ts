@@ -6,6 +6,7 @@ import type { Position, Range } from 'vscode-languageserver-types';
 import type { AnalysisContext } from '../context';
 import { dataView, trainSamples } from '../context/data/view';
 import type { DatasetView, DataView } from '../context/data/view';
+import { hubCard } from '../context/data/hub-card';
 import { percentile } from '../context/data/lengths';
 import { argValue } from '../values';
 import { t } from '../l10n';
@@ -45,6 +46,21 @@ function lengthsText(d: DatasetView, cutoff: number): string | undefined {
     percentile(sorted, 50), percentile(sorted, 95), max, Math.round(cut * 100), cutoff, how, sorted.length);
 }
 
+/** What the Hub's card says of a Hugging Face dataset, when Hub lookups fetched it. */
+function hubCardText(ctx: AnalysisContext, d: DatasetView): string | undefined {
+  const s = d.resolved!.source;
+  const card = s.kind === 'hub' && s.hub === 'hf' ? hubCard(ctx.host, s.id) : undefined;
+  if (!card) return undefined;
+  const facts = [
+    card.sizeCategory ? t('size {0} rows', card.sizeCategory) : undefined,
+    card.license ? t('licence {0}', card.license) : undefined,
+    card.downloads !== undefined ? t('{0} downloads', card.downloads.toLocaleString('en-US')) : undefined,
+    card.gated ? t('gated (accept its terms on the Hub first)') : undefined,
+  ].filter((x): x is string => x !== undefined);
+  const head = t('Hub card{0}: {1}', card.prettyName ? ` "${card.prettyName}"` : '', facts.join(', ') || t('no size or licence given'));
+  return card.description ? `${head}. ${card.description}` : `${head}.`;
+}
+
 /** The hover of one dataset name written in `dataset` / `eval_dataset` at `p`. */
 export function datasetHoverMarkdown(ctx: AnalysisContext, p: Position): string | undefined {
   const view = dataView(ctx);
@@ -57,6 +73,8 @@ export function datasetHoverMarkdown(ctx: AnalysisContext, p: Position): string 
     '',
     `- ${sourceText(d)}`,
   ];
+  const card = hubCardText(ctx, d);
+  if (card) lines.push(`- ${card}`);
   if (d.files.length > 0) lines.push(`- ${t('Samples: {0}.', countText(d))}`);
   const lengths = lengthsText(d, cutoff);
   if (lengths) lines.push(`- ${lengths}`);

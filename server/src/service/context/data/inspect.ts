@@ -90,6 +90,13 @@ export class Inspector implements RecordSink {
     this.keep(this.texts(value));
   }
 
+  /** What an Arrow schema tells without records: the columns and the row count (no per-record check runs). */
+  schema(columns: readonly string[], rows: number): void {
+    for (const c of columns.slice(0, MAX_COLUMNS)) this.seen.add(c);
+    this.out.records = rows;
+    if (this.out.firstLine < 0) this.out.firstLine = 0;
+  }
+
   result(): Inspection {
     this.out.columns = [...this.seen];
     return this.out;

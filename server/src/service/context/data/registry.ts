@@ -32,8 +32,16 @@ export const ENTRY_FIELDS: Readonly<Record<string, 'string' | 'boolean' | 'numbe
   formatting: 'string', ranking: 'boolean', subset: 'string', split: 'string', folder: 'string', num_samples: 'number',
   columns: 'object', tags: 'object',
 };
-export const COLUMN_NAMES: readonly string[] = [...ALPACA_COLUMNS, 'messages', ...COMMON_COLUMNS];
 export const TAG_NAMES: readonly string[] = Object.keys(TAG_DEFAULTS);
+/** The converters of data/converter.py (DATASET_CONVERTERS; `openai` is in LLaMA-Factory's main branch). */
+export const FORMATTINGS: readonly string[] = ['alpaca', 'sharegpt', 'openai'];
+/** The fields that make get_dataset_list load an entry from elsewhere than a local file, in the order it tries them. */
+export const REMOTE_FIELDS = ['hf_hub_url', 'ms_hub_url', 'om_hub_url', 'script_url', 'cloud_file_name'] as const;
+
+/** The column roles a formatting's converter reads (the alpaca converter, or the message-list ones). */
+export function columnRoles(formatting: 'alpaca' | 'sharegpt'): readonly string[] {
+  return formatting === 'alpaca' ? [...ALPACA_COLUMNS, ...COMMON_COLUMNS] : ['messages', ...COMMON_COLUMNS];
+}
 
 export interface DatasetAttr {
   formatting: 'alpaca' | 'sharegpt';
@@ -86,7 +94,7 @@ export function datasetAttr(entry: Record<string, unknown>): DatasetAttr {
   const formatting = entry.formatting === 'sharegpt' ? 'sharegpt' : 'alpaca';
   const listed = isObject(entry.columns) ? entry.columns : undefined;
   const columns: Record<string, string> = {};
-  const roles = formatting === 'alpaca' ? [...ALPACA_COLUMNS, ...COMMON_COLUMNS] : ['messages', ...COMMON_COLUMNS];
+  const roles = columnRoles(formatting);
   const defaults: Record<string, string> = formatting === 'alpaca' ? ALPACA_DEFAULTS : SHAREGPT_DEFAULTS;
   for (const role of roles) {
     const value = listed ? listed[role] : defaults[role];

@@ -9,12 +9,14 @@ import { Inspector } from './inspect';
 import type { Inspection, SampleText } from './inspect';
 import { charCounter, loadTokenizer, sampleTokens } from './lengths';
 import type { TokenCounter } from './lengths';
+import { readArrow } from './arrow';
 import { readParquet } from './parquet';
 import { CsvReader, JsonFileReader, LineReader } from './readers';
 import type { RecordReader } from './readers';
 import { fileExists } from './registry';
 import type { DataFormat, DatasetAttr } from './registry';
 import { byteSource, Cancelled, looksBinary, streamText } from './source';
+import type { ByteSource } from './source';
 
 export interface ScanRequest {
   path: string;
@@ -151,12 +153,12 @@ export class DataScanner {
     let count: number | undefined;
     let exact = false;
     let bytesRead = 0;
-    if (request.format === 'parquet') {
-      const summary = await readParquet(source, PARQUET_SAMPLE_ROWS, inspector);
+    if (request.format === 'parquet' || request.format === 'arrow') {
+      const summary = request.format === 'parquet' ? await readParquet(source, PARQUET_SAMPLE_ROWS, inspector) : await this.arrow(source, inspector, job);
       count = summary?.rows;
       exact = summary !== undefined;
       bytesRead = job.size;
-    } else if (request.format !== 'arrow') {
+    } else {
       const reader = this.reader(request.format, inspector);
       let binary = false;
       let reported = 0;
@@ -192,6 +194,19 @@ export class DataScanner {
       maxTokens: Math.max(0, ...longestTokens, ...lengths),
       counter: { kind: counter.kind, source: counter.source },
     };
+  }
+
+  /** An Arrow file's schema and row count (its records are not decoded); a file that is not Arrow IPC becomes one problem. */
+  private async arrow(source: ByteSource, inspector: Inspector, job: Job): Promise<{ rows: number } | undefined> {
+    try {
+      const summary = await readArrow(source, () => job.cancelled);
+      inspector.schema(summary.columns, summary.rows);
+      return summary;
+    } catch (e) {
+      if (e instanceof Cancelled) throw e;
+      inspector.problem({ kind: 'unreadable', line: 0, detail: e instanceof Error ? e.message : String(e) });
+      return undefined;
+    }
   }
 
   private reader(format: DataFormat, inspector: Inspector): RecordReader {

@@ -39,7 +39,7 @@ export interface DatasetView {
   files: DataFile[];
   /** True while a file of it is still being scanned. */
   pending: boolean;
-  /** Samples: summed over its files; undefined when unknown (hub, arrow, pending, unreadable). */
+  /** Samples: summed over its files; undefined when unknown (hub, pending, unreadable). */
   count: number | undefined;
   exact: boolean;
 }
@@ -50,11 +50,13 @@ export interface DataView {
   /** The tokenizer.json lengths are counted with, when the model has one on disk. */
   tokenizer: string | undefined;
   /** Token lengths over every scanned training dataset, against cutoff_len. */
-  lengths: (LengthStats & { sorted: number[]; counter: 'tokenizer' | 'chars' }) | undefined;
+  lengths: (LengthStats & { sorted: number[]; counter: 'tokenizer' | 'chars'; cutoff: number }) | undefined;
 }
 
 /** Default for `llamafactory.datasets.maxScanMB`: files larger than this are read this far and their counts estimated. */
 export const DEFAULT_SCAN_MB = 64;
+/** Default for `llamafactory.datasets.truncationWarningPercent`: cutoff_len may cut this share of the samples before a warning. */
+export const DEFAULT_TRUNCATION_WARN_PERCENT = 10;
 /** Files of a folder dataset that are scanned; the rest are only counted as files. */
 const MAX_FOLDER_FILES = 64;
 const KEYS = ['dataset', 'eval_dataset'] as const;
@@ -137,7 +139,7 @@ function combinedLengths(datasets: DatasetView[], doc: ConfigDocument): DataView
   const sorted = scans.flatMap((s) => s.lengths).sort((a, b) => a - b);
   const cutoff = Number(argValue(doc, 'cutoff_len')) || 2048;
   const stats = lengthStats(sorted, Math.max(...scans.map((s) => s.maxTokens)), cutoff);
-  return { ...stats, sorted, counter: scans.every((s) => s.counter.kind === 'tokenizer') ? 'tokenizer' : 'chars' };
+  return { ...stats, sorted, cutoff, counter: scans.every((s) => s.counter.kind === 'tokenizer') ? 'tokenizer' : 'chars' };
 }
 
 /** The range of one comma-separated name inside a one-line value; the whole value otherwise. */

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import type { AnalysisContext } from '../../context';
 import type { Occurrence, DropReason } from '../../context/data/inspect';
-import { dataView, trainSamples } from '../../context/data/view';
+import { dataView, DEFAULT_TRUNCATION_WARN_PERCENT, trainSamples } from '../../context/data/view';
 import type { DatasetView, DataView } from '../../context/data/view';
 import type { FileScan } from '../../context/data/scan';
 import { FILE_TYPES } from '../../context/data/registry';
@@ -19,8 +19,6 @@ import type { Finding } from '../rule';
 import { argValue } from '../../values';
 import { t } from '../../l10n';
 
-/** Share of training samples cutoff_len may cut before a warning. */
-export const TRUNCATION_WARN_SHARE = 0.1;
 const MEDIA_ROLES = ['images', 'videos', 'audios'] as const;
 
 const fileUri = (p: string) => pathToFileURL(p).toString();
@@ -139,7 +137,7 @@ function valSizeFinding(ctx: AnalysisContext, view: DataView): Finding[] {
 
 function truncationFinding(ctx: AnalysisContext, view: DataView): Finding[] {
   const l = view.lengths;
-  if (!l || l.truncatedShare <= TRUNCATION_WARN_SHARE) return [];
+  if (!l || l.truncatedShare * 100 <= (ctx.settings.truncationWarnPercent ?? DEFAULT_TRUNCATION_WARN_PERCENT)) return [];
   const cutoff = Number(argValue(ctx.doc, 'cutoff_len')) || 2048;
   const how = l.counter === 'tokenizer' ? t("the model's tokenizer") : t('an estimate from characters');
   return [{ code: 'dataset-truncated', severity: WARNING, at: ['cutoff_len', 'dataset'], onValue: true,
