@@ -10,7 +10,10 @@ import { describe, it } from 'node:test';
 import { createLanguageService, defaultSettings, releaseStatus } from '../../server/src/service';
 import { normalizeSettings } from '../../server/src/settings';
 import type { ServiceHost, ServiceSettings } from '../../server/src/service';
-import { analyzeText, caret, memoryHost } from '../helpers';
+import { argValue } from '../../server/src/service/values';
+import { analyzeText, caret, memoryHost, repoRoot } from '../helpers';
+import { rules } from '../../server/src/service/rules';
+import { bundled } from '../../server/src/service/context/release/bundled';
 import { extractFixture, releaseFixture } from './release-extract.test';
 
 /** The vendored package folder of a release, as files under `to` (a package folder). */
@@ -171,6 +174,154 @@ describe('hover and completion follow the release', () => {
     };
     assert.ok(keys('0.9.4').includes('ray_run_name'));
     assert.ok(!keys('0.9.5').includes('ray_run_name'));
+  });
+});
+
+describe('defaults follow the release', () => {
+  // v0.9.0 hparams/data_args.py: `cutoff_len: int = field(default=1024, ...)`; 2048 from v0.9.1.
+  it('a key the YAML leaves out takes the release default (cutoff_len 1024 in 0.9.0)', () => {
+    assert.equal(argValue(check(BASE, '0.9.0').context.doc, 'cutoff_len'), 1024);
+    assert.equal(argValue(check(BASE, '0.9.1').context.doc, 'cutoff_len'), 2048);
+    assert.equal(argValue(check(BASE, 'main').context.doc, 'cutoff_len'), 2048);
+  });
+
+  it('the memory estimate reads the release default too', () => {
+    const config = `${BASE}dataset: alpaca_en_demo\nper_device_train_batch_size: 4\nbf16: true\n`;
+    const gib = (text: string, version: string) => {
+      const r = check(text, version);
+      return r.service.estimate(r.context)?.report.allocatedGiB;
+    };
+    const old = gib(config, '0.9.0');
+    assert.ok(old !== undefined);
+    assert.equal(old, gib(`${config}cutoff_len: 1024\n`, 'main'));
+    assert.notEqual(old, gib(config, 'main'));
+  });
+
+  // Up to v0.9.2 hparams/model_args.py: `quantization_method: Literal["bitsandbytes", "hqq", "eetq"] = "bitsandbytes"`;
+  // v0.9.3 renamed the word to QuantizationMethod.BNB = "bnb". Rules are written in main's words.
+  it('quantization rules read the old word bitsandbytes as bnb (the 0.9.2 default)', () => {
+    const config = `${BASE}quantization_bit: 3\n`;
+    assert.ok(codesOf(check(config, '0.9.2'), 'quantization_bit').includes('quant-bnb-bits'));
+    assert.ok(codesOf(check(`${config}quantization_method: bitsandbytes\n`, '0.9.2'), 'quantization_bit').includes('quant-bnb-bits'));
+    assert.ok(!codesOf(check(`${BASE}quantization_bit: 4\nquantization_method: bitsandbytes\n`, '0.9.2'), 'quantization_bit').includes('quant-method-ignored'));
+    assert.ok(codesOf(check(config, '0.9.3'), 'quantization_bit').includes('quant-bnb-bits'));
+  });
+});
+
+describe('rules follow the release (each on both sides of the release that added or dropped its check)', () => {
+  const has = (text: string, version: string, code: string, host?: ServiceHost) => check(text, version, host).diagnostics.some((d) => d.code === code);
+
+  it('pixels-max-below-min: ModelArguments refuses max < min from 0.9.3 (0.9.2 has the keys, not the check)', () => {
+    const text = `${BASE}image_max_pixels: 100\nimage_min_pixels: 200\n`;
+    assert.deepEqual([has(text, '0.9.2', 'pixels-max-below-min'), has(text, '0.9.3', 'pixels-max-below-min')], [false, true]);
+  });
+
+  it('zero3-predict-with-generate: get_train_args refuses it from 0.9.0', () => {
+    const host = memoryHost({ '/work/project/ds_z3.json': '{"zero_optimization": {"stage": 3}}' });
+    const text = `${BASE}deepspeed: ds_z3.json\neval_dataset: x\npredict_with_generate: true\n`;
+    assert.deepEqual([has(text, '0.8.3', 'zero3-predict-with-generate', host), has(text, '0.9.0', 'zero3-predict-with-generate', host)], [false, true]);
+  });
+
+  it('train_on_prompt outside SFT: refused from 0.9.0', () => {
+    const text = `${BASE.replace('stage: sft', 'stage: dpo')}train_on_prompt: true\n`;
+    assert.deepEqual([has(text, '0.8.3', 'train-train-on-prompt-needs-sft'), has(text, '0.9.0', 'train-train-on-prompt-needs-sft')], [false, true]);
+  });
+
+  it('predict_with_generate without eval_dataset: its own check up to 0.9.3, part of the evaluation-data check from 0.9.4', () => {
+    const split = `${BASE}val_size: 0.1\npredict_with_generate: true\n`;
+    assert.deepEqual([has(split, '0.9.3', 'train-generate-needs-eval-dataset'), has(split, '0.9.4', 'train-generate-needs-eval-dataset')], [true, false]);
+    const none = `${BASE}predict_with_generate: true\n`;
+    assert.deepEqual([has(none, '0.9.3', 'train-eval-dataset-missing'), has(none, '0.9.4', 'train-eval-dataset-missing')], [false, true]);
+  });
+
+  it('PPO loggers: up to 0.9.4 the first report_to entry must be wandb or tensorboard; from 0.9.5 every entry, and trackio is allowed', () => {
+    const ppo = `${BASE.replace('stage: sft', 'stage: ppo')}reward_model: saves/rm\n`;
+    assert.deepEqual([has(`${ppo}report_to: trackio\n`, '0.9.4', 'train-ppo-report-to'), has(`${ppo}report_to: trackio\n`, '0.9.5', 'train-ppo-report-to')], [true, false]);
+    assert.deepEqual([has(`${ppo}report_to: [wandb, mlflow]\n`, '0.9.4', 'train-ppo-report-to'), has(`${ppo}report_to: [wandb, mlflow]\n`, '0.9.5', 'train-ppo-report-to')], [false, true]);
+  });
+
+  it('template-missing: an error up to 0.9.1 (except pt training), a warning from 0.9.2', () => {
+    const severity = (text: string, version: string) => check(text, version).diagnostics.find((d) => d.code === 'template-missing')?.severity;
+    assert.deepEqual([severity(BASE, '0.9.1'), severity(BASE, '0.9.2')], [1, 2]);
+    assert.equal(severity(BASE.replace('stage: sft', 'stage: pt'), '0.9.1'), 2);
+  });
+
+  it('KTransformers: the checks only main makes stay silent for 0.9.4/0.9.5; the tuning types follow the release', () => {
+    const kt = `${BASE}use_kt: true\nuse_unsloth: true\n`;
+    assert.deepEqual([has(kt, '0.9.5', 'kt-unsloth'), has(kt, 'main', 'kt-unsloth')], [false, true]);
+    const freeze = `${BASE.replace('finetuning_type: lora', 'finetuning_type: freeze')}use_kt: true\n`;
+    assert.deepEqual([has(freeze, '0.9.5', 'kt-finetuning-type'), has(freeze, 'main', 'kt-finetuning-type')], [false, true]);
+    const oft = check(`${BASE.replace('finetuning_type: lora', 'finetuning_type: oft')}use_kt: true\n`, '0.9.4').diagnostics.find((d) => d.code === 'kt-finetuning-type');
+    assert.match(msg(oft), /^KTransformers in LLaMA-Factory 0\.9\.4 trains LoRA adapters only/);
+  });
+
+  it('Megatron Bridge exists only in main', () => {
+    const text = `${BASE.replace('finetuning_type: lora', 'finetuning_type: freeze')}use_megatron_bridge: true\n`;
+    const bridge = (version: string) => check(text, version).diagnostics.some((d) => String(d.code).startsWith('megatron-bridge-'));
+    assert.deepEqual([bridge('0.9.5'), bridge('main')], [false, true]);
+  });
+
+  it('every rule tied to releases names existing releases, and its page says which', () => {
+    for (const rule of rules) {
+      const range = rule.appliesTo.releases;
+      if (!range) continue;
+      for (const name of [range.since, range.until].filter((x): x is string => x !== undefined)) assert.ok(bundled.indexOf(name) >= 0, `${rule.codes[0]}: ${name}`);
+      const page = readFileSync(path.join(repoRoot, 'docs', 'rules', `${rule.codes[0]}.md`), 'utf8');
+      assert.match(page, /Checked only for LLaMA-Factory /, rule.codes[0]);
+    }
+  });
+});
+
+describe('datasets from the checkout in use', () => {
+  // LLaMA-Factory reads `<dataset_dir>/dataset_info.json` relative to where it is launched
+  // (hparams/data_args.py: dataset_dir defaults to "data"); a checkout user launches from the checkout.
+  const CHECKOUT = '/src/LLaMA-Factory';
+  const registry = JSON.stringify({ my_set: { file_name: 'my.json' } });
+  const files = (extra: Record<string, string> = {}): Record<string, string> => ({
+    ...packageFiles('v0.9.3', `${CHECKOUT}/src/llamafactory`),
+    '/envs/lf/lib/python3.11/site-packages/llamafactory-0.9.3.dist-info/direct_url.json': `{"url": "file://${CHECKOUT}", "dir_info": {"editable": true}}`,
+    [`${CHECKOUT}/data/dataset_info.json`]: registry,
+    [`${CHECKOUT}/data/my.json`]: '[{"instruction": "a", "output": "b"}]',
+    ...extra,
+  });
+  const analyze = (text: string, host: ServiceHost) => createLanguageService(host).analyze({ uri: 'file:///p/a.yaml', text, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '' });
+
+  it('an editable install: names are checked against the checkout\'s data/dataset_info.json, and the hover says where the entry came from', () => {
+    const host = hostWith(files(), { VIRTUAL_ENV: '/envs/lf' });
+    const { text, position } = caret(`${BASE}dataset: my‸_set\n`);
+    const ok = analyze(text, host);
+    assert.equal(ok.release.checkout, CHECKOUT);
+    assert.deepEqual(ok.diagnostics.filter((d) => String(d.code).startsWith('dataset-')).map((d) => d.message), []);
+    const hover = JSON.stringify(createLanguageService(host).hover(ok.context, position));
+    assert.match(hover, /Entry read from `\/src\/LLaMA-Factory\/data\/dataset_info\.json` \(found from the LLaMA-Factory checkout\)/);
+    const typo = analyze(`${BASE}dataset: my_sett\n`, host).diagnostics.find((d) => d.code === 'dataset-unknown');
+    assert.equal(typo?.severity, 1);
+    assert.match(msg(typo), /`\/src\/LLaMA-Factory\/data\/dataset_info\.json` \(resolved from the LLaMA-Factory checkout \/src\/LLaMA-Factory\)/);
+  });
+
+  it('completion offers the checkout\'s datasets', () => {
+    const host = hostWith(files(), { VIRTUAL_ENV: '/envs/lf' });
+    const { text, position } = caret(`${BASE}dataset: ‸\n`);
+    const service = createLanguageService(host);
+    const a = service.analyze({ uri: 'file:///p/a.yaml', text, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '' });
+    const items = service.complete(a.doc, position, '/p/a.yaml');
+    assert.deepEqual(items.map((i) => [i.label, i.detail]), [['my_set', `from ${CHECKOUT}/data/dataset_info.json`]]);
+  });
+
+  it('a dataset_info.json beside the config comes first; a non-editable install has no checkout to look in', () => {
+    const near = hostWith(files({ '/p/data/dataset_info.json': JSON.stringify({ other: { file_name: 'o.json' } }) }), { VIRTUAL_ENV: '/envs/lf' });
+    assert.match(msg(analyze(`${BASE}dataset: my_set\n`, near).diagnostics.find((d) => d.code === 'dataset-unknown')), /`\/p\/data\/dataset_info\.json`/);
+    const installed = hostWith({ ...packageFiles('v0.9.3', '/envs/lf/lib/python3.11/site-packages/llamafactory'), [`${CHECKOUT}/data/dataset_info.json`]: registry }, { VIRTUAL_ENV: '/envs/lf' });
+    const r = analyze(`${BASE}dataset: my_set\n`, installed);
+    assert.equal(r.release.checkout, undefined);
+    assert.match(msg(r.diagnostics.find((d) => d.code === 'dataset-unknown')), /built-in|own data\/dataset_info\.json/);
+  });
+
+  it('the setting naming a checkout folder', () => {
+    const host = hostWith(files());
+    const r = createLanguageService(host).analyze({ uri: 'file:///p/a.yaml', text: `${BASE}dataset: my_set\n`, configPath: '/p/a.yaml' }, { ...defaultSettings, version: CHECKOUT });
+    assert.deepEqual([r.release.source, r.release.checkout], ['setting', CHECKOUT]);
+    assert.deepEqual(r.diagnostics.filter((d) => String(d.code).startsWith('dataset-')).map((d) => d.code), []);
   });
 });
 

@@ -11,6 +11,8 @@ import { trainRules } from '../../server/src/service/rules/train';
 import { resolveFixes } from '../../server/src/service/fixes';
 import type { ResolvedFix } from '../../server/src/service/fixes';
 import { runRules } from '../../server/src/service/rules/run';
+import { releaseResolver, versionDirective } from '../../server/src/service/context/release/resolve';
+import { asReleaseReads } from '../../server/src/service/values';
 import { defaultSettings } from '../../server/src/service/types';
 import type { AnalysisContext } from '../../server/src/service/context';
 import { corpusDir, fsHost, repoRoot } from '../helpers';
@@ -19,9 +21,11 @@ export { fsHost, repoRoot };
 export const fixtures = path.join(repoRoot, 'test/fixtures/train-rules');
 export const corpusRoot = corpusDir;
 
+/** The context of a fixture; one that names a release (`# llamafactory-version: 0.9.3`) is checked against it, the others against main. */
 export function contextFor(configPath: string, text = fs.readFileSync(configPath, 'utf8'), host = fsHost()): AnalysisContext {
   const doc: ConfigDocument = parseConfig(`file://${configPath}`, text);
-  return { doc, configPath, host, settings: defaultSettings, target: undefined };
+  const release = versionDirective(text) ? releaseResolver(host).resolve(configPath, text) : undefined;
+  return { doc: asReleaseReads(doc, release?.schemas.v0), configPath, host, settings: defaultSettings, target: undefined, ...(release ? { release } : {}) };
 }
 
 export function check(ctx: AnalysisContext): Diagnostic[] {

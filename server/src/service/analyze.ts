@@ -22,6 +22,8 @@ import { formatAvailable, releaseProblems } from './context/release/problems';
 import { releaseResolver } from './context/release/resolve';
 import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
 import { validationHooks } from './context/release/validation';
+import { schemaOf } from './context/release/release-schema';
+import { asReleaseReads } from './values';
 import { pyyamlNumbers } from './context/release/yaml-loader';
 
 export interface AnalyzeInput {
@@ -77,7 +79,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   }
   const launch = resolveLaunch({ doc, configPath: input.configPath, host, setting: settings.launch ?? '', option: input.launch });
   const counted = withLaunchCount(resolved.target, launch);
-  const context: AnalysisContext = { doc: launchedDocument(doc, launch), configPath: input.configPath, host, settings, target: counted.target, data: input.data, release, ...(launch ? { launch } : {}) };
+  const context: AnalysisContext = { doc: asReleaseReads(launchedDocument(doc, launch), schemaOf(release, kind)), configPath: input.configPath, host, settings, target: counted.target, data: input.data, release, ...(launch ? { launch } : {}) };
   const found: Diagnostic[] = [...doc.problems, ...resolved.problems, ...releaseProblems(doc, kind, release), ...(launch?.problems ?? []), ...counted.problems];
   const parsedCleanly = !doc.problems.some((p) => p.severity === DiagnosticSeverity.Error);
   if (doc.parsed && formatAvailable(kind, release)) {

@@ -1,7 +1,7 @@
 // Dataset names a config can use: those in `<dataset_dir>/dataset_info.json`
-// when one is found (resolved like every referenced path), else the built-in list.
-import * as path from 'node:path';
-import { readJson, resolveReference } from './files';
+// when one is found (resolved like every referenced path, else in the
+// LLaMA-Factory checkout in use), else the built-in list.
+import { findDatasetInfo, readJson } from './files';
 import lists from './facts/lists.json';
 import type { ServiceHost } from './types';
 
@@ -14,9 +14,10 @@ export interface DatasetCatalog {
 
 export const builtinDatasetNames: readonly string[] = lists.datasets.map((d) => d.name);
 
-export function datasetCatalog(datasetDir: unknown, configPath: string, host: ServiceHost): DatasetCatalog {
+/** `checkout`: the LLaMA-Factory checkout in use, whose data/ is the last place looked in. */
+export function datasetCatalog(datasetDir: unknown, configPath: string, host: ServiceHost, checkout?: string): DatasetCatalog {
   const dir = typeof datasetDir === 'string' && datasetDir.trim() !== '' ? datasetDir : 'data';
-  const found = resolveReference(path.join(dir, 'dataset_info.json'), configPath, host);
+  const found = findDatasetInfo(dir, configPath, host, checkout);
   const info = found ? readJson(host, found.path) : undefined;
   if (found && info && typeof info === 'object' && !Array.isArray(info)) {
     const entries = info as Record<string, unknown>;

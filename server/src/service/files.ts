@@ -11,8 +11,8 @@ export interface ResolvedFile {
   path: string;
   /** The folder the relative path was resolved against. */
   base: string;
-  /** How that folder was found, for messages ("the config's folder", "a parent folder", "workspace root"). */
-  via: 'absolute' | 'config folder' | 'parent folder' | 'search root';
+  /** How that folder was found, for messages ("the config's folder", "a parent folder", "workspace root", the LLaMA-Factory checkout in use). */
+  via: 'absolute' | 'config folder' | 'parent folder' | 'search root' | 'checkout';
 }
 
 /** How a file was found, in words, for messages and tooltips. */
@@ -22,6 +22,7 @@ export function viaText(via: ResolvedFile['via']): string {
     'config folder': t('config folder'),
     'parent folder': t('parent folder'),
     'search root': t('search root'),
+    checkout: t('LLaMA-Factory checkout'),
   };
   return words[via];
 }
@@ -80,6 +81,20 @@ export function resolveFromFolder(
     if (exists(p)) return { path: p, base, via };
   }
   return undefined;
+}
+
+/**
+ * `<dataset_dir>/dataset_info.json` as a launch reads it: resolved like every
+ * launch-relative path, and when none of those folders has it, from the
+ * LLaMA-Factory checkout in use (a checkout user launches from the checkout,
+ * and the default dataset_dir `data` is that checkout's data/; hparams/data_args.py).
+ */
+export function findDatasetInfo(datasetDir: string, configPath: string, host: ServiceHost, checkout?: string): ResolvedFile | undefined {
+  const relative = path.join(datasetDir, 'dataset_info.json');
+  const found = resolveReference(relative, configPath, host);
+  if (found || !checkout || path.isAbsolute(datasetDir)) return found;
+  const inCheckout = path.join(checkout, relative);
+  return host.readFile(inCheckout) !== undefined ? { path: inCheckout, base: checkout, via: 'checkout' } : undefined;
 }
 
 const parsedJson = new Map<string, { text: string; value: unknown }>();

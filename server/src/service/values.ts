@@ -1,17 +1,62 @@
 // Reading config values the way LLaMA-Factory's Python code sees them: a key
-// absent from the YAML takes its dataclass default (from the generated schema,
-// the one place defaults live), truthiness follows Python (OmegaConf keeps
+// absent from the YAML takes its dataclass default (from the schema of the
+// user's release, the one place defaults live), truthiness follows Python (OmegaConf keeps
 // `bf16: "false"` a string, which Python treats as true), and comparisons only
 // happen on values Python could compare (anything else is a type error the
 // schema check already reports, so rules stay silent on it). Every rule reads
 // values through here.
 import type { ConfigDocument } from './document';
 import { keySchema, v0Schema, v1Schema } from './schema/schema';
+import type { ConfigSchema } from './schema/schema';
 import type { ConfigKind } from './types';
 
-/** The default LLaMA-Factory uses for `key` when the YAML does not set it (undefined for unknown keys). */
-export function defaultOf(key: string, kind: ConfigKind = 'llamafactory-v0'): unknown {
-  return keySchema(key, kind === 'llamafactory-v1' ? v1Schema : v0Schema)?.default;
+const mainSchema = (kind: ConfigKind): ConfigSchema => (kind === 'llamafactory-v1' ? v1Schema : v0Schema);
+
+/** The release schema of a document made by `asReleaseReads`; a document without one reads main's defaults. */
+const releaseSchema = new WeakMap<ConfigDocument, ConfigSchema>();
+const releaseViews = new WeakMap<ConfigDocument, WeakMap<ConfigSchema, ConfigDocument>>();
+
+/**
+ * The document as one LLaMA-Factory release reads it: a key it does not set takes
+ * that release's default (`cutoff_len` was 1024 before 0.9.1). One view per
+ * document and schema, so per-document caches keep working across analyses.
+ */
+export function asReleaseReads(doc: ConfigDocument, schema: ConfigSchema | undefined): ConfigDocument {
+  if (!schema || schema === mainSchema(doc.kind)) return doc;
+  let views = releaseViews.get(doc);
+  if (!views) releaseViews.set(doc, (views = new WeakMap()));
+  let view = views.get(schema);
+  if (!view) {
+    views.set(schema, (view = { ...doc }));
+    releaseSchema.set(view, schema);
+  }
+  return view;
+}
+
+/**
+ * The default LLaMA-Factory uses for `key` when the YAML does not set it (undefined for unknown keys):
+ * the document's release default, or main's for a bare kind.
+ */
+export function defaultOf(key: string, of: ConfigKind | ConfigDocument = 'llamafactory-v0'): unknown {
+  const schema = typeof of === 'string' ? mainSchema(of) : releaseSchema.get(of) ?? mainSchema(of.kind);
+  return keySchema(key, schema)?.default;
+}
+
+const changedDefaults = new WeakMap<ConfigSchema, [string, unknown][]>();
+
+/** The keys main has whose default in the document's release differs from main's, with that release's default (for readers of main's defaults: the estimator). */
+export function releaseDefaults(doc: ConfigDocument): readonly [string, unknown][] {
+  const schema = releaseSchema.get(doc);
+  if (!schema) return [];
+  let found = changedDefaults.get(schema);
+  if (!found) {
+    const main = mainSchema(schema.kind);
+    found = Object.entries(schema.properties)
+      .filter(([key, s]) => keySchema(key, main) && 'default' in s && JSON.stringify(s.default) !== JSON.stringify(keySchema(key, main)?.default))
+      .map(([key, s]) => [key, s.default]);
+    changedDefaults.set(schema, found);
+  }
+  return found;
 }
 
 /** True when the YAML writes `key` (whatever the value, null included). */
@@ -22,7 +67,7 @@ export function has(doc: ConfigDocument, key: string): boolean {
 /** The value LLaMA-Factory receives for `key`: the YAML value, else the default. */
 export function argValue(doc: ConfigDocument, key: string): unknown {
   const entry = doc.byKey.get(key);
-  return entry ? entry.value : defaultOf(key, doc.kind);
+  return entry ? entry.value : defaultOf(key, doc);
 }
 
 /** Python's `is not None` on the effective value. */

@@ -110,7 +110,7 @@ function namedValueItems(doc: ConfigDocument, key: string, range: Range, configP
     return names.map((n) => valueItem(range, n, CompletionItemKind.EnumMember, multimodal.has(n) ? t('multimodal template') : t('chat template')));
   }
   if (key !== 'dataset' && key !== 'eval_dataset') return undefined;
-  const catalog = datasetCatalog(doc.byKey.get('dataset_dir')?.value, configPath, host);
+  const catalog = datasetCatalog(doc.byKey.get('dataset_dir')?.value, configPath, host, release?.checkout);
   const detail = catalog.source ? t('from {0}', catalog.source) : t('built-in dataset');
   return catalog.names.map((n) => valueItem(range, n, CompletionItemKind.Value, detail));
 }

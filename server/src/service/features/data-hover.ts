@@ -8,6 +8,7 @@ import { dataView, trainSamples } from '../context/data/view';
 import type { DatasetView, DataView } from '../context/data/view';
 import { hubCard } from '../context/data/hub-card';
 import { percentile } from '../context/data/lengths';
+import { viaText } from '../files';
 import { argValue } from '../values';
 import { t } from '../l10n';
 
@@ -72,6 +73,7 @@ export function datasetHoverMarkdown(ctx: AnalysisContext, p: Position): string 
     t('**dataset `{0}`** — {1} format{2}, from `{3}`.', d.name, attr.formatting, attr.ranking ? t(', preference pairs (ranking)') : '', path.basename(view.registry.infoPath)),
     '',
     `- ${sourceText(d)}`,
+    `- ${t('Entry read from `{0}` (found from the {1}).', view.registry.infoPath, viaText(view.registry.via))}`,
   ];
   const card = hubCardText(ctx, d);
   if (card) lines.push(`- ${card}`);

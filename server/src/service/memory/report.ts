@@ -13,7 +13,7 @@ import { withLaunchSharding } from '../context/launch/sharding';
 import { describeLaunch, summarizeLaunch } from '../context/launch/describe';
 import type { LaunchSummary, YamlSharding } from '../context/launch/describe';
 import { v1ToEstimatorConfig } from '../v1/estimator-config';
-import { argValue, commandOf, isV0, truthy } from '../values';
+import { argValue, commandOf, isV0, releaseDefaults, truthy } from '../values';
 import { estimateMemory } from './estimate';
 import { dataView } from '../context/data/view';
 import type { EstimateInput, MemoryEstimate } from './estimate';
@@ -98,6 +98,8 @@ function yamlConfig(ctx: AnalysisContext): [Record<string, unknown>, unknown] {
   }
   const config: Record<string, unknown> = {};
   for (const [k, e] of ctx.doc.byKey) if (e.value !== undefined) config[k] = e.value;
+  // The estimator reads main's defaults: a key the YAML leaves out takes the user's release default instead.
+  for (const [k, v] of releaseDefaults(ctx.doc)) if (!(k in config)) config[k] = v;
   return [config, readDeepSpeed(ctx)?.config];
 }
 

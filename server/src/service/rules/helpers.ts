@@ -2,6 +2,10 @@
 import type { ConfigDocument } from '../document';
 import { closest } from '../text/similar';
 import type { AnalysisContext } from '../context';
+import { bundled } from '../context/release/bundled';
+import { compareVersions } from '../context/release/facts';
+import type { ResolvedRelease } from '../context/release/resolve';
+import type { ReleaseRange } from './rule';
 import { truthy } from '../values';
 import { didYouMeanText } from '../l10n';
 
@@ -37,4 +41,14 @@ export function firstWritten(ctx: AnalysisContext, keys: readonly string[]): str
 /** " Did you mean `x`?" or nothing. */
 export function didYouMean(word: unknown, candidates: readonly string[]): string {
   return didYouMeanText(typeof word === 'string' ? closest(word, candidates) : undefined);
+}
+
+/**
+ * Whether the user's release lies in `range` (no release known means main's facts). A release is placed
+ * by its VERSION, so a source snapshot (0.9.5.dev0) counts as older than the release it leads to.
+ */
+export function inReleases(release: ResolvedRelease | undefined, range: ReleaseRange): boolean {
+  const bound = (name: string): string => bundled.table.releases[bundled.indexOf(name)]?.version ?? name;
+  const version = release?.facts.version ?? bound('main');
+  return (!range.since || compareVersions(version, bound(range.since)) >= 0) && (!range.until || compareVersions(version, bound(range.until)) <= 0);
 }

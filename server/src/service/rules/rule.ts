@@ -44,11 +44,23 @@ export interface Finding {
   data?: Record<string, unknown>;
 }
 
+/**
+ * The LLaMA-Factory releases whose own check a rule mirrors: from `since` (the first
+ * release with the check) through `until` (the last one), as the bundled table names
+ * them ("0.9.3", "main"); an open end is left out. The rule's comment cites the check.
+ */
+export interface ReleaseRange {
+  since?: string;
+  until?: string;
+}
+
 export interface AppliesTo {
   /** Config formats the rule checks. */
   kinds: readonly ConfigKind[];
   /** Commands it checks (judged from the config's keys); all when absent. */
   commands?: readonly Command[];
+  /** The releases that make the check; every release when absent. */
+  releases?: ReleaseRange;
 }
 
 export interface Rule {
@@ -80,7 +92,11 @@ export function defineRule(spec: RuleSpec): Rule {
   const rule: Rule = {
     codes: spec.codes,
     covers: spec.covers ?? [],
-    appliesTo: { kinds: spec.appliesTo?.kinds ?? ['llamafactory-v0'], ...(spec.appliesTo?.commands ? { commands: spec.appliesTo.commands } : {}) },
+    appliesTo: {
+      kinds: spec.appliesTo?.kinds ?? ['llamafactory-v0'],
+      ...(spec.appliesTo?.commands ? { commands: spec.appliesTo.commands } : {}),
+      ...(spec.appliesTo?.releases ? { releases: spec.appliesTo.releases } : {}),
+    },
     check(ctx) {
       const found = spec.check(ctx);
       const list = Array.isArray(found) ? found : [found];

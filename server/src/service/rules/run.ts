@@ -1,8 +1,8 @@
 // The rule runner: the one place where findings become diagnostics. It picks
-// the rules for the config's kind and command, places each finding on the key
-// (or value, or range) it names, links the other keys involved, and puts the
-// fixes into the diagnostic's data, where features/actions.ts finds them. A
-// rule that throws costs only its own findings.
+// the rules for the config's kind, command and LLaMA-Factory release, places
+// each finding on the key (or value, or range) it names, links the other keys
+// involved, and puts the fixes into the diagnostic's data, where
+// features/actions.ts finds them. A rule that throws costs only its own findings.
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver-types';
 import type { ConfigDocument } from '../document';
@@ -12,7 +12,8 @@ import { DIAGNOSTIC_SOURCE, makeDiagnostic } from '../types';
 import type { Fix } from '../fixes';
 import { commandOf, isV0 } from '../values';
 import { t } from '../l10n';
-import { shown } from './helpers';
+import type { ResolvedRelease } from '../context/release/resolve';
+import { inReleases, shown } from './helpers';
 import type { Finding, Place, Rule } from './rule';
 
 /** Whether `rule` checks configs of this kind. */
@@ -24,6 +25,11 @@ export function ruleApplies(rule: Rule, kind: ConfigKind): boolean {
 function commandApplies(rule: Rule, doc: ConfigDocument): boolean {
   const commands = rule.appliesTo.commands;
   return !commands || (isV0(doc) && commands.includes(commandOf(doc)));
+}
+
+/** Whether the user's release makes the check a rule mirrors. */
+function releaseApplies(rule: Rule, release: ResolvedRelease | undefined): boolean {
+  return !rule.appliesTo.releases || inReleases(release, rule.appliesTo.releases);
 }
 
 function isRange(at: Place): at is Range {
@@ -78,7 +84,7 @@ function internalError(rule: Rule, e: unknown): Diagnostic {
 export function runRules(rules: readonly Rule[], ctx: AnalysisContext, kind: ConfigKind): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const rule of rules) {
-    if (!ruleApplies(rule, kind) || !commandApplies(rule, ctx.doc)) continue;
+    if (!ruleApplies(rule, kind) || !commandApplies(rule, ctx.doc) || !releaseApplies(rule, ctx.release)) continue;
     try {
       for (const f of rule.check(ctx)) {
         const d = toDiagnostic(ctx.doc, f);

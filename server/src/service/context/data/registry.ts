@@ -3,7 +3,8 @@
 // `<dataset_dir>/dataset_info.json`: the hub URLs win over a script, a script
 // over a cloud file, and a local `file_name` (file or folder under dataset_dir) last.
 import * as path from 'node:path';
-import { readJson, resolveReference } from '../../files';
+import { findDatasetInfo, readJson } from '../../files';
+import type { ResolvedFile } from '../../files';
 import type { ServiceHost } from '../../types';
 
 /** LLaMA-Factory's FILEEXT2TYPE (extras/constants.py): file extension → the `datasets` loader. */
@@ -73,20 +74,25 @@ export interface DataRegistry {
   dir: string;
   entries: Record<string, unknown>;
   text: string;
+  /** How the file was found (the config's folder, a parent, a workspace root, the LLaMA-Factory checkout). */
+  via: ResolvedFile['via'];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** The dataset_info.json under `datasetDir`, found like every launch-relative path; undefined when absent or not an object. */
-export function findRegistry(datasetDir: string, configPath: string, host: ServiceHost): DataRegistry | undefined {
-  const found = resolveReference(path.join(datasetDir, 'dataset_info.json'), configPath, host);
+/**
+ * The dataset_info.json under `datasetDir`, found like every launch-relative path, else in the
+ * LLaMA-Factory `checkout` in use; undefined when absent or not an object.
+ */
+export function findRegistry(datasetDir: string, configPath: string, host: ServiceHost, checkout?: string): DataRegistry | undefined {
+  const found = findDatasetInfo(datasetDir, configPath, host, checkout);
   if (!found) return undefined;
   const entries = readJson(host, found.path);
   const text = host.readFile(found.path);
   if (!isObject(entries) || text === undefined) return undefined;
-  return { infoPath: found.path, dir: path.dirname(found.path), entries, text };
+  return { infoPath: found.path, dir: path.dirname(found.path), entries, text, via: found.via };
 }
 
 /** DatasetAttr as data/parser.py fills it from one entry: listing `columns` or `tags` sets every unlisted role to None. */

@@ -21,6 +21,8 @@ export interface DataInput {
   settings: ServiceSettings;
   /** Background scans of data files; without it only names and files are resolved. */
   data?: DataScanner;
+  /** The LLaMA-Factory in use: its checkout's data/ is where a registry is looked for last. */
+  release?: { checkout?: string };
 }
 
 export interface DataFile {
@@ -77,7 +79,7 @@ function buildView(input: DataInput): DataView {
   if (!isV0(doc) || commandOf(doc) !== 'train') return empty;
   const dir = argValue(doc, 'dataset_dir');
   if (typeof dir !== 'string' || SPECIAL_DIRS.includes(dir) || dir.startsWith('REMOTE:')) return empty;
-  const registry = findRegistry(dir, input.configPath, input.host);
+  const registry = findRegistry(dir, input.configPath, input.host, input.release?.checkout);
   if (!registry) return empty;
   const tokenizer = findTokenizer(input);
   const mediaDirValue = argValue(doc, 'media_dir');

@@ -29,6 +29,8 @@ export interface ResolvedRelease {
   via: string;
   /** The checkout or package folder the facts were read from. */
   path?: string;
+  /** The LLaMA-Factory checkout (the folder holding src/llamafactory and data/), when the facts came from one. */
+  checkout?: string;
   /** Why an explicit choice was not used (the facts are then the newest release's). */
   problem?: string;
   schemas: { v0: ConfigSchema; v1: ConfigSchema };
@@ -124,7 +126,8 @@ export class ReleaseResolver {
 
   private fromSource(found: FoundSource): ResolvedRelease {
     const facts = this.sourceFacts(found);
-    return { facts, source: found.source, via: found.via, path: found.root, schemas: releaseSchemas(facts) };
+    const checkout = found.pkg === path.join(found.root, 'src', 'llamafactory') ? { checkout: found.root } : {};
+    return { facts, source: found.source, via: found.via, path: found.root, ...checkout, schemas: releaseSchemas(facts) };
   }
 
   private sourceFacts(found: FoundSource): ReleaseFacts {

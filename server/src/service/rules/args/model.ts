@@ -115,6 +115,8 @@ export const initSpecialTokensFallback = defineRule({
 export const pixelBounds = defineRule({
   codes: ['pixels-max-below-min'],
   covers: ['R21', 'R22'],
+  // ModelArguments.__post_init__ refuses max < min from 0.9.3; 0.9.2 has the keys without the check.
+  appliesTo: { releases: { since: '0.9.3' } },
   check: (ctx) =>
     (['image', 'video'] as const).map((kind) => {
       const maxKey = `${kind}_max_pixels`;

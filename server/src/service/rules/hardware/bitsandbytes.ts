@@ -5,6 +5,7 @@
 // a source build and `double_quantization: false`.
 import type { GpuFacts } from '../../hardware/types';
 import { argValue, truthy } from '../../values';
+import { inMainWords } from '../../context/release/value-renames';
 import { t } from '../../l10n';
 import { defineRule, WARNING } from '../rule';
 import type { Finding } from '../rule';
@@ -44,7 +45,7 @@ export const bitsandbytesRule = defineRule({
     const data = { gpu: gpu.id };
     const bitEntry = ctx.doc.byKey.get('quantization_bit');
     const bits = Number(bitEntry?.value);
-    if (bitEntry && truthy(ctx.doc, 'quantization_bit') && argValue(ctx.doc, 'quantization_method') === 'bnb') {
+    if (bitEntry && truthy(ctx.doc, 'quantization_bit') && inMainWords(ctx.release, 'quantization_method', argValue(ctx.doc, 'quantization_method')) === 'bnb') {
       if (bits === 8 && isInt8Limited(gpu)) {
         out.push({ code: INT8, severity: WARNING, at: 'quantization_bit', data,
           message: t('bitsandbytes\' 8-bit (LLM.int8) quantization is listed for compute capability 7.5 and newer; {0} is {1}. Use 4-bit (`quantization_bit: 4`), which runs from 6.0.', gpu.name, String(gpu.computeCapability)),

@@ -1,10 +1,10 @@
 // Dataset names in `dataset` / `eval_dataset`, checked against the
 // dataset_info.json LLaMA-Factory will read (`<dataset_dir>/dataset_info.json`,
-// found the way files.ts resolves launch-relative paths), or against the
+// found the way files.ts resolves launch-relative paths, else in the
+// LLaMA-Factory checkout in use), or against the
 // built-in list when the workspace has none; and whether each dataset suits the stage.
-import * as path from 'node:path';
 import type { ConfigEntry } from '../../document';
-import { readJson, resolveReference, viaText } from '../../files';
+import { findDatasetInfo, readJson, resolveReference, viaText } from '../../files';
 import { memoize } from '../../memo';
 import { closest } from '../../text/similar';
 import type { AnalysisContext } from '../../context';
@@ -64,7 +64,7 @@ function lookup(ctx: AnalysisContext): Lookup {
   if (typeof dir !== 'string' || SPECIAL_DIRS.includes(dir) || dir.startsWith('REMOTE:')) return { kind: 'skip' };
   const dirEntry = ctx.doc.byKey.get('dataset_dir');
   const anchor = dirEntry ?? KEYS.map((k) => ctx.doc.byKey.get(k)).find((e): e is ConfigEntry => e !== undefined)!;
-  const found = resolveReference(path.join(dir, 'dataset_info.json'), ctx.configPath, ctx.host);
+  const found = findDatasetInfo(dir, ctx.configPath, ctx.host, ctx.release?.checkout);
   if (!found) {
     const folder = dirEntry ? resolveReference(dir, ctx.configPath, ctx.host, (p) => ctx.host.isDirectory(p)) : undefined;
     if (!folder) return { kind: 'ok', registry: builtin() };

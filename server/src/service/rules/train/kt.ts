@@ -5,10 +5,23 @@ import { t } from '../../l10n';
 import { defineRule, ERROR, INFO } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix, setFix } from '../quick-fixes';
-import { truthyKeys } from '../helpers';
+import { inReleases, truthyKeys } from '../helpers';
 import type { AnalysisContext } from '../../context';
 
 const kt = (ctx: AnalysisContext) => truthy(ctx.doc, 'use_kt');
+
+/**
+ * Checks only main makes (hparams/model_args.py `configure_kt_checkpointing`, `apply_kt_config` and their helpers;
+ * model_utils/checkpointing.py): 0.9.4 and 0.9.5 have use_kt but none of them (their KT checks are in
+ * parser.py and model/adapter.py).
+ */
+const MAIN_ONLY = { since: 'main' };
+
+/**
+ * The tuning types KTransformers takes: main checks for LoRA or full (hparams/model_args.py); 0.9.4 and 0.9.5
+ * refuse another adapter type in model/adapter.py (`_setup_lora_tuning`) and have no check for freeze or full.
+ */
+const ktTuning = (ctx: AnalysisContext): readonly string[] => (inReleases(ctx.release, MAIN_ONLY) ? ['lora', 'full'] : ['lora', 'freeze', 'full']);
 
 /** Keys of kt_config that LLaMA-Factory derives itself and refuses from the user. */
 const DERIVED = [
@@ -51,7 +64,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-unsloth'],
     covers: ['R181'],
-    appliesTo: { commands: ['train'] },
+    appliesTo: { commands: ['train'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && (truthy(ctx.doc, 'use_unsloth') || truthy(ctx.doc, 'use_unsloth_gc')) && {
       code: 'kt-unsloth',
       severity: ERROR,
@@ -63,7 +76,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-gradient-checkpointing'],
     covers: ['R182'],
-    appliesTo: { commands: ['train'] },
+    appliesTo: { commands: ['train'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && (argValue(ctx.doc, 'gradient_checkpointing') === true || isSet(ctx.doc, 'gradient_checkpointing_kwargs')) && {
       code: 'kt-gradient-checkpointing',
       severity: ERROR,
@@ -75,7 +88,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-fsdp-activation-checkpointing'],
     covers: ['R183'],
-    appliesTo: { commands: ['train'] },
+    appliesTo: { commands: ['train'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && pyTruthy(fsdpConfig(ctx)?.activation_checkpointing) && {
       code: 'kt-fsdp-activation-checkpointing',
       severity: ERROR,
@@ -87,7 +100,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-recompute-needs-checkpointing'],
     covers: ['R184'],
-    appliesTo: { commands: ['train'] },
+    appliesTo: { commands: ['train'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && argValue(ctx.doc, 'kt_cpu_activation') === 'recompute' && truthy(ctx.doc, 'disable_gradient_checkpointing') && {
       code: 'kt-recompute-needs-checkpointing',
       severity: ERROR,
@@ -101,7 +114,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-reentrant-overridden'],
     covers: ['R185'],
-    appliesTo: { commands: ['train'] },
+    appliesTo: { commands: ['train'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && ctx.doc.byKey.get('use_reentrant_gc')?.value === true && !truthy(ctx.doc, 'disable_gradient_checkpointing') && {
       code: 'kt-reentrant-overridden',
       severity: INFO,
@@ -115,20 +128,22 @@ export const ktRules: Rule[] = [
     codes: ['kt-finetuning-type'],
     covers: ['R186', 'R253'],
     appliesTo: { commands: ['train'] },
-    check: (ctx) => kt(ctx) && !['lora', 'full'].includes(argValue(ctx.doc, 'finetuning_type') as string) && {
+    check: (ctx) => kt(ctx) && !ktTuning(ctx).includes(argValue(ctx.doc, 'finetuning_type') as string) && {
       code: 'kt-finetuning-type',
       severity: ERROR,
       at: ['finetuning_type'],
       onValue: true,
       related: ['use_kt'],
-      message: t('KTransformers supports LoRA and full fine-tuning only.'),
+      message: inReleases(ctx.release, MAIN_ONLY)
+        ? t('KTransformers supports LoRA and full fine-tuning only.')
+        : t('KTransformers in LLaMA-Factory {0} trains LoRA adapters only; other adapters stop the run when the model is loaded.', ctx.release?.facts.name ?? ''),
       fixes: [preferred(setFix('finetuning_type', 'lora'))],
     },
   }),
   defineRule({
     codes: ['kt-config-not-mapping'],
     covers: ['R188'],
-    appliesTo: { commands: ['train', 'chat', 'export', 'eval'] },
+    appliesTo: { commands: ['train', 'chat', 'export', 'eval'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && isSet(ctx.doc, 'kt_config') && !isMapping(ktConfig(ctx)) && {
       code: 'kt-config-not-mapping',
       severity: ERROR,
@@ -140,7 +155,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-config-derived-key'],
     covers: ['R188'],
-    appliesTo: { commands: ['train', 'chat', 'export', 'eval'] },
+    appliesTo: { commands: ['train', 'chat', 'export', 'eval'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && derivedKeys(ctx).length > 0 && {
       code: 'kt-config-derived-key',
       severity: ERROR,
@@ -151,7 +166,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-model-max-length'],
     covers: ['R187'],
-    appliesTo: { commands: ['train', 'chat', 'export', 'eval'] },
+    appliesTo: { commands: ['train', 'chat', 'export', 'eval'], releases: MAIN_ONLY },
     check(ctx) {
       const c = ktConfig(ctx);
       if (!kt(ctx) || !isMapping(c) || !('kt_model_max_length' in c) || c.kt_model_max_length === null) return false;
@@ -168,7 +183,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-several-adapters'],
     covers: ['R190', 'R250'],
-    appliesTo: { commands: ['train', 'chat', 'export', 'eval'] },
+    appliesTo: { commands: ['train', 'chat', 'export', 'eval'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && names(argValue(ctx.doc, 'adapter_name_or_path')).length > 1 && {
       code: 'kt-several-adapters',
       severity: ERROR,
@@ -181,7 +196,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-adapter-folder-escapes'],
     covers: ['R190'],
-    appliesTo: { commands: ['train', 'chat', 'export', 'eval'] },
+    appliesTo: { commands: ['train', 'chat', 'export', 'eval'], releases: MAIN_ONLY },
     check(ctx) {
       const f = argValue(ctx.doc, 'adapter_folder');
       if (!(kt(ctx) && typeof f === 'string' && (f.startsWith('/') || /^[A-Za-z]:[\\/]/.test(f) || f.split(/[\\/]/).includes('..')))) return undefined;
@@ -224,7 +239,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-config-without-kt'],
     covers: ['R198'],
-    appliesTo: { commands: ['chat', 'export', 'eval'] },
+    appliesTo: { commands: ['chat', 'export', 'eval'], releases: MAIN_ONLY },
     check: (ctx) => isSet(ctx.doc, 'kt_config') && !kt(ctx) && {
       code: 'kt-config-without-kt',
       severity: ERROR,
@@ -237,7 +252,7 @@ export const ktRules: Rule[] = [
   defineRule({
     codes: ['kt-infer-backend'],
     covers: ['R198'],
-    appliesTo: { commands: ['chat', 'export', 'eval'] },
+    appliesTo: { commands: ['chat', 'export', 'eval'], releases: MAIN_ONLY },
     check: (ctx) => kt(ctx) && argValue(ctx.doc, 'infer_backend') !== 'huggingface' && {
       code: 'kt-infer-backend',
       severity: ERROR,

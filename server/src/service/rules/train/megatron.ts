@@ -17,7 +17,8 @@ function bridgeRule(code: string, covers: string, at: string[] | ((ctx: Analysis
   return defineRule({
     codes: [`megatron-bridge-${code}`],
     covers: [covers],
-    appliesTo: { commands: ['train'] },
+    // hparams/megatron_bridge_args.py and its checks in parser.py exist only in main.
+    appliesTo: { commands: ['train'], releases: { since: 'main' } },
     check: (ctx) => bridge(ctx) && when(ctx) && {
       code: `megatron-bridge-${code}`,
       severity: ERROR,

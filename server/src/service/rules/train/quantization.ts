@@ -1,6 +1,7 @@
 // Quantisation checks: what on-the-fly quantisation (quantization_bit)
 // combines with, the bit widths each method accepts, and export quantisation.
 import { zero3 } from '../../context/config-files';
+import { inMainWords } from '../../context/release/value-renames';
 import { argValue, isSet, names, truthy } from '../../values';
 import lists from '../../facts/lists.json';
 import { t } from '../../l10n';
@@ -12,7 +13,7 @@ import type { AnalysisContext } from '../../context';
 
 const ALL = ['train', 'chat', 'export', 'eval'] as const;
 const quantized = (ctx: AnalysisContext) => isSet(ctx.doc, 'quantization_bit');
-const method = (ctx: AnalysisContext) => argValue(ctx.doc, 'quantization_method');
+const method = (ctx: AnalysisContext) => inMainWords(ctx.release, 'quantization_method', argValue(ctx.doc, 'quantization_method'));
 const bits = (ctx: AnalysisContext) => argValue(ctx.doc, 'quantization_bit');
 const adapters = (ctx: AnalysisContext) => names(argValue(ctx.doc, 'adapter_name_or_path'));
 const BITS_BY_METHOD: Record<string, readonly number[]> = lists.enums.quantization_bit_by_method;

@@ -5,9 +5,9 @@ import { argValue, isSet, stageOf, truthy } from '../../values';
 import lists from '../../facts/lists.json';
 import { t } from '../../l10n';
 import { defineRule, ERROR, WARNING } from '../rule';
-import type { Rule } from '../rule';
+import type { ReleaseRange, Rule } from '../rule';
 import { preferred, removeFix, setFix, closestFix } from '../quick-fixes';
-import { truthyKeys, didYouMean } from '../helpers';
+import { truthyKeys, didYouMean, inReleases } from '../helpers';
 import type { AnalysisContext } from '../../context';
 
 const STAGES: readonly string[] = lists.enums.stage;
@@ -17,11 +17,11 @@ const ft = (ctx: AnalysisContext) => argValue(ctx.doc, 'finetuning_type');
 
 /** Options of the SFT data pipeline that other stages refuse. */
 /** `message` gets the stage the config trains with. */
-function sftOnly(key: string, covers: string, message: (stage: string) => string): Rule {
+function sftOnly(key: string, covers: string, message: (stage: string) => string, releases?: ReleaseRange): Rule {
   return defineRule({
     codes: [`train-${key.replace(/_/g, '-')}-needs-sft`],
     covers: [covers],
-    appliesTo: { commands: ['train'] },
+    appliesTo: { commands: ['train'], ...(releases ? { releases } : {}) },
     check: (ctx) => notSft(ctx) && truthy(ctx.doc, key) && {
       code: `train-${key.replace(/_/g, '-')}-needs-sft`,
       severity: ERROR,
@@ -39,15 +39,20 @@ function num(ctx: AnalysisContext, key: string): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
+/**
+ * What makes get_train_args ask for evaluation data (hparams/parser.py): do_eval and do_predict, and from 0.9.4
+ * predict_with_generate too (before, predict_with_generate had a check of its own: `generateNeedsEvalDataset`).
+ */
 const evalTriggers = (ctx: AnalysisContext) =>
-  ['do_eval', 'do_predict', 'predict_with_generate'].filter((k) => truthy(ctx.doc, k)).concat(evalStrategyOn(ctx) ? ['eval_strategy'] : []);
+  ['do_eval', 'do_predict', ...(inReleases(ctx.release, { since: '0.9.4' }) ? ['predict_with_generate'] : [])].filter((k) => truthy(ctx.doc, k)).concat(evalStrategyOn(ctx) ? ['eval_strategy'] : []);
 const evalStrategyOn = (ctx: AnalysisContext) => isSet(ctx.doc, 'eval_strategy') && argValue(ctx.doc, 'eval_strategy') !== 'no';
 
 export const stageRules: Rule[] = [
   sftOnly('predict_with_generate', 'R108', (stage) => t('`predict_with_generate` generates predictions only for `stage: sft`; LLaMA-Factory stops with stage `{0}`. Remove it or train with stage sft.', stage)),
   sftOnly('neat_packing', 'R109', (stage) => t('`neat_packing` packs without cross-attention only for `stage: sft`; LLaMA-Factory stops with stage `{0}`. Remove it or train with stage sft.', stage)),
-  sftOnly('train_on_prompt', 'R110', (stage) => t('`{0}` is available only for `stage: sft`; LLaMA-Factory stops with stage `{1}`. Remove it or train with stage sft.', 'train_on_prompt', stage)),
-  sftOnly('mask_history', 'R110', (stage) => t('`{0}` is available only for `stage: sft`; LLaMA-Factory stops with stage `{1}`. Remove it or train with stage sft.', 'mask_history', stage)),
+  // get_train_args refuses these outside SFT from 0.9.0 (hparams/parser.py); 0.8.x accepts them.
+  sftOnly('train_on_prompt', 'R110', (stage) => t('`{0}` is available only for `stage: sft`; LLaMA-Factory stops with stage `{1}`. Remove it or train with stage sft.', 'train_on_prompt', stage), { since: '0.9.0' }),
+  sftOnly('mask_history', 'R110', (stage) => t('`{0}` is available only for `stage: sft`; LLaMA-Factory stops with stage `{1}`. Remove it or train with stage sft.', 'mask_history', stage), { since: '0.9.0' }),
   defineRule({
     codes: ['train-predict-needs-generate'],
     covers: ['R111'],
@@ -122,7 +127,9 @@ export const stageRules: Rule[] = [
       at: ['report_to'],
       onValue: true,
       related: ['stage'],
-      message: t('PPO can only log to wandb, tensorboard or trackio; remove {0} from `report_to`.', ppoUnsupportedLoggers(ctx).map((l) => `\`${l}\``).join(', ')),
+      message: inReleases(ctx.release, TRACKIO_PPO)
+        ? t('PPO can only log to wandb, tensorboard or trackio; remove {0} from `report_to`.', ppoUnsupportedLoggers(ctx).map((l) => `\`${l}\``).join(', '))
+        : t('PPO in LLaMA-Factory {0} can only log to wandb or tensorboard (it checks the first entry of `report_to`); remove {1} from `report_to`.', ctx.release?.facts.name ?? '', ppoUnsupportedLoggers(ctx).map((l) => `\`${l}\``).join(', ')),
     },
   }),
   defineRule({
@@ -158,6 +165,20 @@ export const stageRules: Rule[] = [
       at: evalTriggers(ctx),
       related: ['eval_dataset', 'val_size'],
       message: t('Evaluation and prediction need data to run on: set `eval_dataset`, or `val_size` to hold out part of the training data.'),
+    },
+  }),
+  defineRule({
+    codes: ['train-generate-needs-eval-dataset'],
+    // Up to 0.9.3 get_train_args refuses predict_with_generate without eval_dataset, a val_size split or not
+    // ("Cannot use `predict_with_generate` if `eval_dataset` is None.", hparams/parser.py); 0.9.4 dropped it.
+    appliesTo: { commands: ['train'], releases: { until: '0.9.3' } },
+    check: (ctx) => truthy(ctx.doc, 'predict_with_generate') && !isSet(ctx.doc, 'eval_dataset') && {
+      code: 'train-generate-needs-eval-dataset',
+      severity: ERROR,
+      at: ['predict_with_generate'],
+      related: ['val_size'],
+      message: t('LLaMA-Factory {0} generates predictions only on `eval_dataset` (a `val_size` split does not count) and stops without it; set `eval_dataset` or remove `predict_with_generate`.', ctx.release?.facts.name ?? ''),
+      fixes: [preferred(removeFix('predict_with_generate'))],
     },
   }),
   defineRule({
@@ -274,10 +295,14 @@ export const stageRules: Rule[] = [
 ];
 
 const PPO_LOGGERS = new Set(['wandb', 'tensorboard', 'trackio', 'none']);
+/** From 0.9.5 get_train_args checks every `report_to` entry and lets trackio through; before, only the first entry, against wandb and tensorboard (hparams/parser.py). */
+const TRACKIO_PPO = { since: '0.9.5' };
+const PPO_FIRST_LOGGERS = new Set(['wandb', 'tensorboard', 'none']);
 
 /** Loggers written in `report_to` that PPO refuses ("all" depends on what is installed, so it is left alone). */
 function ppoUnsupportedLoggers(ctx: AnalysisContext): string[] {
   const v = ctx.doc.byKey.get('report_to')?.value;
   const items = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+  if (!inReleases(ctx.release, TRACKIO_PPO)) return items.slice(0, 1).filter((l) => !PPO_FIRST_LOGGERS.has(l) && l !== 'all');
   return items.filter((l) => !PPO_LOGGERS.has(l) && l !== 'all');
 }

@@ -1,12 +1,12 @@
 // The chat template: unset (the tokenizer's own is guessed), unknown,
 // incompatible with train_on_prompt, or a reasoning template.
-import { argValue, truthy } from '../../values';
+import { argValue, commandOf, stageOf, truthy } from '../../values';
 import lists from '../../facts/lists.json';
 import { t } from '../../l10n';
 import { defineRule, ERROR, WARNING, INFO } from '../rule';
 import type { Rule } from '../rule';
 import { preferred, removeFix, closestFix } from '../quick-fixes';
-import { didYouMean } from '../helpers';
+import { didYouMean, inReleases } from '../helpers';
 import type { AnalysisContext } from '../../context';
 import { templateHint } from '../../context/release/key-history';
 
@@ -20,17 +20,26 @@ const template = (doc: Parameters<typeof argValue>[0]) => {
   return typeof v === 'string' ? byName.get(v) : undefined;
 };
 
+/** Up to 0.9.1 get_train_args (unless stage pt), get_infer_args and get_eval_args stop without a template (hparams/parser.py); 0.9.2 falls back to the tokenizer's. */
+const templateRequired = (ctx: AnalysisContext): boolean =>
+  inReleases(ctx.release, { until: '0.9.1' }) && !(commandOf(ctx.doc) === 'train' && stageOf(ctx.doc) === 'pt');
+
 export const templateRules: Rule[] = [
   defineRule({
     codes: ['template-missing'],
     covers: ['R217'],
     appliesTo: { commands: ALL },
-    check: (ctx) => !ctx.doc.byKey.has('template') && ctx.doc.byKey.has('model_name_or_path') && {
+    check: (ctx) => !ctx.doc.byKey.has('template') && ctx.doc.byKey.has('model_name_or_path') && (templateRequired(ctx) ? {
+      code: 'template-missing',
+      severity: ERROR,
+      at: ['model_name_or_path'],
+      message: t('No `template` is set: LLaMA-Factory {0} stops ("Please specify which `template` to use."). Set the template that matches the model.', ctx.release?.facts.name ?? ''),
+    } : {
       code: 'template-missing',
       severity: WARNING,
       at: ['model_name_or_path'],
       message: t('No `template` is set: LLaMA-Factory falls back to the chat template stored with the tokenizer, or to the bare `empty` template when there is none. Set the template that matches the model.'),
-    },
+    }),
   }),
   defineRule({
     codes: ['template-unknown'],

@@ -4,15 +4,15 @@ import { readDeepSpeed, zero3 } from '../../context/config-files';
 import { argValue, names, truthy } from '../../values';
 import { t } from '../../l10n';
 import { defineRule, ERROR } from '../rule';
-import type { Rule } from '../rule';
+import type { ReleaseRange, Rule } from '../rule';
 import { preferred, removeFix, setFix, bothFix } from '../quick-fixes';
 
 /** `key` (a switch) is refused under ZeRO-3. */
-function notWithZero3(key: string, covers: string[], why: () => string, fix = () => removeFix(key)): Rule {
+function notWithZero3(key: string, covers: string[], why: () => string, fix = () => removeFix(key), releases?: ReleaseRange): Rule {
   return defineRule({
     codes: [`zero3-${key.replace(/_/g, '-')}`],
     covers,
-    appliesTo: { commands: ['train'] },
+    appliesTo: { commands: ['train'], ...(releases ? { releases } : {}) },
     check: (ctx) => truthy(ctx.doc, key) && zero3(ctx) && {
       code: `zero3-${key.replace(/_/g, '-')}`,
       severity: ERROR,
@@ -25,7 +25,8 @@ function notWithZero3(key: string, covers: string[], why: () => string, fix = ()
 }
 
 export const zero3Rules: Rule[] = [
-  notWithZero3('predict_with_generate', ['R129'], () => t('generation needs whole weights on each GPU. Predict with a ZeRO-2 or no DeepSpeed config.')),
+  // get_train_args refuses it from 0.9.0 (hparams/parser.py).
+  notWithZero3('predict_with_generate', ['R129'], () => t('generation needs whole weights on each GPU. Predict with a ZeRO-2 or no DeepSpeed config.'), undefined, { since: '0.9.0' }),
   notWithZero3('pissa_init', ['R132'], () => t('run scripts/pissa_init.py first and train from its output.')),
   notWithZero3('pure_bf16', ['R134'], () => t('use `bf16: true` (mixed precision) instead.'),
     () => bothFix(t('Use `bf16: true` instead of `pure_bf16`'), removeFix('pure_bf16'), setFix('bf16', true))),
