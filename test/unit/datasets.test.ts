@@ -218,3 +218,15 @@ test('with Hub lookups on, a hub dataset hover shows its card from the host; wit
   assert.match(on, /Hub card "Alpaca EN": size 10K<n<100K rows, licence apache-2\.0, 12,345 downloads\. English instruction data for tuning\./);
   assert.doesNotMatch(on, /Built from/);
 });
+
+test('openai-formatted data (LLaMA-Factory main) reads its message list like sharegpt, without alpaca columns', async () => {
+  const a = await analyzed(config('openai_msgs'));
+  assert.deepEqual(codes(a), []);
+  assert.equal(a.view.datasets[0].count, 2);
+  // Both records are measured from their message lists.
+  assert.ok(a.view.lengths && a.view.lengths.samples === 2);
+  // Without `columns` the messages column defaults to `conversations` (DatasetAttr), which these records lack.
+  const d = (await analyzed(config('openai_default'))).diagnostics.find((x) => x.code === 'dataset-column-missing');
+  assert.ok(d);
+  assert.match(String(d.message), /`conversations`/);
+});

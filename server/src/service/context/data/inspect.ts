@@ -84,7 +84,9 @@ export class Inspector implements RecordSink {
     if (!isObject(r.value)) return this.drop('not-object', r, typeof r.value);
     const value = r.value;
     if (this.seen.size < MAX_COLUMNS) for (const k of Object.keys(value)) this.seen.add(k);
-    const reason = this.attr.formatting === 'sharegpt' ? this.sharegpt(value) : this.alpaca(value);
+    // The openai converter merges tool responses and maps tool_calls before its role check: not modelled, so no drops.
+    const f = this.attr.formatting;
+    const reason = f === 'alpaca' ? this.alpaca(value) : f === 'sharegpt' ? this.sharegpt(value) : undefined;
     if (reason) this.drop(reason[0], r, reason[1]);
     this.checkMedia(value, r);
     this.keep(this.texts(value));
@@ -173,7 +175,7 @@ export class Inspector implements RecordSink {
     const head = [system + tools].filter((s) => s !== '');
     let prompt: string[];
     let answers: string[];
-    if (this.attr.formatting === 'sharegpt') {
+    if (this.attr.formatting !== 'alpaca') {
       const content = this.attr.tags.content_tag ?? 'value';
       const turns = c.messages && Array.isArray(v[c.messages]) ? (v[c.messages] as unknown[]) : [];
       prompt = turns.map((m) => (isObject(m) ? str(m[content]) : str(m)));

@@ -108,7 +108,7 @@ function checkEntry(name: string, key: JsonNode, entry: JsonNode, dir: string, h
     fields.set(field, v);
   }
   const formatting = checkFormatting(fields.get('formatting'), report);
-  checkMapping(fields.get('columns'), formatting === 'alpaca' ? columnRoles('alpaca') : columnRoles('sharegpt'), formatting, 'columns', report);
+  checkMapping(fields.get('columns'), columnRoles(formatting === 'alpaca' ? 'alpaca' : 'sharegpt'), formatting, 'columns', report);
   checkMapping(fields.get('tags'), formatting === 'alpaca' ? [] : TAG_NAMES, formatting, 'tags', report);
   if (fields.get('ranking')?.value === true) checkRanking(name, key, fields, report);
   checkSource(name, key, fields, dir, host, report);

@@ -39,13 +39,13 @@ export const FORMATTINGS: readonly string[] = ['alpaca', 'sharegpt', 'openai'];
 /** The fields that make get_dataset_list load an entry from elsewhere than a local file, in the order it tries them. */
 export const REMOTE_FIELDS = ['hf_hub_url', 'ms_hub_url', 'om_hub_url', 'script_url', 'cloud_file_name'] as const;
 
-/** The column roles a formatting's converter reads (the alpaca converter, or the message-list ones). */
-export function columnRoles(formatting: 'alpaca' | 'sharegpt'): readonly string[] {
+/** The column roles a formatting's converter reads (the alpaca converter, or the message-list ones: sharegpt, openai). */
+export function columnRoles(formatting: DatasetAttr['formatting']): readonly string[] {
   return formatting === 'alpaca' ? [...ALPACA_COLUMNS, ...COMMON_COLUMNS] : ['messages', ...COMMON_COLUMNS];
 }
 
 export interface DatasetAttr {
-  formatting: 'alpaca' | 'sharegpt';
+  formatting: 'alpaca' | 'sharegpt' | 'openai';
   ranking: boolean;
   /** Column role → the column name it reads; only the roles LLaMA-Factory will read (set, not None). */
   columns: Record<string, string>;
@@ -97,7 +97,7 @@ export function findRegistry(datasetDir: string, configPath: string, host: Servi
 
 /** DatasetAttr as data/parser.py fills it from one entry: listing `columns` or `tags` sets every unlisted role to None. */
 export function datasetAttr(entry: Record<string, unknown>): DatasetAttr {
-  const formatting = entry.formatting === 'sharegpt' ? 'sharegpt' : 'alpaca';
+  const formatting = entry.formatting === 'sharegpt' || entry.formatting === 'openai' ? entry.formatting : 'alpaca';
   const listed = isObject(entry.columns) ? entry.columns : undefined;
   const columns: Record<string, string> = {};
   const roles = columnRoles(formatting);
@@ -107,7 +107,7 @@ export function datasetAttr(entry: Record<string, unknown>): DatasetAttr {
     if (typeof value === 'string' && value !== '') columns[role] = value;
   }
   const tags = { ...TAG_DEFAULTS } as Record<TagName, string | undefined>;
-  if (formatting === 'sharegpt' && isObject(entry.tags)) {
+  if (formatting !== 'alpaca' && isObject(entry.tags)) {
     const given = entry.tags;
     for (const tag of TAG_NAMES as TagName[]) tags[tag] = typeof given[tag] === 'string' ? (given[tag] as string) : undefined;
   }
