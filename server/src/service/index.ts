@@ -158,16 +158,19 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
   return {
     parse,
     analyze(input, settings, target) {
+      // A dataset registry opened on its own (JSON, never a config): its entries against data/parser.py. Its text
+      // is read as JSON only; the YAML document beside the diagnostics is empty (parsing JSON as YAML cost 12 ms
+      // of the 13.6 ms a 750-line registry took).
+      if (isRegistryFile(input.configPath)) {
+        const doc = parseConfig(input.uri, '', { ...defaultParseLimits, ...defaultLimits, ...settings.limits });
+        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
+        return { ...analysed, diagnostics: finish(doc, settings, checkRegistry(input.text, input.configPath, host)).map(withDocLink), doc };
+      }
       const doc = parse(input, settings.limits);
       // The project config itself (an "other" YAML file): its mistakes, read from the editor's text.
       if (isProjectConfigFile(input.configPath)) {
         const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
         return { ...analysed, diagnostics: parseYamlProjectConfig(input.configPath, input.text).problems.map(withDocLink), doc };
-      }
-      // A dataset registry opened on its own (JSON, never a config): its entries against data/parser.py.
-      if (isRegistryFile(input.configPath)) {
-        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
-        return { ...analysed, diagnostics: finish(doc, settings, checkRegistry(input.text, input.configPath, host)).map(withDocLink), doc };
       }
       const hit = analyses.get(input.uri);
       if (hit && hit.doc === doc && hit.settings === settings && hit.scans === data.generation && sameTarget(hit.target, target)) return hit.result;
