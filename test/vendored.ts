@@ -10,5 +10,11 @@ export const vendorDir = path.join(repoRoot, 'vendor');
 export const factsDir = path.join(vendorDir, 'facts');
 /** LLaMA-Factory's `examples/` and `data/dataset_info.json`, unmodified. */
 export const corpusDir = path.join(vendorDir, 'llamafactory');
+/**
+ * A LLaMA-Factory checkout as the release extractor reads it: every file it opens, whole, at the
+ * commit of `corpusDir` (the rest of the tree is left out). Kept apart from `corpusDir` so that no
+ * example config has a checkout above it.
+ */
+export const sourceCheckoutDir = path.join(vendorDir, 'llamafactory-source');
 /** Published peak-memory measurements the estimator is checked against. */
 export const calibrationCsv = path.join(vendorDir, 'calibration', 'measurements.csv');

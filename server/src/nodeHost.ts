@@ -73,6 +73,7 @@ function remembered<T>(fn: (p: string) => T, ms: number): (p: string) => T {
 export function createNodeHost(roots: () => string[] = () => [process.cwd()], freshForMs = 0): ServiceHost {
   return {
     readFile: remembered(readFile, freshForMs),
+    readFileNow: readFile,
     isDirectory: remembered(isDirectory, freshForMs),
     listDir: remembered(listDir, freshForMs),
     searchRoots: roots,

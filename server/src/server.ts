@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import type { Connection, InitializeParams, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import type { Connection, Diagnostic, InitializeParams, InitializeResult, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeHost } from './nodeHost';
 import { detectGpu } from './detectGpu';
@@ -47,6 +47,8 @@ const KEYSTROKE_MS = 50;
 const PROJECT_CONFIG_GLOBS = ['**/.llamafactory-lint.yaml', '**/.llamafactory-lint.yml', '**/pyproject.toml'];
 /** The longest an edit waits for more edits before a slow document is validated. */
 const MAX_DELAY_MS = 250;
+/** How often the LLaMA-Factory sources read are compared with the disk when the client cannot watch files. */
+const SOURCE_POLL_MS = 2000;
 
 function pathOf(uri: string): string {
   try {
@@ -66,6 +68,8 @@ interface ClientTraits {
   refreshHints: boolean;
   /** Whether the client watches files for us (so a saved project config is noticed). */
   watchFiles: boolean;
+  /** Whether its watchers take a base folder and a pattern (so a folder outside the workspace can be watched). */
+  relativePatterns: boolean;
   /** VS Code tells us whether the workspace is trusted; other editors have no such notion. */
   trusted: boolean;
 }
@@ -86,6 +90,8 @@ interface Session {
   lastCost: Map<string, number>;
   /** The project-config problems last published per file, so each change is sent once. */
   projectProblems: Map<string, string>;
+  /** LLaMA-Factory source folders the client has been asked to watch. */
+  watchedSources: Set<string>;
 }
 
 export function startServer(connection: Connection): void {
@@ -145,13 +151,14 @@ function createSession(connection: Connection): Session {
     connection,
     documents: new TextDocuments(TextDocument),
     service: createLanguageService(host),
-    client: { hasConfiguration: false, pullDiagnostics: false, refreshLenses: false, refreshHints: false, watchFiles: false, trusted: true },
+    client: { hasConfiguration: false, pullDiagnostics: false, refreshLenses: false, refreshHints: false, watchFiles: false, relativePatterns: false, trusted: true },
     workspaceRoots: [],
     pushedSettings: {},
     settingsCache: new Map(),
     timers: new Map(),
     lastCost: new Map(),
     projectProblems: new Map(),
+    watchedSources: new Set(),
   };
   return session;
 }
@@ -220,7 +227,52 @@ async function publish(session: Session, td: TextDocument): Promise<void> {
   // The first analysis of a document also compiles the service's code and schema: it says nothing about the next ones.
   session.lastCost.set(td.uri, session.lastCost.has(td.uri) ? performance.now() - start : 0);
   if (stale()) return;
-  await session.connection.sendDiagnostics({ uri: td.uri, version, diagnostics: a.diagnostics });
+  await session.connection.sendDiagnostics({ uri: td.uri, version, diagnostics: withoutFixes(a.diagnostics) });
+  watchReleaseSources(session);
+}
+
+/**
+ * Asks the client to watch each LLaMA-Factory source folder the analyses have read (a checkout, an
+ * installed package), so a pulled snapshot or an edited hparams file re-checks the open configs.
+ */
+function watchReleaseSources(session: Session): void {
+  const { client, connection, watchedSources } = session;
+  if (!client.watchFiles) return;
+  for (const folder of session.service.releaseSourceFolders()) {
+    if (watchedSources.has(folder)) continue;
+    watchedSources.add(folder);
+    const globPattern = client.relativePatterns ? { baseUri: pathToFileURL(folder).toString(), pattern: '**/*.py' } : `${folder.split(path.sep).join('/')}/**/*.py`;
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern }] }).catch(() => watchedSources.delete(folder));
+  }
+}
+
+/** Without file watching, the sources read are compared with the disk every few seconds while documents are open. */
+function pollReleaseSources(session: Session): void {
+  if (session.client.watchFiles) return;
+  setInterval(() => {
+    if (session.documents.all().length > 0 && session.service.recheckReleaseSources()) sourcesChanged(session);
+  }, SOURCE_POLL_MS).unref();
+}
+
+/** Something the analyses read changed on disk: settings (with the project config) and diagnostics are worked out again. */
+function sourcesChanged(session: Session): void {
+  session.settingsCache.clear();
+  revalidateAll(session);
+}
+
+/**
+ * The diagnostics as they travel to the editor. Quick-fixes are built from the server's own
+ * analysis (see onCodeAction), never from the editor's copies, so the fixes in each diagnostic's
+ * data stay here: on a long file with many repeated keys they were a third of every message,
+ * and the editor parsed them on each keystroke for nothing.
+ */
+function withoutFixes(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => {
+    if (!(d.data as { fixes?: unknown } | undefined)?.fixes) return d;
+    const { fixes: _fixes, ...rest } = d.data as Record<string, unknown>;
+    const { data: _data, ...bare } = d;
+    return Object.keys(rest).length ? { ...bare, data: rest } : bare;
+  });
 }
 
 /**
@@ -259,6 +311,7 @@ function initialize(session: Session, params: InitializeParams): InitializeResul
     refreshLenses: Boolean(caps.workspace?.codeLens?.refreshSupport),
     refreshHints: Boolean(caps.workspace?.inlayHint?.refreshSupport),
     watchFiles: Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration),
+    relativePatterns: Boolean(caps.workspace?.didChangeWatchedFiles?.relativePatternSupport),
     trusted: (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false,
   };
   session.workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri));
@@ -285,6 +338,7 @@ function initialized(session: Session): void {
   if (session.client.hasConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   // A saved project config changes the settings of every document below it.
   if (session.client.watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: PROJECT_CONFIG_GLOBS.map((globPattern) => ({ globPattern })) });
+  pollReleaseSources(session);
   connection.workspace.onDidChangeWorkspaceFolders?.((e) => {
     const removed = new Set(e.removed.map((f) => pathOf(f.uri)));
     session.workspaceRoots = [...session.workspaceRoots.filter((r) => !removed.has(r)), ...e.added.map((f) => pathOf(f.uri))];
@@ -299,9 +353,10 @@ function watchSettingsAndDocuments(session: Session): void {
     session.settingsCache.clear();
     revalidateAll(session);
   });
-  connection.onDidChangeWatchedFiles(() => {
-    session.settingsCache.clear();
-    revalidateAll(session);
+  // A project config or an LLaMA-Factory source file changed.
+  connection.onDidChangeWatchedFiles((e) => {
+    session.service.releaseFilesChanged(e.changes.map((c) => pathOf(c.uri)));
+    sourcesChanged(session);
   });
   documents.onDidOpen((e) => schedule(session, e.document));
   documents.onDidChangeContent((e) => schedule(session, e.document));
@@ -322,7 +377,11 @@ function answerDocumentRequests(session: Session): void {
     const td = documents.get(uri);
     return td ? analyse(session, td) : undefined;
   };
-  connection.languages.diagnostics.on(async (p) => ({ kind: 'full', items: (await analysed(p.textDocument.uri))?.diagnostics ?? [] }));
+  connection.languages.diagnostics.on(async (p) => {
+    const items = withoutFixes((await analysed(p.textDocument.uri))?.diagnostics ?? []);
+    watchReleaseSources(session);
+    return { kind: 'full', items };
+  });
   // The analysis is cached per version; the precision guide reads its target and estimate.
   connection.onHover(async (p) => {
     const a = await analysed(p.textDocument.uri);

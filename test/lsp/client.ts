@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
-import type { ClientCapabilities, ProtocolConnection, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import type { ClientCapabilities, ProtocolConnection, PublishDiagnosticsParams, Registration, RegistrationParams } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from '../helpers';
 
 /** The longest any one wait lasts; generous, since CI machines are slow and shared. */
@@ -32,6 +32,8 @@ export interface TestClient {
   nextDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams>;
   /** Every publishDiagnostics received so far, in order. */
   published: PublishDiagnosticsParams[];
+  /** Every capability the server registered (client/registerCapability), in order. */
+  registered: Registration[];
   close(): Promise<void>;
 }
 
@@ -66,7 +68,11 @@ export async function startServer(opts: StartOptions = {}): Promise<TestClient> 
     if (i >= 0) waiting.splice(i, 1)[0].resolve(p);
   });
   connection.onRequest('workspace/configuration', (params: { items: { scopeUri?: string }[] }) => params.items.map((item) => settingsOf(item.scopeUri)));
-  connection.onRequest('client/registerCapability', () => null);
+  const registered: Registration[] = [];
+  connection.onRequest('client/registerCapability', (p: RegistrationParams) => {
+    registered.push(...p.registrations);
+    return null;
+  });
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,
@@ -82,6 +88,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestClient> 
     nextDiagnostics: (uri, version) =>
       within(new Promise((resolve) => waiting.push({ uri, version, resolve })), `diagnostics for ${uri}${version === undefined ? '' : ` version ${version}`}`),
     published,
+    registered,
     async close() {
       await connection.sendRequest('shutdown');
       await connection.sendNotification('exit');

@@ -8,7 +8,9 @@ import { describe, it } from 'node:test';
 import { extractSource, extractTransformersKeys, modulePath, templateNames } from '../../server/src/service/context/release/extract';
 import type { SourceFacts, SourceReader } from '../../server/src/service/context/release/extract';
 import { literal, logicalLines, parseExpr } from '../../server/src/service/context/release/python-source';
+import { readModule } from '../../server/src/service/context/release/dataclasses';
 import { fixturesDir } from '../helpers';
+import { sourceCheckoutDir } from '../vendored';
 
 export function fixtureReader(pkg: string): SourceReader {
   return {
@@ -123,6 +125,25 @@ describe('extracting LLaMA-Factory sources', () => {
     assert.equal(lines.length, 2);
     assert.equal(literal(parseExpr(lines[0].tokens, 2)[0]), 3);
     assert.deepEqual(literal(parseExpr(lines[1].tokens, 2)[0]), ['x', 'y']);
+  });
+
+  it('reads a whole source tree: the vendored checkout of main has 268 keys, 124 templates and 48 v1 keys', () => {
+    const main = extractSource(fixtureReader(path.join(sourceCheckoutDir, 'src', 'llamafactory')));
+    assert.equal(main.version, '0.9.6.dev0');
+    assert.equal(count(main), 268);
+    assert.equal(main.templates.length, 124);
+    assert.equal(main.v1Keys.length, 48);
+  });
+
+  it('a module read for its classes alone has the classes and imports it has when read whole', () => {
+    const text = readFileSync(path.join(sourceCheckoutDir, 'src', 'llamafactory', 'extras', 'constants.py'), 'utf8');
+    const whole = readModule(text);
+    const classes = readModule(text, true);
+    assert.ok(whole.classes.size >= 5, 'constants.py defines the Enum classes');
+    assert.deepEqual(classes.classes, whole.classes);
+    assert.deepEqual(classes.imports, whole.imports);
+    assert.equal(classes.assignments.size, 0);
+    assert.ok(classes.lines.length < whole.lines.length / 4, 'the register_model_group calls are scanned, not tokenized');
   });
 
   it('never throws on broken Python', () => {

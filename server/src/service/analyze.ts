@@ -20,7 +20,7 @@ import type { ConfigKind, RuleSeverity, ServiceHost, ServiceSettings } from './t
 import type { AnalysisContext } from './context';
 import { formatAvailable, releaseProblems } from './context/release/problems';
 import { releaseResolver } from './context/release/resolve';
-import type { ReleaseChoice, ResolvedRelease } from './context/release/resolve';
+import type { ReleaseChoice, ReleaseResolver, ResolvedRelease } from './context/release/resolve';
 import { validationHooks } from './context/release/validation';
 import { schemaOf } from './context/release/release-schema';
 import { asReleaseReads } from './values';
@@ -43,6 +43,8 @@ export interface AnalyzeInput {
   releaseChoice?: ReleaseChoice;
   /** Background scans of dataset files. */
   data?: DataScanner;
+  /** The service's release resolver (its cache of read sources); one for the host when absent. */
+  releases?: ReleaseResolver;
 }
 
 export interface Analysis {
@@ -71,7 +73,7 @@ export function analyze(host: ServiceHost, input: AnalyzeInput): Analysis {
   const { doc, settings } = input;
   const kind = effectiveKind(doc, input.configPath, settings);
   const resolved = resolveTarget(doc, settings, input.detected, input.gpuSource, input.gpuCountGiven);
-  const release = releaseResolver(host).resolve(input.configPath, doc.text, input.releaseChoice, settings);
+  const release = (input.releases ?? releaseResolver(host)).resolve(input.configPath, doc.text, input.releaseChoice, settings);
   if (kind === 'other') {
     const context: AnalysisContext = { doc, configPath: input.configPath, host, settings, target: resolved.target, data: input.data, release };
     const found = looksLikeAccelerate(doc) ? [...doc.problems, ...checkAccelerateFile(doc, resolved.target)] : [];

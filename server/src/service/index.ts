@@ -26,6 +26,7 @@ import type { DetectedGpu } from './hardware/target';
 import { findProjectConfig, isExcluded, isProjectConfigFile, parseYamlProjectConfig } from './project/config';
 import type { ProjectConfig, ProjectSettings } from './project/config';
 import { rankBySimilarity } from './text/similar';
+import { memoize } from './memo';
 import type { TargetGpu } from './hardware/types';
 import type { AnalysisContext } from './context';
 import type { RuleSeverity, ServiceHost, ServiceSettings } from './types';
@@ -117,6 +118,15 @@ export interface LanguageService {
   resolveGpu(name: string): { id?: string; suggestions: string[] };
   /** Forgets a closed document. */
   forget(uri: string): void;
+  /** The folders of the LLaMA-Factory (and transformers) sources read so far: an editor watches them for changes. */
+  releaseSourceFolders(): string[];
+  /**
+   * Files under a read source changed (a file watcher's report): the next analyses read that source
+   * again. True when a source read one of them, so open documents should be checked again.
+   */
+  releaseFilesChanged(paths: readonly string[]): boolean;
+  /** Compares every read source with the disk now, for editors that cannot watch files; true when one changed. */
+  recheckReleaseSources(): boolean;
   /** Background scans of the dataset files configs name: progress and completion hooks, and a promise for when all are done. */
   data: DataScanner;
 }
@@ -136,6 +146,13 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
   const releases = new Map<string, ResolvedRelease>();
   // The host as a document without Hub lookups sees it.
   const offline: ServiceHost = { ...host, hubConfig: undefined, hubDataset: undefined };
+  // One resolver for both: the sources it has read are the same files either way.
+  const resolver = releaseResolver(host);
+  /** A changed source makes every kept analysis stale. */
+  const sourcesChanged = (changed: boolean): boolean => {
+    if (changed) analyses.clear();
+    return changed;
+  };
   const parse = (input: DocumentInput, own: Partial<ParseLimits> = {}): ConfigDocument => {
     const limits: ParseLimits = { ...defaultParseLimits, ...defaultLimits, ...own };
     const hit = cache.get(input.uri);
@@ -163,13 +180,13 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
       // of the 13.6 ms a 750-line registry took).
       if (isRegistryFile(input.configPath)) {
         const doc = parseConfig(input.uri, '', { ...defaultParseLimits, ...defaultLimits, ...settings.limits });
-        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
+        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target, releases: resolver });
         return { ...analysed, diagnostics: finish(doc, settings, checkRegistry(input.text, input.configPath, host)).map(withDocLink), doc };
       }
       const doc = parse(input, settings.limits);
       // The project config itself (an "other" YAML file): its mistakes, read from the editor's text.
       if (isProjectConfigFile(input.configPath)) {
-        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target });
+        const analysed = analyze(offline, { doc, configPath: input.configPath, settings, ...target, releases: resolver });
         return { ...analysed, diagnostics: parseYamlProjectConfig(input.configPath, input.text).problems.map(withDocLink), doc };
       }
       const hit = analyses.get(input.uri);
@@ -177,7 +194,7 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
       // A `files` glob can make a document a config; features below read doc.kind.
       doc.kind = effectiveKind(doc, input.configPath, settings);
       const scans = data.generation;
-      const analysed = analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target, data });
+      const analysed = analyze(settings.hubLookup ? host : offline, { doc, configPath: input.configPath, settings, ...target, data, releases: resolver });
       const result = { ...analysed, diagnostics: analysed.diagnostics.map(withDocLink), doc };
       releases.set(input.uri, result.release);
       if (input.version !== undefined) analyses.set(input.uri, { doc, settings, target, scans, result });
@@ -185,11 +202,11 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
     },
     hover: (ctx, p) => hover(ctx, p),
     complete: (doc, p, configPath) => {
-      const release = releases.get(doc.uri) ?? releaseResolver(host).resolve(configPath, doc.text);
+      const release = releases.get(doc.uri) ?? resolver.resolve(configPath, doc.text);
       return complete(doc, p, configPath, host, release);
     },
     checkReleaseChoice(choice, cwd) {
-      const found = releaseResolver(host).explicit(choice, cwd);
+      const found = resolver.explicit(choice, cwd);
       return 'problem' in found ? found.problem : undefined;
     },
     symbols: (doc) => symbols(doc),
@@ -227,12 +244,22 @@ export function createLanguageService(host: ServiceHost, defaultLimits: Partial<
       analyses.delete(uri);
       releases.delete(uri);
     },
+    releaseSourceFolders: () => resolver.sourceFolders(),
+    releaseFilesChanged: (paths) => sourcesChanged(resolver.filesChanged(paths)),
+    recheckReleaseSources: () => sourcesChanged(resolver.recheck()),
   };
 }
 
-/** The diagnostic with a link to its rule page (a copy: analyses are cached). */
+/** Each code's page address, built once. */
+const docUrl = memoize((code: string) => codeDocUrl(code), 1024);
+
+/**
+ * The diagnostic with a link to its rule page (a copy: analyses are cached). Object.assign,
+ * not a spread: diagnostics come in many shapes, and V8 copies them by spread some ten times
+ * slower (4 µs each; a long file has thousands of them).
+ */
 function withDocLink(d: Diagnostic): Diagnostic {
-  return d.code === undefined ? d : { ...d, codeDescription: { href: codeDocUrl(String(d.code)) } };
+  return d.code === undefined ? d : Object.assign({}, d, { codeDescription: { href: docUrl(String(d.code)) } });
 }
 
 function sameLimits(a: ParseLimits, b: ParseLimits): boolean {

@@ -33,6 +33,11 @@ export interface ServiceHost {
    * terms as hubConfig: only when Hub lookups are allowed, never blocking.
    */
   hubDataset?(datasetId: string): string | undefined;
+  /**
+   * The file's text read now, past any short-lived cache the host keeps for readFile; hosts without
+   * such a cache leave it out. Used where a file is read because it changed.
+   */
+  readFileNow?(path: string): string | undefined;
   /** Size and modification time of a file, or undefined when it is not a readable file. */
   stat?(path: string): FileStat | undefined;
   /**

@@ -535,25 +535,46 @@ export function summarizeStep(step: StepMemory, approximate: boolean, k: FittedC
   };
 }
 
-const remembered = new WeakMap<Architecture, Map<string, MemoryEstimate>>();
-
 /**
- * The estimate for `input`. Equal inputs share one result (an edit elsewhere in
- * the file, a hover or a lens ask again), so callers must not modify it.
+ * Results remembered per architecture and estimator input, at most `limit` per
+ * architecture (all forgotten when full): equal inputs (an edit elsewhere in the
+ * file, a hover or a lens asking again) share one answer, so callers must not
+ * modify it. `extra` tells apart calls that take more than the input.
  */
-export function estimateMemory(input: EstimateInput): MemoryEstimate {
-  const { arch, ...model } = input.model;
-  // Messages in the result follow the active locale, so it is part of the key.
-  const key = `${getLocale()}${fingerprint({ ...input, model })}`;
-  let byInput = remembered.get(arch);
-  if (!byInput) remembered.set(arch, (byInput = new Map()));
-  let estimate = byInput.get(key);
-  if (!estimate) {
-    estimate = summarizeStep(stepMemory(input), input.model.approximate);
-    if (byInput.size >= 64) byInput.clear();
-    byInput.set(key, estimate);
+export function inputMemo<T>(limit: number): (input: EstimateInput, extra: string, compute: () => T) => T {
+  const remembered = new WeakMap<Architecture, Map<string, T>>();
+  return (input, extra, compute) => {
+    // Messages in a result follow the active locale, so it is part of the key.
+    const key = `${getLocale()}${extra}${inputKey(input)}`;
+    let byInput = remembered.get(input.model.arch);
+    if (!byInput) remembered.set(input.model.arch, (byInput = new Map()));
+    let value = byInput.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (byInput.size >= limit) byInput.clear();
+      byInput.set(key, value);
+    }
+    return value;
+  };
+}
+
+const inputKeys = new WeakMap<EstimateInput, string>();
+
+/** The fingerprint of an input but its architecture (the memo's outer key), worked out once per input object. */
+function inputKey(input: EstimateInput): string {
+  let key = inputKeys.get(input);
+  if (key === undefined) {
+    const { arch: _arch, ...model } = input.model;
+    inputKeys.set(input, (key = fingerprint({ ...input, model })));
   }
-  return estimate;
+  return key;
+}
+
+const remembered = inputMemo<MemoryEstimate>(64);
+
+/** The estimate for `input` (remembered: see inputMemo). */
+export function estimateMemory(input: EstimateInput): MemoryEstimate {
+  return remembered(input, '', () => summarizeStep(stepMemory(input), input.model.approximate));
 }
 
 /** A text that differs whenever `value` does (NaN, Infinity and undefined included, unlike JSON). */

@@ -1,6 +1,6 @@
 // Fit-to-GPU: searches the usual out-of-memory remedies, alone and in pairs,
 // and returns the few smallest change sets whose estimate fits.
-import { estimateMemory, type EstimateInput, type MemoryEstimate } from './estimate';
+import { estimateMemory, inputMemo, type EstimateInput, type MemoryEstimate } from './estimate';
 import { flag, number, text } from './settings';
 import { t } from '../l10n';
 
@@ -84,13 +84,8 @@ function conflicts(a: Remedy, b: Remedy): boolean {
   return Object.keys(a.changes).some((k) => k in b.changes);
 }
 
-/**
- * Change sets (single remedies, then pairs, then triples) whose reserved
- * estimate fits in `usableGiB`, cheapest first. The estimate compared is
- * `reservedGiB`, since the allocator's cache must fit too.
- */
-export function fitToGpu(input: EstimateInput, usableGiB: number, maxResults = 3): FitCandidate[] {
-  const list = remedies(input);
+/** Every change set of one, two or three remedies that touch different keys, in the order they are listed. */
+function changeSets(list: Remedy[]): Remedy[][] {
   const sets: Remedy[][] = list.map((r) => [r]);
   for (let i = 0; i < list.length; i++) {
     for (let j = i + 1; j < list.length; j++) {
@@ -101,12 +96,36 @@ export function fitToGpu(input: EstimateInput, usableGiB: number, maxResults = 3
       }
     }
   }
+  return sets;
+}
+
+const costOf = (set: Remedy[]): number => set.reduce((s, r) => s + r.cost, 0) + set.length;
+
+/**
+ * Change sets (single remedies, then pairs, then triples) whose reserved
+ * estimate fits in `usableGiB`, cheapest first. The estimate compared is
+ * `reservedGiB`, since the allocator's cache must fit too. Sets are estimated
+ * cheapest first and the search stops once `maxResults` fit and every set
+ * left costs more: a config typed on a small GPU estimates a handful of sets
+ * per keystroke instead of all of them (up to a few hundred).
+ */
+export function fitToGpu(input: EstimateInput, usableGiB: number, maxResults = 3): FitCandidate[] {
+  return rememberedFits(input, `${usableGiB}/${maxResults}`, () => searchFits(input, usableGiB, maxResults));
+}
+
+/** Fits per input: typing a key the estimator does not read leaves the search's answer as it was. */
+const rememberedFits = inputMemo<FitCandidate[]>(16);
+
+function searchFits(input: EstimateInput, usableGiB: number, maxResults: number): FitCandidate[] {
+  // A stable sort: sets of equal cost keep their listed order, as ties did when every set was estimated.
+  const sets = changeSets(remedies(input)).map((set) => ({ set, cost: costOf(set) })).sort((a, b) => a.cost - b.cost);
   const found: (FitCandidate & { cost: number })[] = [];
-  for (const set of sets) {
+  for (const { set, cost } of sets) {
+    const settled = found[maxResults - 1];
+    if (settled && cost > settled.cost) break;
     const changes = Object.assign({}, ...set.map((r) => r.changes)) as Remedy['changes'];
     const estimate = estimateMemory(withChanges(input, changes));
     if (estimate.reservedGiB > usableGiB) continue;
-    const cost = set.reduce((s, r) => s + r.cost, 0) + set.length;
     found.push({ label: set.map((r) => r.label).join(' + '), changes, estimate, cost });
   }
   found.sort((a, b) => a.cost - b.cost || a.estimate.reservedGiB - b.estimate.reservedGiB);

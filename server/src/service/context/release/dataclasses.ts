@@ -4,7 +4,7 @@
 // default; `init=False` fields are not arguments (dataclasses.fields with
 // init=False are skipped by HfArgumentParser's _add_dataclass_arguments).
 import { literal, logicalLines, parseExpr } from './python-source';
-import type { LogicalLine, PyNode } from './python-source';
+import type { LogicalLine, PyNode, Token } from './python-source';
 
 export interface PyField {
   name: string;
@@ -35,8 +35,17 @@ export interface PyModule {
   lines: LogicalLine[];
 }
 
-export function readModule(src: string): PyModule {
-  const lines = logicalLines(src);
+/**
+ * Top-level statements that can hold a class, an import or a decorator; the others (assignments,
+ * calls such as extras/constants.py's hundreds of register_model_group(...)) are not read when
+ * only the module's classes are wanted.
+ */
+const HOLDS_CLASSES = new Set(['class', 'def', 'async', 'if', 'elif', 'else', 'try', 'except', 'finally', 'with', 'for', 'while', 'match', 'from', '@']);
+const holdsClasses = (first: Token): boolean => (first.k === 'name' || first.k === 'op') && HOLDS_CLASSES.has(first.v);
+
+/** A module's classes, imports and top-level assignments; with `classesOnly`, its assignments are left out. */
+export function readModule(src: string, classesOnly = false): PyModule {
+  const lines = logicalLines(src, classesOnly ? holdsClasses : undefined);
   const mod: PyModule = { classes: new Map(), imports: new Map(), assignments: new Map(), lines };
   let decorated = false;
   for (let i = 0; i < lines.length; i++) {

@@ -146,20 +146,22 @@ const BUILTIN_TYPES: Record<string, string[]> = {
 
 /** Parsed modules by path, and name resolution across them (in-package imports only). */
 class Scope {
-  private readonly modules = new Map<string, PyModule | undefined>();
+  private readonly modules = new Map<string, { mod: PyModule | undefined; whole: boolean }>();
   constructor(private readonly reader: SourceReader) {}
 
-  load(file: string): PyModule | undefined {
-    if (!this.modules.has(file)) {
-      const text = this.reader.read(file);
-      this.modules.set(file, text === undefined ? undefined : readModule(text));
-    }
-    return this.modules.get(file);
+  /** A module of the package, parsed once; `whole: false` when only its classes and imports are needed. */
+  load(file: string, whole = true): PyModule | undefined {
+    const hit = this.modules.get(file);
+    if (hit && (hit.whole || !whole)) return hit.mod;
+    const text = this.reader.read(file);
+    const mod = text === undefined ? undefined : readModule(text, !whole);
+    this.modules.set(file, { mod, whole });
+    return mod;
   }
 
   /** A dataclass by name among the loaded modules. */
   dataclass(name: string): { cls: PyClass; file: string } | undefined {
-    for (const [file, mod] of this.modules) {
+    for (const [file, { mod }] of this.modules) {
       const cls = mod?.classes.get(name);
       if (cls?.dataclass) return { cls, file };
     }
@@ -168,15 +170,16 @@ class Scope {
 
   /** A class visible from `file` under `name`: defined there, or imported from a module of the package. */
   resolve(name: string, file: string): { cls: PyClass; file: string } | undefined {
-    const mod = this.load(file);
+    const mod = this.load(file, false);
     const own = mod?.classes.get(name);
     if (own) return { cls: own, file };
     const imp = mod?.imports.get(name);
     const base = imp && modulePath(file, imp.module);
     if (!base || !imp) return undefined;
     // `from .x import Y`: x is a module file or a package folder.
-    const target = this.load(`${base}.py`) ? `${base}.py` : `${base}/__init__.py`;
-    const cls = this.load(target)?.classes.get(imp.name);
+    // Only the classes of a module reached through an import are read.
+    const target = this.load(`${base}.py`, false) ? `${base}.py` : `${base}/__init__.py`;
+    const cls = this.load(target, false)?.classes.get(imp.name);
     return cls ? { cls, file: target } : undefined;
   }
 

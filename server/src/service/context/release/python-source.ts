@@ -22,77 +22,109 @@ export interface LogicalLine {
 }
 
 const OPERATORS = ['**=', '//=', '>>=', '<<=', '->', ':=', '**', '//', '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '|=', '&=', '<<', '>>'];
-// Sticky patterns read at an offset without slicing the source (slices made the
-// tokenizer spend most of its time collecting garbage on 100 kB files).
-const STRING_START = /(?:[rRbBuUfF]{1,2})?("""|'''|"|')/y;
-const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** The operators above by first character, in the same order (the longest is tried first). */
+const OPERATORS_BY_FIRST = new Map<string, string[]>();
+for (const o of OPERATORS) OPERATORS_BY_FIRST.set(o[0], [...(OPERATORS_BY_FIRST.get(o[0]) ?? []), o]);
 const NUMBER = /(?:0[xX][0-9a-fA-F_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?)[jJlL]?/y;
 
-/** A sticky pattern's match at `at`, or undefined. */
-function matchAt(re: RegExp, src: string, at: number): RegExpExecArray | undefined {
-  re.lastIndex = at;
-  return re.exec(src) ?? undefined;
+// The scanner dispatches on character codes: a regular expression tried at every
+// token made the tokenizer the largest cost of reading a source tree (template.py
+// and extras/constants.py are over 100 kB each).
+const isWordStart = (ch: number): boolean => (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || ch === 95;
+const isWordPart = (ch: number): boolean => isWordStart(ch) || (ch >= 48 && ch <= 57);
+const isDigit = (ch: number): boolean => ch >= 48 && ch <= 57;
+/** r, R, b, B, u, U, f, F: the letters a string literal's prefix is made of. */
+const isStringPrefix = (ch: number): boolean => ch === 114 || ch === 82 || ch === 98 || ch === 66 || ch === 117 || ch === 85 || ch === 102 || ch === 70;
+const isQuote = (ch: number): boolean => ch === 34 || ch === 39;
+
+/** The length of a string literal's prefix (0–2 letters) when a quote follows it at `at`, else -1. */
+function stringPrefixAt(src: string, at: number): number {
+  const ch = src.charCodeAt(at);
+  if (isQuote(ch)) return 0;
+  if (!isStringPrefix(ch)) return -1;
+  const next = src.charCodeAt(at + 1);
+  if (isStringPrefix(next) && isQuote(src.charCodeAt(at + 2))) return 2;
+  return isQuote(next) ? 1 : -1;
 }
 
-/** Splits source text into logical lines of tokens (comments dropped). */
-export function logicalLines(src: string): LogicalLine[] {
+/**
+ * Splits source text into logical lines of tokens (comments dropped). With `keep`, a top-level
+ * statement whose first token it refuses, and the block under it, are only scanned for where they
+ * end: no token is made for them (reading a 130 kB module for its few classes then costs a scan).
+ */
+export function logicalLines(src: string, keep?: (first: Token) => boolean): LogicalLine[] {
   const lines: LogicalLine[] = [];
   let current: LogicalLine | undefined;
   let depth = 0;
   let line = 1;
   let lineStart = 0;
   let i = 0;
+  /** Whether the current logical line has a token yet, and whether its tokens (and its block's) are dropped. */
+  let begun = false;
+  let skipping = false;
+  const begin = (first: Token, column: number): void => {
+    begun = true;
+    if (keep && column === 0) skipping = !keep(first);
+  };
   const push = (t: Token, column: number, at = line): void => {
+    if (!begun) begin(t, column);
+    if (skipping) return;
     if (!current) current = { indent: column, line: at, tokens: [] };
     current.tokens.push(t);
   };
   const endLine = (): void => {
-    if (current && depth === 0) {
-      lines.push(current);
-      current = undefined;
-    }
+    if (depth !== 0) return;
+    if (current) lines.push(current);
+    current = undefined;
+    begun = false;
   };
   while (i < src.length) {
-    const c = src[i];
-    if (c === '\n') {
+    const ch = src.charCodeAt(i);
+    if (ch === 10) {
       line++;
       i++;
       lineStart = i;
       endLine();
       continue;
     }
-    if (c === '\\' && src[i + 1] === '\n') {
+    if (ch === 92 && src.charCodeAt(i + 1) === 10) {
       i += 2;
       line++;
       lineStart = i;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+    if (ch === 32 || ch === 9 || ch === 13 || ch === 12) {
       i++;
       continue;
     }
-    if (c === '#') {
-      while (i < src.length && src[i] !== '\n') i++;
+    if (ch === 35) {
+      const end = src.indexOf('\n', i);
+      i = end < 0 ? src.length : end;
       continue;
     }
-    const str = matchAt(STRING_START, src, i);
-    if (str) {
+    const prefix = stringPrefixAt(src, i);
+    if (prefix >= 0) {
       const column = i - lineStart;
       const startLine = line;
-      const raw = /[rR]/.test(str[0].slice(0, str[0].length - str[1].length));
-      const quote = str[1];
-      i += str[0].length;
+      const raw = src.charCodeAt(i) === 114 || src.charCodeAt(i) === 82 || (prefix === 2 && (src.charCodeAt(i + 1) === 114 || src.charCodeAt(i + 1) === 82));
+      const q = src.charCodeAt(i + prefix);
+      const triple = src.charCodeAt(i + prefix + 1) === q && src.charCodeAt(i + prefix + 2) === q;
+      const quote = src.slice(i + prefix, i + prefix + (triple ? 3 : 1));
+      // A dropped string is only scanned; the first token of a top-level line is made, to decide.
+      const build = !skipping || (!begun && column === 0);
+      i += prefix + quote.length;
       const parts: string[] = [];
       let from = i;
-      while (i < src.length && !src.startsWith(quote, i)) {
-        const ch = src.charCodeAt(i);
-        if (ch === 10) {
-          if (quote.length === 1) break; // unterminated: stop at the line end
+      while (i < src.length) {
+        const c = src.charCodeAt(i);
+        if (c === q && (!triple || (src.charCodeAt(i + 1) === q && src.charCodeAt(i + 2) === q))) break;
+        if (c === 10) {
+          if (!triple) break; // unterminated: stop at the line end
           line++;
           lineStart = i + 1;
-        } else if (ch === 92 && !raw) {
-          parts.push(src.slice(from, i), unescape(src[i + 1] ?? ''));
-          if (src[i + 1] === '\n') {
+        } else if (c === 92 && !raw) {
+          if (build) parts.push(src.slice(from, i), unescape(src[i + 1] ?? ''));
+          if (src.charCodeAt(i + 1) === 10) {
             line++;
             lineStart = i + 2;
           }
@@ -102,26 +134,31 @@ export function logicalLines(src: string): LogicalLine[] {
         }
         i++;
       }
-      parts.push(src.slice(from, Math.min(i, src.length)));
+      const tail = build ? src.slice(from, Math.min(i, src.length)) : '';
       i += quote.length;
-      push({ k: 'str', v: parts.join('') }, column, startLine);
+      push({ k: 'str', v: parts.length === 0 ? tail : parts.join('') + tail }, column, startLine);
       continue;
     }
-    const word = matchAt(WORD, src, i);
-    if (word) {
-      push({ k: 'name', v: word[0] }, i - lineStart);
-      i += word[0].length;
+    if (isWordStart(ch)) {
+      let end = i + 1;
+      while (end < src.length && isWordPart(src.charCodeAt(end))) end++;
+      if (!skipping || !begun) push({ k: 'name', v: src.slice(i, end) }, i - lineStart);
+      i = end;
       continue;
     }
-    const num = /[\d.]/.test(c) ? matchAt(NUMBER, src, i) : undefined;
-    if (num && num[0] !== '') {
-      push({ k: 'num', v: Number(num[0].replace(/_/g, '').replace(/[jJlL]$/, '')) }, i - lineStart);
-      i += num[0].length;
-      continue;
+    if (isDigit(ch) || ch === 46) {
+      NUMBER.lastIndex = i;
+      const num = NUMBER.exec(src);
+      if (num && num[0] !== '') {
+        push({ k: 'num', v: Number(num[0].replace(/_/g, '').replace(/[jJlL]$/, '')) }, i - lineStart);
+        i += num[0].length;
+        continue;
+      }
     }
-    const op = OPERATORS.find((o) => src.startsWith(o, i)) ?? c;
-    if ('([{'.includes(op)) depth++;
-    if (')]}'.includes(op)) depth = Math.max(0, depth - 1);
+    const c = src[i];
+    const op = OPERATORS_BY_FIRST.get(c)?.find((o) => src.startsWith(o, i)) ?? c;
+    if (op === '(' || op === '[' || op === '{') depth++;
+    else if (op === ')' || op === ']' || op === '}') depth = Math.max(0, depth - 1);
     push({ k: 'op', v: op }, i - lineStart);
     i += op.length;
   }

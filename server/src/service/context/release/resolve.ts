@@ -8,7 +8,7 @@
 // A found source tree is read itself (a dev snapshot has its own key set); its
 // facts are kept per package folder and re-read when one of its files changes.
 import * as path from 'node:path';
-import type { ServiceHost, ServiceSettings } from '../../types';
+import type { FileStat, ServiceHost, ServiceSettings } from '../../types';
 import type { ConfigSchema } from '../../schema/schema';
 import { t } from '../../l10n';
 import { bundled } from './bundled';
@@ -80,9 +80,20 @@ export function releaseStatus(r: ResolvedRelease): { text: string; detail: strin
   return { text: `LLaMA-Factory ${r.facts.name} · ${r.via}`, detail, warning: r.problem !== undefined };
 }
 
+/** What reading a source saw of one file (its text and, where the host can tell, size and time) or folder listing. */
+interface Seen {
+  text: string | undefined;
+  stat?: FileStat;
+}
+
 interface CachedSource {
-  files: Map<string, string | undefined>;
+  /** The package folder. */
+  pkg: string;
+  /** Paths relative to it; a folder's listing ends with `/`. */
+  files: Map<string, Seen>;
   facts: ReleaseFacts;
+  /** The transformers keys the facts were made with (read from the environment), when there were any. */
+  tfKeys?: ReadonlySet<string>;
   /** When the files were last compared with the disk (Date.now()). */
   checkedAt: number;
 }
@@ -92,7 +103,7 @@ const RECHECK_MS = 1000;
 
 export class ReleaseResolver {
   private readonly sources = new Map<string, CachedSource>();
-  private readonly transformers = new Map<string, { files: Map<string, string | undefined>; keys: ReadonlySet<string> }>();
+  private readonly transformers = new Map<string, { files: Map<string, Seen>; keys: ReadonlySet<string> }>();
 
   constructor(private readonly host: ServiceHost) {}
 
@@ -140,6 +151,30 @@ export class ReleaseResolver {
     return facts;
   }
 
+  /** The package folders of the sources read so far (LLaMA-Factory's and transformers'), for a file watcher. */
+  sourceFolders(): string[] {
+    return [...new Set([...[...this.sources.values()].map((s) => s.pkg), ...this.transformers.keys()])];
+  }
+
+  /**
+   * Files (or folders) under a read source changed, as a file watcher reports: the sources that hold
+   * them are read again at the next resolve, whatever their times say. True when one did.
+   */
+  filesChanged(paths: readonly string[]): boolean {
+    const inside = (pkg: string) => paths.some((p) => p === pkg || p.startsWith(pkg + path.sep));
+    let any = false;
+    for (const [key, s] of this.sources) if (inside(s.pkg)) any = this.sources.delete(key) || any;
+    for (const pkg of this.transformers.keys()) if (inside(pkg)) any = this.transformers.delete(pkg) || any;
+    return any;
+  }
+
+  /** Compares every read source with the disk now (for editors that cannot watch files); true when one changed. */
+  recheck(): boolean {
+    const stale = [...this.sources.values()].filter((s) => !this.unchanged(s.pkg, s.files)).map((s) => s.pkg);
+    const tf = [...this.transformers].filter(([pkg, t]) => !this.unchanged(pkg, t.files)).map(([pkg]) => pkg);
+    return this.filesChanged([...stale, ...tf]);
+  }
+
   /** An explicit release or folder; `problem` says what was looked for when it is neither. */
   explicit(choice: ReleaseChoice, base: string): ResolvedRelease | { problem: string } {
     const value = choice.value;
@@ -178,19 +213,19 @@ export class ReleaseResolver {
   }
 
   private sourceFacts(found: FoundSource, tfPkg: string | undefined): ReleaseFacts {
-    const tfKeys = tfPkg ? this.transformersKeys(tfPkg) : undefined;
     const key = `${found.pkg}\0${tfPkg ?? ''}`;
     const hit = this.sources.get(key);
     const now = Date.now();
     if (hit && now - hit.checkedAt < RECHECK_MS) return hit.facts;
-    if (hit && this.unchanged(found.pkg, hit.files)) {
+    const tfKeys = tfPkg ? this.transformersKeys(tfPkg) : undefined;
+    if (hit && hit.tfKeys === tfKeys && this.unchanged(found.pkg, hit.files)) {
       hit.checkedAt = now;
       return hit.facts;
     }
     const { reader, files } = this.recordingReader(found.pkg);
     const src = extractSource(reader);
     const facts = factsFromSource(src, tfKeys ?? bundled.transformersKeys(src.transformersPin));
-    this.sources.set(key, { files, facts, checkedAt: now });
+    this.sources.set(key, { pkg: found.pkg, files, facts, tfKeys, checkedAt: now });
     return facts;
   }
 
@@ -214,28 +249,41 @@ export class ReleaseResolver {
     return keys;
   }
 
-  /** A reader over the host that remembers what it read, so a later change can be noticed. */
-  private recordingReader(pkg: string): { reader: SourceReader; files: Map<string, string | undefined> } {
-    const files = new Map<string, string | undefined>();
+  /**
+   * A reader over the host that remembers what it read, so a later change can be noticed. It reads
+   * past the host's short-lived cache (readFileNow): a source is read when it is new or has changed,
+   * and a copy from before the change would be kept until the next one.
+   */
+  private recordingReader(pkg: string): { reader: SourceReader; files: Map<string, Seen> } {
+    const files = new Map<string, Seen>();
+    const read = this.host.readFileNow ?? this.host.readFile;
     const reader: SourceReader = {
       read: (rel) => {
-        const text = this.host.readFile(path.join(pkg, rel));
-        files.set(rel, text);
+        const abs = path.join(pkg, rel);
+        const stat = this.host.stat?.(abs);
+        const text = read(abs);
+        files.set(rel, stat ? { text, stat } : { text });
         return text;
       },
       list: (rel) => {
         const names = this.host.listDir(path.join(pkg, rel));
-        files.set(`${rel}/`, names.join('\n'));
+        files.set(`${rel}/`, { text: names.join('\n') });
         return names;
       },
     };
     return { reader, files };
   }
 
-  private unchanged(pkg: string, files: Map<string, string | undefined>): boolean {
-    for (const [rel, text] of files) {
-      const now = rel.endsWith('/') ? this.host.listDir(path.join(pkg, rel.slice(0, -1))).join('\n') : this.host.readFile(path.join(pkg, rel));
-      if (now !== text) return false;
+  /** Whether every file a source read is as it was: by size and time where the host can tell (no read), else by text. */
+  private unchanged(pkg: string, files: Map<string, Seen>): boolean {
+    for (const [rel, seen] of files) {
+      if (rel.endsWith('/')) {
+        if (this.host.listDir(path.join(pkg, rel.slice(0, -1))).join('\n') !== seen.text) return false;
+        continue;
+      }
+      const abs = path.join(pkg, rel);
+      const stat = seen.stat && this.host.stat?.(abs);
+      if (seen.stat ? !stat || stat.size !== seen.stat.size || stat.mtimeMs !== seen.stat.mtimeMs : this.host.readFile(abs) !== seen.text) return false;
     }
     return true;
   }
