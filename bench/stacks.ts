@@ -36,28 +36,20 @@ export const LF_TRAITS: StackTraits = { legacyLoss: false, outputHeldThroughBack
 /** The estimator's fitted constants plus those only the stack adapters use. */
 export interface BenchConstants extends FittedConstants {
   /**
-   * Bytes per logit on the legacy loss path under the HF Trainer. Fitted to the
-   * ms-swift qwen-7b LoRA sequence sweeps (m117-m121, reserved), which
-   * formulas.md §6.3 puts near 24. (The Trainer's compute_loss drops the model
-   * output before the backward, which by itself predicts less: the fit also
-   * carries what those stacks' remote-code models add.)
+   * Bytes per logit on the legacy loss path under the HF Trainer (ms-swift,
+   * axolotl and PEFT rows of transformers < 4.46); formulas.md §6.3 puts it near
+   * 24. The Trainer's compute_loss drops the model output before the backward,
+   * which by itself predicts less (12): the fit also carries what those stacks'
+   * remote-code models and variable-length batches add. A separate constant for
+   * blocks cached between variable-length steps was dropped: fitted beside this
+   * one, it went to zero.
    */
   legacyLossBytesPerLogit: number;
-  /**
-   * The legacy path frees several fp32 logits-sized blocks per step; with
-   * variable-length samples (unpacked data) the allocator keeps them cached
-   * beside the next step's. Fitted to the ms-swift Qwen-1.8B/7B/14B sweeps (m117-m131,
-   * m180-m197): bytes per logit, capped.
-   */
-  legacyCachedBytesPerLogit: number;
-  legacyCachedCapGiB: number;
 }
 
 export const BENCH_FITTED: Readonly<BenchConstants> = {
   ...FITTED,
-  legacyLossBytesPerLogit: 22,
-  legacyCachedBytesPerLogit: 10,
-  legacyCachedCapGiB: 4,
+  legacyLossBytesPerLogit: 32.09,
 };
 
 /**
@@ -66,7 +58,6 @@ export const BENCH_FITTED: Readonly<BenchConstants> = {
  * above the 2.1 GB input, ~68 bytes per element.
  */
 const NF4_UNCHUNKED_BYTES_PER_ELEMENT = 68;
-const GIB = 2 ** 30;
 /**
  * Bytes per logit on the legacy loss path when the training loop keeps the
  * model's output alive through the backward (Answer.AI's train.py: `output =
@@ -96,9 +87,6 @@ function applyLegacyLoss(step: StepMemory, c: Record<string, unknown>, k: BenchC
   const before = forward['logits and loss'];
   forward['logits and loss'] = logits * (outputHeld ? HELD_OUTPUT_LEGACY_LOSS_BYTES_PER_LOGIT : k.legacyLossBytesPerLogit);
   step.transient += forward['logits and loss'] - before;
-  // Equal-length batches (packed or fixed-length data) allocate the same block sizes every
-  // step, so the allocator reuses them; only varying lengths leave earlier sizes cached.
-  if (!flag(c, 'packing')) step.cachedExtra += Math.min(logits * k.legacyCachedBytesPerLogit, k.legacyCachedCapGiB * GIB);
 }
 
 function applyHalfPrecisionLoss(step: StepMemory, c: Record<string, unknown>): void {

@@ -71,7 +71,8 @@ test('the what-if line prices the toggle in GiB, matching the estimator', () => 
 test('quantization_bit offers QLoRA 4-bit with its estimate', () => {
   const md = hoverOn('finetuning_type', { gpu: 'rtx-3060-12gb', text: base });
   assert.doesNotMatch(md, /Precision guide/, 'other keys get no guide');
-  const q = hoverOn('quantization_bit', { gpu: 'rtx-3060-12gb', text: `${base}quantization_bit: 8\n` });
+  // A 16 GB card: the 4-bit estimate of this config (about 12.5 GiB) fits it with room to spare.
+  const q = hoverOn('quantization_bit', { gpu: 'rtx-4060-ti-16gb', text: `${base}quantization_bit: 8\n` });
   assert.match(q, /QLoRA 4-bit: ≈ \d+\.\d GiB instead of ≈ \d+\.\d GiB, saving \d+\.\d GiB\. That fits on the/);
   assert.match(q, /Without quantization: ≈ \d+\.\d GiB instead of/);
   assert.match(q, /bitsandbytes supports the/);

@@ -74,12 +74,12 @@ function replicated(s: ModelStates, m: ModelShape): Placement {
  * accumulation buffer for every trainable parameter. Stages 1-2
  * (runtime/zero/stage_1_and_2.py): fp32 state partitions; gradients reduced
  * through `reduce_bucket_size` buckets (two with overlap_comm), stage 2 keeping
- * only its partition; the step converts the partition's gradients to fp32.
+ * only its partition; the step copies the partition's gradients flat and converts them to fp32.
  * Stage 3 (runtime/zero/stage3.py): parameters partitioned, gathered module by
  * module (plus the prefetch bucket, at most stage3_max_live_parameters), small
  * parameters below the persistence threshold kept whole; a contiguous gradient
  * partition allocated at start-up; the step copies one `sub_group_size` group
- * of gradients to fp32 at a time. Offloaded optimizer states, masters and fp32
+ * of gradients flat and to fp32 at a time. Offloaded optimizer states, masters and fp32
  * gradients live on the CPU; offloaded parameters too, except those gathered.
  */
 function deepSpeed(s: ModelStates, m: ModelShape, plan: ShardingPlan): Placement {
@@ -92,7 +92,12 @@ function deepSpeed(s: ModelStates, m: ModelShape, plan: ShardingPlan): Placement
     const accumulation = pt * 4;
     return { weights: s.frozen + s.trainable, optimizer, gradients: accumulation, residentGradients: accumulation, gathered: 0, stepTemp: 0 };
   }
-  const fp32Partition = plan.offloadOptimizer ? 0 : (pt / n) * 4;
+  // The step flattens the partition's gradients (`self.flatten(self.averaged_gradients[i])`,
+  // a new tensor in the gradient dtype) and converts that copy `.to()` fp32: both exist
+  // at once (stage_1_and_2.py step, stage3.py _prepare_fp32_grad_for_sub_group); in fp32
+  // training the conversion returns the same tensor.
+  const stepBytesPerParam = b === 4 ? 4 : b + 4;
+  const fp32Partition = plan.offloadOptimizer ? 0 : (pt / n) * stepBytesPerParam;
   if (stage < 3) {
     const grads = stage === 1 ? pt * b : plan.offloadOptimizer ? 0 : (pt * b) / n;
     return { weights: s.frozen + s.trainable, optimizer, gradients: grads + buckets, residentGradients: 0, gathered: 0, stepTemp: fp32Partition };
@@ -107,7 +112,7 @@ function deepSpeed(s: ModelStates, m: ModelShape, plan: ShardingPlan): Placement
     gradients: partition + buckets,
     residentGradients: buf.contiguousGradients ? partition : 0,
     gathered: live * gatheredPerParam(s, m),
-    stepTemp: plan.offloadOptimizer ? 0 : Math.min(buf.subGroupSize, pt / n) * 4,
+    stepTemp: plan.offloadOptimizer ? 0 : Math.min(buf.subGroupSize, pt / n) * stepBytesPerParam,
   };
 }
 
