@@ -71,7 +71,14 @@ async function refreshStatus(): Promise<void> {
   }
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns to other extensions (and the extension-host tests): the language-status items as shown for the active editor. */
+export interface ExtensionApi {
+  languageStatus(): Promise<Record<'config' | 'gpu' | 'version', { text: string; detail: string }>>;
+}
+
+const shownItem = (item: vscode.LanguageStatusItem): { text: string; detail: string } => ({ text: item.text, detail: item.detail ?? '' });
+
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   // The client's own texts follow VS Code's display language; the server gets it through initialize.
   setLocale(vscode.env.language);
   log = vscode.window.createOutputChannel('LLaMA Factory Config', { log: true });
@@ -131,6 +138,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   if (pythonWatch) context.subscriptions.push(pythonWatch);
   await refreshStatus();
+  return {
+    languageStatus: async () => {
+      await refreshStatus();
+      return { config: shownItem(status), gpu: shownItem(gpuStatus), version: shownItem(versionStatus) };
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -272,6 +272,63 @@ describe('rules follow the release (each on both sides of the release that added
   });
 });
 
+describe('transformers from the environment', () => {
+  /** A site-packages with transformers `version` whose TrainingArguments has `keys` (a stand-in for its training_args.py). */
+  const transformers = (site: string, version: string, keys: string[]): Record<string, string> => ({
+    [`${site}/transformers-${version}.dist-info/METADATA`]: `Name: transformers\nVersion: ${version}\n`,
+    [`${site}/transformers/training_args.py`]: `@dataclass\nclass TrainingArguments:\n${keys.map((k) => `    ${k}: int = 1\n`).join('')}`,
+  });
+
+  it('the installed version is read from its dist-info and shown beside the LLaMA-Factory folder', () => {
+    const site = '/p/.venv/lib/python3.11/site-packages';
+    const host = hostWith({ ...packageFiles('v0.9.3', `${site}/llamafactory`), ...transformers(site, '4.52.4', ['output_dir']) });
+    const r = createLanguageService(host).analyze({ uri: 'file:///p/a.yaml', text: BASE, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '' }).release;
+    assert.deepEqual(r.transformers, { version: '4.52.4', path: `${site}/transformers` });
+    assert.equal(releaseStatus(r).detail, `${site}/llamafactory · transformers 4.52.4`);
+  });
+
+  it('a release chosen by name is checked with the transformers of the active environment', () => {
+    const host = hostWith(transformers('/envs/t/lib/python3.12/site-packages', '4.46.1', ['output_dir', 'do_train', 'only_in_this_transformers']), { VIRTUAL_ENV: '/envs/t' });
+    const r = createLanguageService(host).analyze({ uri: 'file:///p/a.yaml', text: `${BASE}only_in_this_transformers: 2\n`, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '0.9.1' });
+    assert.deepEqual([r.release.facts.name, r.release.transformers?.version], ['0.9.1', '4.46.1']);
+    assert.deepEqual(r.diagnostics.filter((d) => d.code === 'unknown-key').map((d) => d.message), []);
+    assert.ok(check(`${BASE}only_in_this_transformers: 2\n`, '0.9.1').diagnostics.some((d) => d.code === 'unknown-key'));
+  });
+
+  // v0.9.4 hparams/parser.py: `if data_args.neat_packing and is_transformers_version_greater_than("4.53.0"): raise ValueError(...)`;
+  // extras/packages.py compares with >=. 0.9.5 dropped the check.
+  it('neat_packing with transformers 4.53 or newer stops 0.9.4 only', () => {
+    const text = `${BASE}neat_packing: true\n`;
+    const codeWith = (version: string, tf?: string) => {
+      const host = hostWith(tf ? transformers('/e/lib/python3.11/site-packages', tf, ['output_dir']) : {}, tf ? { VIRTUAL_ENV: '/e' } : {});
+      return check(text, version, host).diagnostics.find((d) => d.code === 'train-neat-packing-transformers')?.severity;
+    };
+    assert.deepEqual([codeWith('0.9.4', '4.52.4'), codeWith('0.9.4', '4.53.0'), codeWith('0.9.4'), codeWith('0.9.5', '4.55.0')], [undefined, 1, 2, undefined]);
+  });
+});
+
+describe('llamafactory-cli on PATH', () => {
+  it('is the last place looked: the environment its shebang names', () => {
+    const files = {
+      ...packageFiles('v0.9.1', '/opt/envs/lf/lib/python3.10/site-packages/llamafactory'),
+      '/opt/envs/lf/bin/llamafactory-cli': '#!/opt/envs/lf/bin/python3.10\nimport sys\nfrom llamafactory.cli import main\n',
+    };
+    const r = createLanguageService(hostWith(files, { PATH: '/usr/bin:/opt/envs/lf/bin' })).analyze({ uri: 'file:///p/a.yaml', text: BASE, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '' }).release;
+    assert.deepEqual([r.source, r.via, r.facts.version], ['environment', 'llamafactory-cli on PATH', '0.9.1']);
+    const venv = { ...files, ...packageFiles('v0.9.3', '/p/.venv/lib/python3.11/site-packages/llamafactory') };
+    assert.equal(createLanguageService(hostWith(venv, { PATH: '/opt/envs/lf/bin' })).analyze({ uri: 'file:///p/a.yaml', text: BASE, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '' }).release.via, '.venv');
+  });
+
+  it('a script without an absolute interpreter: the folder above its bin/', () => {
+    const files = {
+      ...packageFiles('v0.9.5', '/e/lib/python3.12/site-packages/llamafactory'),
+      '/e/bin/llamafactory-cli': '#!/usr/bin/env python\n',
+    };
+    const r = createLanguageService(hostWith(files, { PATH: '/e/bin' })).analyze({ uri: 'file:///p/a.yaml', text: BASE, configPath: '/p/a.yaml' }, { ...defaultSettings, version: '' }).release;
+    assert.deepEqual([r.via, r.facts.version], ['llamafactory-cli on PATH', '0.9.5']);
+  });
+});
+
 describe('datasets from the checkout in use', () => {
   // LLaMA-Factory reads `<dataset_dir>/dataset_info.json` relative to where it is launched
   // (hparams/data_args.py: dataset_dir defaults to "data"); a checkout user launches from the checkout.

@@ -3,8 +3,8 @@
 // (src/llamafactory/extras/env.py, which holds VERSION in every release since
 // 0.8.0), or a Python environment (VIRTUAL_ENV, CONDA_PREFIX, a .venv or venv
 // folder beside the config or in the workspace) whose site-packages has the
-// `llamafactory` package; an editable install's direct_url.json (PEP 610)
-// leads to its checkout.
+// `llamafactory` package, or the environment of the `llamafactory-cli` on
+// PATH; an editable install's direct_url.json (PEP 610) leads to its checkout.
 import * as path from 'node:path';
 import type { ServiceHost } from '../../types';
 
@@ -38,7 +38,8 @@ export function checkoutAbove(host: ServiceHost, dir: string): FoundSource | und
 
 /**
  * Python environments to look in, in order: the interpreter the editor selected,
- * the active one (VIRTUAL_ENV, CONDA_PREFIX), then .venv / venv folders.
+ * the active one (VIRTUAL_ENV, CONDA_PREFIX), .venv / venv folders, then the
+ * environment of the `llamafactory-cli` on PATH.
  */
 export function environments(host: ServiceHost, configDir: string, selected?: string): { prefix: string; via: string }[] {
   const out: { prefix: string; via: string }[] = selected ? [{ prefix: selected, via: 'selected interpreter' }] : [];
@@ -57,7 +58,29 @@ export function environments(host: ServiceHost, configDir: string, selected?: st
       if (!out.some((e) => e.prefix === prefix) && host.isDirectory(prefix)) out.push({ prefix, via: name });
     }
   }
+  const cli = cliEnvironment(host);
+  if (cli && !out.some((e) => e.prefix === cli)) out.push({ prefix: cli, via: CLI_VIA });
   return out;
+}
+
+const CLI_VIA = 'llamafactory-cli on PATH';
+
+/**
+ * The environment of the first `llamafactory-cli` on PATH: the prefix of the interpreter its
+ * console-script shebang names (`#!/opt/envs/lf/bin/python3.11`), else the folder above its bin/ (Scripts\ on Windows).
+ */
+export function cliEnvironment(host: ServiceHost): string | undefined {
+  const dirs = (host.env('PATH') ?? '').split(path.delimiter).filter(Boolean);
+  for (const dir of dirs) {
+    for (const name of ['llamafactory-cli', 'llamafactory-cli.exe']) {
+      const script = host.readFile(path.join(dir, name));
+      if (script === undefined) continue;
+      const shebang = /^#!\s*(\S+)/.exec(script)?.[1];
+      const interpreter = shebang && path.isAbsolute(shebang) && !/\/env$/.test(shebang) ? shebang : path.join(dir, 'python');
+      return path.dirname(path.dirname(interpreter));
+    }
+  }
+  return undefined;
 }
 
 /** site-packages folders of an environment prefix (POSIX lib/python3.X, Windows Lib). */
@@ -90,6 +113,13 @@ export function editableCheckout(json: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The transformers version installed in a site-packages, from its dist-info folder's name (`transformers-4.52.4.dist-info`). */
+export function transformersVersionIn(host: ServiceHost, sitePackages: string | undefined): string | undefined {
+  if (!sitePackages) return undefined;
+  const dist = host.listDir(sitePackages).find((n) => /^transformers-[^-]+\.dist-info$/i.test(n));
+  return dist?.slice('transformers-'.length, -'.dist-info'.length);
 }
 
 /** transformers' package folder in a site-packages, when its training_args.py is there. */

@@ -12,7 +12,7 @@ import type { FileStat, ServiceHost, ServiceSettings } from '../../types';
 import type { ConfigSchema } from '../../schema/schema';
 import { t } from '../../l10n';
 import { bundled } from './bundled';
-import { checkoutAbove, environments, installedIn, packageIn, transformersIn } from './detect';
+import { checkoutAbove, environments, installedIn, packageIn, sitePackagesOf, transformersIn, transformersVersionIn } from './detect';
 import type { FoundSource } from './detect';
 import { extractSource, extractTransformersKeys } from './extract';
 import type { SourceReader } from './extract';
@@ -33,7 +33,16 @@ export interface ResolvedRelease {
   checkout?: string;
   /** Why an explicit choice was not used (the facts are then the newest release's). */
   problem?: string;
+  /** The transformers installed beside it, whose TrainingArguments keys the facts hold; absent: the bundled set for the release's pin. */
+  transformers?: InstalledTransformers;
   schemas: { v0: ConfigSchema; v1: ConfigSchema };
+}
+
+export interface InstalledTransformers {
+  /** From the dist-info folder; undefined when only the package folder is there. */
+  version?: string;
+  /** The package folder its keys were read from. */
+  path: string;
 }
 
 /** A version given explicitly: a release name ("0.9.3", "main") or a folder. */
@@ -66,7 +75,8 @@ export function describeRelease(r: ResolvedRelease): string {
 
 /** The language-status item: "LLaMA-Factory 0.9.3 · .venv", with the folder or what went wrong as its detail. */
 export function releaseStatus(r: ResolvedRelease): { text: string; detail: string; warning: boolean } {
-  const detail = r.problem ?? r.path ?? t('No LLaMA-Factory found above the config or in a Python environment; checking against the newest bundled release. Set `llamafactory.version` to choose one.');
+  const found = r.problem ?? r.path ?? t('No LLaMA-Factory found above the config or in a Python environment; checking against the newest bundled release. Set `llamafactory.version` to choose one.');
+  const detail = r.transformers?.version ? `${found} · transformers ${r.transformers.version}` : found;
   return { text: `LLaMA-Factory ${r.facts.name} · ${r.via}`, detail, warning: r.problem !== undefined };
 }
 
@@ -105,11 +115,40 @@ export class ReleaseResolver {
     if (choice) {
       const base = choice.via === 'llamafactory.version' ? (this.host.searchRoots()[0] ?? dir) : dir;
       const found = this.explicit(choice, base);
-      if (!('problem' in found)) return found;
-      return { ...this.newest(), problem: found.problem };
+      const chosen = 'problem' in found ? { ...this.newest(), problem: found.problem } : found;
+      return chosen.path === undefined ? this.withInstalledTransformers(chosen, dir, settings.pythonEnvironment) : chosen;
     }
     const located = checkoutAbove(this.host, dir) ?? environments(this.host, dir, settings.pythonEnvironment).map((e) => installedIn(this.host, e)).find(Boolean);
-    return located ? this.fromSource(located) : this.newest();
+    return located ? this.fromSource(located) : this.withInstalledTransformers(this.newest(), dir, settings.pythonEnvironment);
+  }
+
+  /**
+   * A bundled release checked with the transformers of the Python environment in use, when one has it
+   * (its own TrainingArguments keys beat the bundled set for the release's pin).
+   */
+  private withInstalledTransformers(r: ResolvedRelease, dir: string, selected: string | undefined): ResolvedRelease {
+    for (const env of environments(this.host, dir, selected)) {
+      for (const sp of sitePackagesOf(this.host, env.prefix)) {
+        const pkg = transformersIn(this.host, sp);
+        if (!pkg) continue;
+        const facts = this.withTransformers(r.facts, pkg);
+        return { ...r, facts, schemas: releaseSchemas(facts), transformers: { version: transformersVersionIn(this.host, sp), path: pkg } };
+      }
+    }
+    return r;
+  }
+
+  private readonly bundledWith = new Map<string, { base: ReleaseFacts; keys: ReadonlySet<string>; facts: ReleaseFacts }>();
+
+  /** The bundled facts with another transformers key set, one object per pair (the release schema is cached per facts object). */
+  private withTransformers(base: ReleaseFacts, pkg: string): ReleaseFacts {
+    const keys = this.transformersKeys(pkg);
+    const key = `${base.name}\0${pkg}`;
+    const hit = this.bundledWith.get(key);
+    if (hit && hit.base === base && hit.keys === keys) return hit.facts;
+    const facts = { ...base, transformersKeys: keys };
+    this.bundledWith.set(key, { base, keys, facts });
+    return facts;
   }
 
   /** The package folders of the sources read so far (LLaMA-Factory's and transformers'), for a file watcher. */
@@ -160,13 +199,20 @@ export class ReleaseResolver {
   }
 
   private fromSource(found: FoundSource): ResolvedRelease {
-    const facts = this.sourceFacts(found);
+    const tf = this.installedTransformers(found);
+    const facts = this.sourceFacts(found, tf?.path);
     const checkout = found.pkg === path.join(found.root, 'src', 'llamafactory') ? { checkout: found.root } : {};
-    return { facts, source: found.source, via: found.via, path: found.root, ...checkout, schemas: releaseSchemas(facts) };
+    return { facts, source: found.source, via: found.via, path: found.root, ...checkout, ...(tf ? { transformers: tf } : {}), schemas: releaseSchemas(facts) };
   }
 
-  private sourceFacts(found: FoundSource): ReleaseFacts {
-    const tfPkg = transformersIn(this.host, found.sitePackages) ?? this.environmentTransformers(found);
+  /** The transformers beside a found source: in its environment, or for a checkout in the active one. */
+  private installedTransformers(found: FoundSource): InstalledTransformers | undefined {
+    const pkg = transformersIn(this.host, found.sitePackages) ?? this.environmentTransformers(found);
+    if (!pkg) return undefined;
+    return { version: transformersVersionIn(this.host, path.dirname(pkg)), path: pkg };
+  }
+
+  private sourceFacts(found: FoundSource, tfPkg: string | undefined): ReleaseFacts {
     const key = `${found.pkg}\0${tfPkg ?? ''}`;
     const hit = this.sources.get(key);
     const now = Date.now();

@@ -9,8 +9,11 @@ import type { ReleaseRange, Rule } from '../rule';
 import { preferred, removeFix, setFix, closestFix } from '../quick-fixes';
 import { truthyKeys, didYouMean, inReleases } from '../helpers';
 import type { AnalysisContext } from '../../context';
+import { compareVersions } from '../../context/release/facts';
 
 const STAGES: readonly string[] = lists.enums.stage;
+/** The first transformers 0.9.4 refuses with neat_packing (hparams/parser.py). */
+const NEAT_PACKING_REFUSED_FROM = '4.53.0';
 const stageIs = (...s: string[]) => (ctx: AnalysisContext) => s.includes(stageOf(ctx.doc) as string);
 const notSft = (ctx: AnalysisContext) => stageOf(ctx.doc) !== 'sft';
 const ft = (ctx: AnalysisContext) => argValue(ctx.doc, 'finetuning_type');
@@ -50,6 +53,25 @@ const evalStrategyOn = (ctx: AnalysisContext) => isSet(ctx.doc, 'eval_strategy')
 export const stageRules: Rule[] = [
   sftOnly('predict_with_generate', 'R108', (stage) => t('`predict_with_generate` generates predictions only for `stage: sft`; LLaMA-Factory stops with stage `{0}`. Remove it or train with stage sft.', stage)),
   sftOnly('neat_packing', 'R109', (stage) => t('`neat_packing` packs without cross-attention only for `stage: sft`; LLaMA-Factory stops with stage `{0}`. Remove it or train with stage sft.', stage)),
+  defineRule({
+    codes: ['train-neat-packing-transformers'],
+    // 0.9.4's get_train_args: `if data_args.neat_packing and is_transformers_version_greater_than("4.53.0")` raises
+    // (hparams/parser.py; extras/packages.py compares with >=); 0.9.5 dropped the check.
+    appliesTo: { commands: ['train'], releases: { since: '0.9.4', until: '0.9.4' } },
+    check: (ctx) => {
+      const installed = ctx.release?.transformers?.version;
+      if (!truthy(ctx.doc, 'neat_packing') || (installed !== undefined && compareVersions(installed, NEAT_PACKING_REFUSED_FROM) < 0)) return undefined;
+      return {
+        code: 'train-neat-packing-transformers',
+        severity: installed ? ERROR : WARNING,
+        at: ['neat_packing'],
+        message: installed
+          ? t('LLaMA-Factory {0} stops with `neat_packing` under transformers {1} or newer, and transformers {2} is installed; remove `neat_packing` (`packing` still works) or install an older transformers.', ctx.release?.facts.name ?? '', NEAT_PACKING_REFUSED_FROM, installed)
+          : t('LLaMA-Factory {0} stops with `neat_packing` under transformers {1} or newer (no installed transformers was found to tell); remove it unless yours is older.', ctx.release?.facts.name ?? '', NEAT_PACKING_REFUSED_FROM),
+        fixes: [preferred(removeFix('neat_packing'))],
+      };
+    },
+  }),
   // get_train_args refuses these outside SFT from 0.9.0 (hparams/parser.py); 0.8.x accepts them.
   sftOnly('train_on_prompt', 'R110', (stage) => t('`{0}` is available only for `stage: sft`; LLaMA-Factory stops with stage `{1}`. Remove it or train with stage sft.', 'train_on_prompt', stage), { since: '0.9.0' }),
   sftOnly('mask_history', 'R110', (stage) => t('`{0}` is available only for `stage: sft`; LLaMA-Factory stops with stage `{1}`. Remove it or train with stage sft.', 'mask_history', stage), { since: '0.9.0' }),
