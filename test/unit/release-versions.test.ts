@@ -261,6 +261,15 @@ describe('rules follow the release (each on both sides of the release that added
     assert.deepEqual([bridge('0.9.5'), bridge('main')], [false, true]);
   });
 
+  it('a source tree whose VERSION cannot be read counts as main', () => {
+    const files = packageFiles('v0.9.5', '/w/LF/src/llamafactory');
+    const env = '/w/LF/src/llamafactory/extras/env.py';
+    files[env] = files[env].replace(/^VERSION = .*$/m, 'VERSION = compute_version()');
+    const r = createLanguageService(hostWith(files)).analyze({ uri: 'file:///w/LF/a.yaml', text: `${BASE}use_kt: true\nuse_unsloth: true\n`, configPath: '/w/LF/a.yaml' }, { ...defaultSettings, version: '' });
+    assert.equal(r.release.facts.version, 'unknown');
+    assert.ok(r.diagnostics.some((d) => d.code === 'kt-unsloth'));
+  });
+
   it('every rule tied to releases names existing releases, and its page says which', () => {
     for (const rule of rules) {
       const range = rule.appliesTo.releases;

@@ -44,11 +44,13 @@ export function didYouMean(word: unknown, candidates: readonly string[]): string
 }
 
 /**
- * Whether the user's release lies in `range` (no release known means main's facts). A release is placed
- * by its VERSION, so a source snapshot (0.9.5.dev0) counts as older than the release it leads to.
+ * Whether the user's release lies in `range`. A release is placed by its VERSION, so a source snapshot
+ * (0.9.5.dev0) counts as older than the release it leads to; no release, or a source whose VERSION could
+ * not be read ("unknown"), counts as main.
  */
 export function inReleases(release: ResolvedRelease | undefined, range: ReleaseRange): boolean {
   const bound = (name: string): string => bundled.table.releases[bundled.indexOf(name)]?.version ?? name;
-  const version = release?.facts.version ?? bound('main');
+  const own = release?.facts.version;
+  const version = own !== undefined && /^v?\d/.test(own) ? own : bound('main');
   return (!range.since || compareVersions(version, bound(range.since)) >= 0) && (!range.until || compareVersions(version, bound(range.until)) <= 0);
 }
