@@ -257,7 +257,7 @@ function kernelSettings(r: Row): Settings {
   // Fused / chunked losses: torchtune chunked CE, Liger, Cut-Cross-Entropy.
   const chunked = ladder
     ? ladder.chunked
-    : TORCHTUNE_CHUNKED_DEFAULT.has(r['id']) || (/chunked|liger|cut.cross|cce/i.test(notes) && !/no chunked|standard CE|no CCE|w\/o CCE/i.test(own));
+    : TORCHTUNE_CHUNKED_DEFAULT.has(r['id']) || (/chunked|liger|cut.cross|\bcce\b/i.test(notes) && !/no chunked|standard CE|no CCE|w\/o CCE/i.test(own));
   if (chunked) c['enable_liger_kernel'] = true;
   if (ladder ? ladder.compile : /compile/i.test(notes) && !/no compile/i.test(own)) c['torch_compile'] = true;
   return c;

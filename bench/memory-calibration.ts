@@ -15,6 +15,7 @@ export const H200_SOURCE = 'h200 (ours)';
 const ADDED_CSVS: Record<string, string> = {
   qwen: 'qwen-readme-measurements.csv',
   answerai: 'answerai-fsdp-qlora-measurements.csv',
+  peftDocs: 'peft-docs-measurements.csv',
 };
 
 export function loadCases(publicCsv = calibrationCsv): CalibrationCase[] {
