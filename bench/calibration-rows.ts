@@ -6,6 +6,7 @@ import type { ResolvedModel } from '../server/src/service/models/resolve';
 import type { EstimateInput, MemoryEstimate } from '../server/src/service/memory/estimate';
 import { LF_TRAITS, type StackTraits } from './stacks';
 import type { Figure } from '../server/src/service/memory/range';
+import { statedFloorGiB } from './stated-floor';
 
 
 export interface CalibrationCase {
@@ -19,6 +20,11 @@ export interface CalibrationCase {
   splitOver: number;
   /** "Largest context that fits" rows: the measured value is the card's capacity (README: use as upper bounds). */
   upperBound: boolean;
+  /**
+   * The least GiB the row's stated settings need (bench/stated-floor.ts). A
+   * measured row below it is ruled out by its own label: listed apart, never scored.
+   */
+  floorGiB: number;
   /** single, DDP, ZeRO-n (offload), FSDP (offload), device_map. */
   setup: string;
   /** What the row's stack does differently from LLaMA-Factory. */
@@ -325,7 +331,7 @@ function traitsOf(r: Row, stack: string, c: Settings): StackTraits {
     halfPrecisionLoss: stack === 'qwen',
     optimizerInBackward: ROW_SETTINGS[r['id']]?.optimizerInBackward ?? /in-backward|in_bwd/.test(r['optimizer']),
     // axolotl's QLoRA recipes call prepare_model_for_kbit_training (README of the calibration data).
-    upcastNonQuantized: stack === 'axolotl' && c['quantization_bit'] !== undefined,
+    kbitUpcastAtLoad: stack === 'axolotl' && c['quantization_bit'] !== undefined,
     // torchtune's Llama-2 QLoRA recipes (m019, m026, m035) predate torchao's chunked NF4
     // conversion; m035's notes: "model init alone: 9.13 GB" reserved, above training's
     // allocated peak. The Llama-3.x rows come from later releases.
@@ -357,6 +363,7 @@ export function publicCase(r: Row): CalibrationCase {
     ...sharding.c,
     ...ROW_SETTINGS[r['id']]?.c,
   };
+  const input: EstimateInput = { config: c, model: resolvedFrom(r['model'] + quant.modelSuffix, arch, approximate), gpuCount: sharding.n, deepspeed: sharding.deepspeed };
   return {
     id: r['id'],
     source: stack,
@@ -364,9 +371,10 @@ export function publicCase(r: Row): CalibrationCase {
     setup: setupOf(r['zero_stage'], r['offload'], sharding.n * sharding.splitOver),
     measuredGiB: Number(r['measured_peak_gib']),
     figure: figureOf(r['what_measured']),
-    input: { config: c, model: resolvedFrom(r['model'] + quant.modelSuffix, arch, approximate), gpuCount: sharding.n, deepspeed: sharding.deepspeed },
+    input,
     traits: traitsOf(r, stack, c),
     upperBound: isUpperBound(r),
+    floorGiB: statedFloorGiB(input, sharding.splitOver),
     splitOver: sharding.splitOver,
     paramsB,
     ruleMethod: ruleMethodOf(c, r['quant_bits'].toLowerCase()),
@@ -406,14 +414,20 @@ export function h200Case(r: Record<string, string>): CalibrationCase | undefined
     flash_attn: 'sdpa',
   };
   if (r['grad_ckpt'] === 'False') c['disable_gradient_checkpointing'] = true;
+  const input: EstimateInput = { config: c, model: resolvedFrom(r['model'], arch, false), gpuCount: 1 };
   const ruleMethod: CalibrationCase['ruleMethod'] = r['method'] === 'lora' ? 'lora' : r['precision'] === 'pure_bf16' ? 'pure_bf16' : 'full';
   return {
     id: `h200-${r['model']}-${r['method']}-${r['precision']}-gc${r['grad_ckpt']}-${r['seq_len']}x${r['batch_size']}`,
     source: 'h200 (ours)', method: r['method'], setup: 'single', traits: LF_TRAITS,
     measuredGiB: Number(r['reserved_peak_gib']), figure: 'reserved',
-    input: { config: c, model: resolvedFrom(r['model'], arch, false), gpuCount: 1 },
-    splitOver: 1, upperBound: false, paramsB: Number(r['params_b']), ruleMethod,
+    input,
+    splitOver: 1, upperBound: false, floorGiB: statedFloorGiB(input, 1), paramsB: Number(r['params_b']), ruleMethod,
   };
+}
+
+/** A measurement its own stated settings allow: not a bound, and not below the floor those settings need. */
+export function isScored(k: CalibrationCase): boolean {
+  return !k.upperBound && k.measuredGiB >= k.floorGiB;
 }
 
 export function pick(e: MemoryEstimate, figure: Figure): number {

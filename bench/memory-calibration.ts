@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibrationCsv, repoRoot } from '../test/vendored';
-import { busiestGpu, h200Case, naiveRule, parseCsv, pick, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
+import { busiestGpu, h200Case, isScored, naiveRule, parseCsv, pick, publicCase, readmeRule, type CalibrationCase } from './calibration-rows';
 import { BENCH_FITTED, stackEstimate, type BenchConstants } from './stacks';
 import { planStep, setupClassOf } from '../server/src/service/memory/estimate';
 import { FIGURES, SETUP_CLASSES, shownRange, type Figure, type RangeBands, type RangeBandsFile, type SetupClass } from '../server/src/service/memory/range';
@@ -31,6 +31,10 @@ export function loadCases(publicCsv = calibrationCsv): CalibrationCase[] {
 
 export interface ErrorRow {
   id: string; source: string; method: string; setup: string; figure: Figure; upperBound: boolean;
+  /** The least the row's stated settings need (stated-floor.ts). */
+  floor: number;
+  /** A measurement its own stated settings allow (isScored): counted in every table but the bounds'. */
+  scored: boolean;
   measured: number; ours: number; low: number; high: number; readme: number; naive: number;
   /** The estimate's three figures for the busiest GPU, what the shown range is made from. */
   figures: Record<Figure, number>; setupClass: SetupClass; approximate: boolean;
@@ -62,7 +66,7 @@ export function errorRows(cases: CalibrationCase[], constants: (k: CalibrationCa
     const setupClass = setupClassOf(planStep(k.input));
     const approximate = k.input.model.approximate;
     return {
-      id: k.id, source: k.source, method: k.method, setup: k.setup, figure: k.figure, upperBound: k.upperBound,
+      id: k.id, source: k.source, method: k.method, setup: k.setup, figure: k.figure, upperBound: k.upperBound, floor: k.floorGiB, scored: isScored(k),
       measured: k.measuredGiB, ours, ...rangeOf(figures, setupClass, approximate), readme: readmeRule(k), naive: naiveRule(k),
       figures, setupClass, approximate,
     };
@@ -86,7 +90,7 @@ export interface Summary {
 
 /** Error statistics over measured rows (upper bounds are never scored here). */
 export function summarize(rows: ErrorRow[]): Summary {
-  const scored = rows.filter((r) => !r.upperBound);
+  const scored = rows.filter((r) => r.scored);
   const errs = (f: (r: ErrorRow) => number): number[] => scored.map((r) => pct(f(r), r.measured));
   const ours = errs((r) => r.ours), readme = errs((r) => r.readme), naive = errs((r) => r.naive);
   const signed = scored.map((r) => ((r.ours - r.measured) / r.measured) * 100);
@@ -137,7 +141,7 @@ const MAX_SWEEPS = 8;
  * starts where the full fit ended.
  */
 export function fitConstants(cases: CalibrationCase[], start: BenchConstants = BENCH_FITTED): BenchConstants {
-  const scored = cases.filter((k) => !k.upperBound);
+  const scored = cases.filter(isScored);
   const fitted: BenchConstants = { ...start };
   for (let sweep = 0, changed = true; changed && sweep < MAX_SWEEPS; sweep++) {
     changed = false;
@@ -169,7 +173,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
  * held-out rows of leave-one-source-out), at BAND_PERCENTILES.
  */
 export function residualBands(rows: ErrorRow[]): RangeBands {
-  const scored = rows.filter((r) => !r.upperBound && r.ours > 0);
+  const scored = rows.filter((r) => r.scored && r.ours > 0);
   const band = (of: ErrorRow[]): { low: number; high: number; rows: number } => {
     const ratios = of.map((r) => r.measured / r.ours);
     return { low: round3(quantile(ratios, BAND_PERCENTILES[0])), high: round3(quantile(ratios, BAND_PERCENTILES[1])), rows: ratios.length };
@@ -224,7 +228,7 @@ function table(rows: ErrorRow[], by: (r: ErrorRow) => string | string[], title: 
     `| ${title} | rows | ours median | ours p90 | signed median | in shown range | README median | README p90 | naive median | naive p90 |`,
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const [key, g] of groupBy(rows.filter((r) => !r.upperBound), by)) {
+  for (const [key, g] of groupBy(rows.filter((r) => r.scored), by)) {
     const s = summarize(g);
     lines.push(`| ${key} | ${s.n} | ${f1(s.median)} | ${f1(s.p90)} | ${f1(s.signedMedian)} | ${f1(s.inRange)} % | ${f1(s.readmeMedian)} | ${f1(s.readmeP90)} | ${f1(s.naiveMedian)} | ${f1(s.naiveP90)} |`);
   }
@@ -236,6 +240,18 @@ function boundsTable(rows: ErrorRow[]): string {
   const lines = ['| row | source | card GiB | ours | within the card | README | naive |', '|---|---|---|---|---|---|---|'];
   for (const r of rows.filter((x) => x.upperBound)) {
     lines.push(`| ${r.id} | ${r.source} | ${f1(r.measured)} | ${f1(r.ours)} | ${r.ours <= r.measured ? 'yes' : `no (+${f1(pct(r.ours, r.measured))} %)`} | ${f1(r.readme)} | ${f1(r.naive)} |`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Measured rows whose own stated settings need more than the published figure:
+ * the table's label cannot describe the run. Shown with both numbers, never scored.
+ */
+function ruledOutTable(rows: ErrorRow[]): string {
+  const lines = ['| row | source | measured GiB | floor of the stated settings | ours |', '|---|---|---|---|---|'];
+  for (const r of rows.filter((x) => !x.upperBound && !x.scored)) {
+    lines.push(`| ${r.id} | ${r.source} | ${f1(r.measured)} | ${f1(r.floor)} | ${f1(r.ours)} |`);
   }
   return lines.join('\n');
 }
@@ -258,7 +274,7 @@ function sensitivityTable(cases: CalibrationCase[], fits: Map<string, BenchConst
       const s = summarize(errorRows(publicCases, () => ({ ...BENCH_FITTED, [key]: BENCH_FITTED[key] * m })));
       return `${f1(s.median)} / ${f1(s.p90)}`;
     };
-    const moved = rowsMovedBy(cases.filter((k) => !k.upperBound), key);
+    const moved = rowsMovedBy(cases.filter(isScored), key);
     const sources = [...new Set(moved.map((k) => k.source))].sort().join(', ');
     lines.push(`| ${key} | ${moved.length} measured rows it moves (${sources}) | ${BENCH_FITTED[key]} | ${+Math.min(...values).toFixed(3)}–${+Math.max(...values).toFixed(3)} | ${at(0.75)} | ${at(1.25)} |`);
   }
@@ -282,7 +298,7 @@ function bandsTable(bands: RangeBands): string {
 function targetsLine(rows: ErrorRow[]): string {
   const pub = publicOnly(rows);
   const s = summarize(pub);
-  const setups = groupBy(pub.filter((r) => !r.upperBound && r.setup !== 'single' && r.setup !== 'device_map'), (r) => r.setup)
+  const setups = groupBy(pub.filter((r) => r.scored && r.setup !== 'single' && r.setup !== 'device_map'), (r) => r.setup)
     .map(([setup, g]) => ({ setup, median: summarize(g).median }));
   const worst = setups.reduce((a, b) => (b.median > a.median ? b : a), { setup: '-', median: -Infinity });
   const met = (ok: boolean): string => (ok ? 'met' : 'not met');
@@ -313,7 +329,8 @@ export function report(cases: CalibrationCase[], loso = leaveOneSourceOut(cases)
     'the same model counted the old way (H200 runs twice, upper bounds as 0 %) had reported 6.3 % / 23.1 %.',
     'Rows of other stacks are run through bench/stacks.ts, which applies what those stacks do differently',
     '(older transformers\' fp32 logits, Qwen\'s bf16 loss, torchtune\'s optimizer in backward, PEFT\'s fp32 upcast',
-    'for k-bit training, torchao\'s unchunked NF4 load); the estimator users run models LLaMA-Factory only.',
+    'of a k-bit model at load, which axolotl undoes before training, torchao\'s unchunked NF4 load); the estimator',
+    'users run models LLaMA-Factory only.',
     '',
     `**Headline (public rows, leave-one-source-out): median ${f1(headline.median)} %, p90 ${f1(headline.p90)} %,`,
     `${f1(headline.inRange)} % of rows inside the shown range (${headline.n} measured rows).** Leave-one-source-out:`,
@@ -356,6 +373,18 @@ export function report(cases: CalibrationCase[], loso = leaveOneSourceOut(cases)
     '## Upper bounds ("fits on" statements, largest context that fits)',
     '',
     boundsTable(fitted),
+    '',
+    '## Rows their own stated settings rule out',
+    '',
+    'bench/stated-floor.ts adds up what a row\'s stated settings cannot run without, using no fitted constant: the',
+    'weights one GPU holds (half precision or the stated quantization, divided over the ranks that shard them), and,',
+    'where every sample has the stated length, the layer inputs that checkpointing keeps (without checkpointing also the',
+    'gated MLP\'s gate and up outputs). A measured figure below that floor cannot come from the stated run, so these',
+    'rows are listed here and left out of every other table. torchtune\'s README table labels its runs "Batch Size = 4,',
+    'Seq Length = 2048/4096", while the recipes of that commit train on alpaca with `max_seq_len: null` (and 7B_lora',
+    'without activation checkpointing), so the real batches were shorter than the label says.',
+    '',
+    ruledOutTable(fitted),
     '',
     '## Fitted constants: sensitivity',
     '',

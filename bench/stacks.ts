@@ -19,10 +19,14 @@ export interface StackTraits {
   /** torchtune's optimizer_in_bwd: each gradient is applied and freed as soon as it exists. */
   optimizerInBackward: boolean;
   /**
-   * PEFT's prepare_model_for_kbit_training (axolotl, TRL recipes) casts the
-   * non-quantized weights of a QLoRA model (embeddings, lm_head, norms) to fp32.
+   * PEFT's prepare_model_for_kbit_training (peft/utils/other.py) casts the
+   * non-quantized weights of a QLoRA model (embeddings, lm_head, norms) to fp32
+   * right after loading; axolotl then casts norms and embeddings back to the
+   * compute dtype before the adapters exist (axolotl loaders/model.py,
+   * `should_convert`: LoRA/QLoRA without FSDP, or Cut Cross Entropy). The fp32
+   * copies are a model-load peak, not part of the training step.
    */
-  upcastNonQuantized: boolean;
+  kbitUpcastAtLoad: boolean;
   /**
    * torchao before mid-2024 quantized bf16 weights to NF4 with an unchunked
    * nearest-level search (torchtune's Llama-2 QLoRA recipes): loading, not
@@ -31,7 +35,7 @@ export interface StackTraits {
   unchunkedNf4Load: boolean;
 }
 
-export const LF_TRAITS: StackTraits = { legacyLoss: false, outputHeldThroughBackward: false, halfPrecisionLoss: false, optimizerInBackward: false, upcastNonQuantized: false, unchunkedNf4Load: false };
+export const LF_TRAITS: StackTraits = { legacyLoss: false, outputHeldThroughBackward: false, halfPrecisionLoss: false, optimizerInBackward: false, kbitUpcastAtLoad: false, unchunkedNf4Load: false };
 
 /** The estimator's fitted constants plus those only the stack adapters use. */
 export interface BenchConstants extends FittedConstants {
@@ -107,21 +111,25 @@ function applyOptimizerInBackward(step: StepMemory): void {
   phases['optimizer step']['optimizer temporaries'] = 0;
 }
 
-function applyUpcastNonQuantized(step: StepMemory): void {
+/** The frozen weights held before the adapters and optimizer exist: what a model-load phase starts from. */
+function loadedWeights(step: StepMemory): number {
+  return step.phases['optimizer step'].weights - step.plan.trainable.params * step.plan.trainBytes;
+}
+
+function applyKbitUpcastAtLoad(step: StepMemory): void {
   const { plan, phases } = step;
   if (plan.quantBits === 0 || plan.sharding.offloadParams) return;
   const nonQuantized = plan.counts.total - plan.trainable.replaces - plan.counts.linearTotal;
   const shards = plan.sharding.stage === 3 ? plan.n : 1;
-  for (const parts of Object.values(phases)) parts.weights += (nonQuantized * (4 - plan.computeBytes)) / shards;
+  step.phases = { 'model load': { weights: loadedWeights(step) + (nonQuantized * (4 - plan.computeBytes)) / shards }, ...phases };
 }
 
 function applyUnchunkedNf4Load(step: StepMemory): void {
   const { plan, phases } = step;
   if (plan.quantBits !== 4) return;
   const largestLinear = Math.max(...plan.counts.linears.map((g) => g.dIn * g.dOut));
-  const frozen = phases['optimizer step'].weights - plan.trainable.params * plan.trainBytes;
   step.phases = {
-    'model load': { weights: frozen, 'quantization temporaries': largestLinear * (plan.computeBytes + NF4_UNCHUNKED_BYTES_PER_ELEMENT) },
+    'model load': { weights: loadedWeights(step), 'quantization temporaries': largestLinear * (plan.computeBytes + NF4_UNCHUNKED_BYTES_PER_ELEMENT) },
     ...phases,
   };
 }
@@ -132,7 +140,7 @@ export function stackEstimate(input: EstimateInput, traits: StackTraits, k: Benc
   if (traits.legacyLoss) applyLegacyLoss(step, input.config, k, traits.outputHeldThroughBackward);
   if (traits.halfPrecisionLoss) applyHalfPrecisionLoss(step, input.config);
   if (traits.optimizerInBackward) applyOptimizerInBackward(step);
-  if (traits.upcastNonQuantized) applyUpcastNonQuantized(step);
+  if (traits.kbitUpcastAtLoad) applyKbitUpcastAtLoad(step);
   if (traits.unchunkedNf4Load) applyUnchunkedNf4Load(step);
   return summarizeStep(step, input.model.approximate, k);
 }

@@ -7,7 +7,8 @@ import { reportFor, summaryLine } from '../../server/src/service/memory/report';
 import { architectureFromConfig } from '../../server/src/service/models/architecture';
 import { countParams } from '../../server/src/service/models/params';
 import type { ResolvedModel } from '../../server/src/service/models/resolve';
-import { fitConstants, H200_SOURCE, leaveOneSourceOut, loadCases, summarize } from '../../bench/memory-calibration';
+import { errorRows, fitConstants, H200_SOURCE, leaveOneSourceOut, loadCases, summarize } from '../../bench/memory-calibration';
+import { statedFloorGiB } from '../../bench/stated-floor';
 import { RANGE_BANDS, shownRange } from '../../server/src/service/memory/range';
 import { BENCH_FITTED, LF_TRAITS, stackEstimate } from '../../bench/stacks';
 import { calibrationCsv } from '../vendored';
@@ -49,6 +50,43 @@ test('bench adapter: an unchunked NF4 conversion can peak at load, before traini
   assert.ok(load.breakdown.some((b) => b.name === 'quantization temporaries'));
   // Long batches still peak in training, where the load phase changes nothing.
   assert.equal(onStack({ quantization_bit: 4 }, { unchunkedNf4Load: true }).allocatedGiB, est({ quantization_bit: 4 }).allocatedGiB);
+});
+
+test('bench adapter: PEFT\'s fp32 upcast of a k-bit model is a load peak that axolotl undoes before training', () => {
+  const short = { quantization_bit: 4, per_device_train_batch_size: 1, cutoff_len: 128 };
+  const load = onStack(short, { kbitUpcastAtLoad: true });
+  assert.ok(load.assumptions[0].includes('model load'), load.assumptions[0]);
+  // Llama-3-8B's unquantized weights: two 128256 x 4096 embeddings and 65 norm vectors of 4096,
+  // cast from bf16 (2 B) to fp32 (4 B) on top of the loaded model.
+  const upcastGiB = (2 * 128256 * 4096 + 65 * 4096) * 2 / 2 ** 30;
+  // The adapters do not exist yet at load: rank-8 LoRA on all seven linears of 32 layers
+  // (in + out widths 8192 + 5120 + 5120 + 8192 + 3 x 18432), fp32 under bf16 AMP.
+  const loraGiB = 32 * 8 * (8192 + 5120 + 5120 + 8192 + 3 * 18432) * 4 / 2 ** 30;
+  const weightsAtLoad = load.breakdown.find((b) => b.name === 'weights')!.GiB;
+  const weightsInTraining = est(short).breakdown.find((b) => b.name === 'weights')!.GiB;
+  const grown = weightsAtLoad - weightsInTraining;
+  assert.ok(Math.abs(grown - (upcastGiB - loraGiB)) < 0.01, `${grown} vs ${upcastGiB} - ${loraGiB}`);
+  // Long batches peak in training, where the weights are back in bf16: nothing changes.
+  assert.equal(onStack({ quantization_bit: 4 }, { kbitUpcastAtLoad: true }).allocatedGiB, est({ quantization_bit: 4 }).allocatedGiB);
+});
+
+test('a row below the floor of its own stated settings is listed apart, not scored', () => {
+  const llama70b = architectureFromConfig({
+    model_type: 'llama', hidden_size: 8192, intermediate_size: 28672, num_hidden_layers: 80,
+    num_attention_heads: 64, num_key_value_heads: 8, vocab_size: 32000, tie_word_embeddings: false,
+  })!;
+  const m70: ResolvedModel = { source: 'catalog', id: 'meta-llama/Llama-2-70b-hf', arch: llama70b, paramsB: 68.98, approximate: false, detail: 'test' };
+  // torchtune's "8 x A100, LoRA, Llama2-70B, batch 4, seq 4096" with checkpointing under FSDP:
+  // 68.98e9 bf16 weights over 8 ranks (16.06 GiB) + 80 layer inputs of 4 x 4096 x 8192 bf16 (20.0 GiB).
+  const floor = statedFloorGiB({
+    config: { finetuning_type: 'lora', per_device_train_batch_size: 4, cutoff_len: 4096, packing: true, fsdp: 'full_shard auto_wrap' },
+    model: m70, gpuCount: 8,
+  }, 1);
+  assert.ok(Math.abs(floor - 36.06) < 0.05, String(floor));
+  // The table printed 26.4 GB for it: ruled out, so neither scored nor an upper bound.
+  const ruledOut = errorRows(loadCases(calibrationCsv)).filter((r) => !r.upperBound && !r.scored).map((r) => r.id);
+  assert.ok(ruledOut.includes('m024'), ruledOut.join(','));
+  assert.ok(ruledOut.every((id) => /^m0(21|24)$/.test(id)), ruledOut.join(','));
 });
 
 test('bench adapter: a loop that holds its output through the backward keeps 16 bytes per logit on the legacy path', () => {
@@ -97,7 +135,7 @@ test('fitToGpu returns fitting change sets that keep the effective batch', () =>
   }
 });
 
-const GATE = { median: 10.5, p90: 28.5 };
+const GATE = { median: 10, p90: 25.5 };
 test('calibration error, counted as the bench counts it, does not regress', () => {
   // Each run once, upper bounds apart, public rows scored with every fitted
   // constant re-fitted without their source (bench/memory-calibration.ts).
@@ -113,7 +151,8 @@ test('calibration error, counted as the bench counts it, does not regress', () =
   assert.deepEqual(RANGE_BANDS.bands, bands, 'range-bands.json is stale: npm run bench:memory -- --write');
   // Issue 14's targets are a median <= 10 % and p90 <= 25 %; these bounds hold
   // the level reached so far (docs/memory-accuracy.md) so that it only improves.
-  // On 262 rows (the 17 Answer.AI FSDP rows added) the same counting gives 10.3 / 28.4.
+  // On 264 rows (PEFT's four ZeRO-3/FSDP runs added, two torchtune rows ruled out by
+  // their own stated settings) the same counting gives 9.5 / 25.2.
   assert.ok(s.median <= GATE.median, `median ${s.median}`);
   assert.ok(s.p90 <= GATE.p90, `p90 ${s.p90}`);
   assert.ok(s.median < s.readmeMedian && s.median < s.naiveMedian);
