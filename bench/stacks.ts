@@ -79,6 +79,17 @@ const HELD_OUTPUT_LEGACY_LOSS_BYTES_PER_LOGIT = 4 + 4 + 4 + 4;
  * incoming gradient (2) and the gradient scattered back to the unshifted logits (2).
  */
 const HALF_LOSS_BYTES_PER_LOGIT = 2 + 2 + 2 + 2;
+/**
+ * The same loss under torch.autocast, where log_softmax and nll_loss run in fp32
+ * (pytorch aten/src/ATen/autocast_mode.cpp, the fp32 policy; torch.amp docs,
+ * "CUDA Ops that can autocast to float32"): beside the bf16 logits (2) and their
+ * shifted copy (2), an fp32 copy of the shifted logits (4) and the fp32
+ * log-softmax output (4); the backward's fp32 gradients take the place of the
+ * last two. The HF Trainer autocasts only without DeepSpeed, which manages
+ * precision itself (transformers 4.32 trainer.py sets use_cuda_amp when
+ * `(fp16 or bf16) and not is_deepspeed_enabled`).
+ */
+const AUTOCAST_HALF_LOSS_BYTES_PER_LOGIT = 2 + 2 + 4 + 4;
 
 function fusedOrCompiledLoss(c: Record<string, unknown>): boolean {
   return flag(c, 'enable_liger_kernel') || flag(c, 'use_unsloth') || flag(c, 'torch_compile');
@@ -95,9 +106,10 @@ function applyLegacyLoss(step: StepMemory, c: Record<string, unknown>, k: BenchC
 
 function applyHalfPrecisionLoss(step: StepMemory, c: Record<string, unknown>): void {
   if (fusedOrCompiledLoss(c)) return;
+  const autocast = (flag(c, 'bf16') || flag(c, 'fp16')) && step.plan.sharding.kind !== 'deepspeed';
   const forward = step.phases['forward/loss'];
   const before = forward['logits and loss'];
-  forward['logits and loss'] = step.plan.tokens * step.plan.arch.vocab * HALF_LOSS_BYTES_PER_LOGIT;
+  forward['logits and loss'] = step.plan.tokens * step.plan.arch.vocab * (autocast ? AUTOCAST_HALF_LOSS_BYTES_PER_LOGIT : HALF_LOSS_BYTES_PER_LOGIT);
   step.transient += forward['logits and loss'] - before;
 }
 

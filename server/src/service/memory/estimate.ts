@@ -85,10 +85,10 @@ export interface FittedConstants {
 }
 
 export const FITTED: Readonly<FittedConstants> = {
-  compiledActivationShare: 0.8901,
+  compiledActivationShare: 0.937,
   reservedSlackShare: 0.1338,
-  reservedSlackGiB: 0.7166,
-  recomputeShare: 2.183,
+  reservedSlackGiB: 0.7543,
+  recomputeShare: 2.079,
 };
 
 /**
