@@ -308,7 +308,9 @@ function shardingSettings(r: Row): { c: Settings; deepspeed?: unknown; splitOver
   }
   // FSDP's NO_SHARD (Answer.AI's `--sharding_strategy ddp`) replicates like DDP.
   const strategy = /no_shard/i.test(zero) ? 'no_shard' : 'full_shard';
-  if (/fsdp/i.test(zero)) return { c: { fsdp: `${strategy} auto_wrap` + (cpu ? ' offload' : '') }, splitOver: 1, n };
+  // ms-swift's fsdp2_lora example runs PyTorch's fully_shard (FSDP2).
+  const version = /fsdp2/i.test(zero) ? { fsdp_config: { version: 2 } } : {};
+  if (/fsdp/i.test(zero)) return { c: { fsdp: `${strategy} auto_wrap` + (cpu ? ' offload' : ''), ...version }, splitOver: 1, n };
   if (/device_map/.test(zero)) return { c: {}, splitOver: n, n: 1 };
   return { c: {}, splitOver: 1, n };
 }

@@ -41,6 +41,14 @@ test('QLoRA < LoRA < full fine-tuning', () => {
   assert.ok(q < l && l < f, `${q} ${l} ${f}`);
 });
 
+test('FSDP2 holds one decoder layer twice while copying it out of the all-gather buffer; FSDP1 gathers in place', () => {
+  const fsdp = (version?: number) => est({ fsdp: 'full_shard auto_wrap', ...(version ? { fsdp_config: { version } } : {}) }, { gpuCount: 2 }).allocatedGiB;
+  // Llama-3-8B's decoder layer: 4096 x (4096 + 1024 + 1024 + 4096) attention, 3 x 4096 x 14336 MLP, two norms; bf16.
+  const layerGiB = ((4096 * 10240 + 3 * 4096 * 14336 + 2 * 4096) * 2) / 2 ** 30;
+  assert.equal(fsdp(1), fsdp());
+  assert.ok(Math.abs(fsdp(2) - fsdp(1) - layerGiB) < 0.02, `${fsdp(2)} - ${fsdp(1)} vs ${layerGiB}`);
+});
+
 test('bench adapter: an unchunked NF4 conversion can peak at load, before training', () => {
   const short = { quantization_bit: 4, per_device_train_batch_size: 1, cutoff_len: 256 };
   const plain = est(short);

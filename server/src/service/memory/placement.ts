@@ -127,7 +127,12 @@ function deepSpeed(s: ModelStates, m: ModelShape, plan: ShardingPlan): Placement
  * gathered parameters from forward to backward. no_shard is DDP. CPU offload
  * moves the sharded parameters, gradients and the optimizer step to the host.
  * QLoRA: bnb_4bit_quant_storage packs the 4-bit weights into the compute dtype,
- * so they shard and gather at their quantized size.
+ * so they shard and gather at their quantized size. FSDP1 all-gathers straight
+ * into the unit's padded flat parameter, whose views are the parameters
+ * (fsdp/_flat_param.py, FlatParamHandle.unshard); FSDP2 all-gathers into one
+ * buffer and copies it out into per-parameter tensors before freeing it
+ * (fsdp/_fully_shard/_fsdp_collectives.py, foreach_all_gather and
+ * foreach_all_gather_copy_out), so a unit's parameters briefly exist twice.
  */
 function fsdp(s: ModelStates, m: ModelShape, plan: ShardingPlan): Placement {
   if (plan.stage === 0) return replicated(s, m);
@@ -135,9 +140,10 @@ function fsdp(s: ModelStates, m: ModelShape, plan: ShardingPlan): Placement {
   // Gathered copies are cast to the compute dtype (MixedPrecision.param_dtype).
   const perParam = gatheredPerParam(s, m);
   const unitGrads = m.params > 0 ? (pt / m.params) * m.largestLayer * m.trainBytes : 0;
+  const copyOut = plan.fsdpVersion === 2 ? m.largestLayer : 0;
   const gathered = plan.stage === 3
-    ? (m.rootParams + 2 * m.largestLayer) * perParam
-    : m.params * perParam;
+    ? (m.rootParams + 2 * m.largestLayer + copyOut) * perParam
+    : (m.params + copyOut) * perParam;
   return {
     weights: plan.offloadParams ? 0 : (s.frozen + s.trainable) / n,
     optimizer: plan.offloadOptimizer ? 0 : s.optimizer / n,

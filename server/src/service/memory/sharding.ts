@@ -32,6 +32,8 @@ export interface ShardingPlan {
   offloadParams: boolean;
   /** DeepSpeed's buffers with "auto" resolved; undefined for FSDP and plain runs. */
   buffers?: DeepSpeedBuffers;
+  /** FSDP1 (FlatParameter) or FSDP2 (per-parameter `fully_shard`); undefined for other runs. */
+  fsdpVersion?: 1 | 2;
 }
 
 const NONE: ShardingPlan = { kind: 'none', stage: 0, offloadOptimizer: false, offloadParams: false };
@@ -89,11 +91,22 @@ function deepSpeedPlan(json: Record<string, unknown>, hidden: number): ShardingP
   };
 }
 
-/** `fsdp_config` as a mapping (an inline dict; a JSON file path is not read). */
-function fsdpOffloadParams(c: Config): boolean {
-  const cfg = asMapping(valueOf(c, 'fsdp_config'));
-  if (cfg) return pyTruthy(cfg['offload_params'] ?? cfg['fsdp_offload_params']);
-  return /offload_params["']?\s*:\s*true/i.test(String(valueOf(c, 'fsdp_config') ?? ''));
+/**
+ * A key of `fsdp_config`, with or without the `fsdp_` prefix transformers strips
+ * (training_args.py), from an inline dict or, for a string, its JSON text; a file path is not read.
+ */
+function fsdpSetting(c: Config, key: string): unknown {
+  const raw = valueOf(c, 'fsdp_config');
+  const cfg = asMapping(raw);
+  if (cfg) return cfg[key] ?? cfg[`fsdp_${key}`];
+  const m = new RegExp(`["']?(?:fsdp_)?${key}["']?\\s*:\\s*["']?(\\w+)`, 'i').exec(String(raw ?? ''));
+  if (!m) return undefined;
+  return /^(true|false)$/i.test(m[1]) ? m[1].toLowerCase() === 'true' : m[1];
+}
+
+/** FSDP2 when `fsdp_config` says version 2 (transformers passes it to accelerate as fsdp_version). */
+function fsdpVersion(c: Config): 1 | 2 {
+  return Number(fsdpSetting(c, 'version')) === 2 ? 2 : 1;
 }
 
 /**
@@ -108,8 +121,8 @@ function fsdpPlan(c: Config): ShardingPlan | undefined {
   const stage = /shard_grad_op|hybrid_shard_zero2/.test(options) ? 2 : /full_shard|hybrid_shard/.test(options) ? 3 : 0;
   // FSDP's CPUOffload(offload_params=True) keeps parameters and their gradients on
   // the host, and the optimizer steps there (torch/distributed/fsdp/api.py CPUOffload).
-  const offload = /\boffload\b/.test(options) || fsdpOffloadParams(c);
-  return { kind: 'fsdp', stage, offloadOptimizer: offload, offloadParams: offload };
+  const offload = /\boffload\b/.test(options) || pyTruthy(fsdpSetting(c, 'offload_params'));
+  return { kind: 'fsdp', stage, offloadOptimizer: offload, offloadParams: offload, fsdpVersion: fsdpVersion(c) };
 }
 
 /** Sharding from the parsed DeepSpeed JSON, else the `fsdp` keys. */

@@ -24,7 +24,7 @@ export function withLaunchSharding(
   if (!accelerate || deepspeed !== undefined || config.deepspeed || config.fsdp) return { config, deepspeed };
   if (accelerate.fsdp) {
     const fsdp = accelerate.fsdp;
-    return { config: { ...config, fsdp: fsdpOption(fsdp), fsdp_config: { offload_params: fsdp.offloadParams, activation_checkpointing: fsdp.activationCheckpointing } }, deepspeed };
+    return { config: { ...config, fsdp: fsdpOption(fsdp), fsdp_config: { version: fsdp.version, offload_params: fsdp.offloadParams, activation_checkpointing: fsdp.activationCheckpointing } }, deepspeed };
   }
   const ds = accelerate.deepspeed;
   if (!ds) return { config, deepspeed };
