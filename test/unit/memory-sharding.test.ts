@@ -42,8 +42,14 @@ test('offload needs a device other than none, and parameters offload only at sta
   assert.equal(shardingPlan({}, zero({ stage: 3, offload_optimizer: { device: 'none' } }), 4096).offloadOptimizer, false);
 });
 
-test('FSDP options come from the fsdp string or list, offload from it or fsdp_config', () => {
-  assert.deepEqual(shardingPlan({ fsdp: 'full_shard auto_wrap' }, undefined, 4096), { kind: 'fsdp', stage: 3, offloadOptimizer: false, offloadParams: false });
+test('FSDP options come from the fsdp string or list, offload and version from it or fsdp_config', () => {
+  assert.deepEqual(shardingPlan({ fsdp: 'full_shard auto_wrap' }, undefined, 4096), { kind: 'fsdp', stage: 3, offloadOptimizer: false, offloadParams: false, fsdpVersion: 1 });
+  // transformers strips the fsdp_ prefix of fsdp_config keys; a JSON string is read as text.
+  assert.equal(shardingPlan({ fsdp: 'full_shard', fsdp_config: { version: 2 } }, undefined, 4096).fsdpVersion, 2);
+  assert.equal(shardingPlan({ fsdp: 'full_shard', fsdp_config: { fsdp_version: 2 } }, undefined, 4096).fsdpVersion, 2);
+  assert.equal(shardingPlan({ fsdp: 'full_shard', fsdp_config: '{"fsdp_version": 2, "offload_params": false}' }, undefined, 4096).fsdpVersion, 2);
+  assert.equal(shardingPlan({ fsdp: 'full_shard', fsdp_config: '{"offload_params": false}' }, undefined, 4096).offloadParams, false);
+  assert.equal(shardingPlan({ fsdp: 'full_shard', fsdp_config: '{"offload_params": true}' }, undefined, 4096).offloadParams, true);
   assert.equal(shardingPlan({ fsdp: ['shard_grad_op', 'auto_wrap'] }, undefined, 4096).stage, 2);
   assert.equal(shardingPlan({ fsdp: 'hybrid_shard' }, undefined, 4096).stage, 3);
   assert.equal(shardingPlan({ fsdp: 'no_shard' }, undefined, 4096).stage, 0);
