@@ -71,8 +71,9 @@ export interface FittedConstants {
   compiledActivationShare: number;
   /**
    * Allocator slack: reserved minus allocated as a share of the short-lived
-   * tensors (activations, logits) plus a fixed part (the reserved and
-   * nvidia-smi rows).
+   * tensors (activations, logits) plus a fixed part, fitted on the rows that
+   * report reserved memory only (an nvidia-smi reading also carries what older
+   * stacks add, which the estimator users run must not absorb).
    */
   reservedSlackShare: number;
   reservedSlackGiB: number;
