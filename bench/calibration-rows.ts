@@ -218,6 +218,14 @@ function precisionSettings(r: Row, stack: string, method: unknown): Settings {
 }
 
 /**
+ * PEFT README's bloomz-7b1 rows (m240, m241) come from the causal-LM example whose
+ * default model it is (examples/causal_language_modeling/
+ * peft_lora_clm_accelerate_ds_zero3_offload.py at 207d29086): `max_length = 64`,
+ * and every sample is left-padded and truncated to exactly that length.
+ */
+const PEFT_CLM_EXAMPLE: Settings = { cutoff_len: 64, packing: true };
+
+/**
  * torchtune Llama-3.1 table, A6000 column (m012): settings unstated; its notes
  * read it as the recipe without activation checkpointing, and only the recipe's
  * default optimizer (PagedAdamW8bit in backward, m011 notes) fits 8B full
@@ -225,6 +233,7 @@ function precisionSettings(r: Row, stack: string, method: unknown): Settings {
  */
 const ROW_SETTINGS: Record<string, { c: Settings; optimizerInBackward: boolean }> = {
   m012: { c: { optim: 'paged_adamw_8bit', disable_gradient_checkpointing: true }, optimizerInBackward: true },
+  ...Object.fromEntries(['m240', 'm241'].map((id) => [id, { c: PEFT_CLM_EXAMPLE, optimizerInBackward: false }])),
 };
 
 function optimizerSettings(r: Row, stack: string): Settings {

@@ -105,3 +105,24 @@ test('QLoRA under FSDP gathers the packed 4-bit layers, not bf16 copies', () => 
   const gathered = (config: Record<string, unknown>) => stepMemory({ config: { ...lora, ...config, fsdp: 'full_shard auto_wrap' }, model, gpuCount: 2 }).phases.backward.activations;
   assert.ok(gathered({ quantization_bit: 4 }) < gathered({}) - countParams(llama8b).largestLayer);
 });
+
+test('ZeRO-3 gathers the largest module whole, an embedding larger than a decoder layer included', () => {
+  const lora = { finetuning_type: 'lora', lora_target: 'all' };
+  const at = (m: ResolvedModel, z: Record<string, unknown>) => estimateMemory({ ...input(lora, { deepspeed: zero({ stage: 3, ...z }) }), model: m }).allocatedGiB;
+  const smallVocab = architectureFromConfig({
+    model_type: 'llama', hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32,
+    num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 32000, tie_word_embeddings: false,
+  })!;
+  const small: ResolvedModel = { ...model, id: 'llama-8b-32k-vocab', arch: smallVocab, paramsB: countParams(smallVocab).total / 1e9 };
+  // A decoder layer: 4096 x (4096 + 1024 + 1024 + 4096) + 3 x 4096 x 14336 + 2 x 4096 = 218.1 M; the
+  // embedding is 128256 x 4096 = 525.3 M, or 131.1 M with a 32k vocabulary (then the layer is the largest).
+  const layer = 4096 * 10240 + 3 * 4096 * 14336 + 2 * 4096;
+  const noPrefetch = { stage3_prefetch_bucket_size: 0 };
+  const sharded = (m: ResolvedModel) => at(m, noPrefetch) - (countParams(m.arch).total * 2) / GIB;
+  // What differs besides the gathered module: the sharded weights (bf16, one GPU) and the two embeddings' sizes.
+  const gatheredGap = sharded(model) - sharded(small);
+  assert.ok(Math.abs(gatheredGap - ((128256 * 4096 - layer) * 2) / GIB) < 0.05, String(gatheredGap));
+  // stage3_max_live_parameters cannot keep a module from being gathered; prefetch adds its bucket beside it.
+  assert.equal(at(model, { stage3_max_live_parameters: 1, ...noPrefetch }), at(model, noPrefetch));
+  assert.ok(Math.abs(at(model, {}) - at(model, noPrefetch) - (5e7 * 2) / GIB) < 0.02);
+});

@@ -433,7 +433,7 @@ function shapeOf(p: StepPlan): ModelShape {
   return {
     n: p.n, computeBytes: p.computeBytes, trainBytes: p.trainBytes,
     params: counts.total, trainableParams: p.trainable.params, largestLayer: counts.largestLayer,
-    rootParams: counts.embedding + counts.lmHead, smallParams: counts.other,
+    rootParams: counts.embedding + counts.lmHead, largestEmbedding: Math.max(counts.embedding, counts.lmHead), smallParams: counts.other,
   };
 }
 

@@ -27,6 +27,8 @@ export interface ModelShape {
   largestLayer: number;
   /** Input and output embeddings: FSDP's root unit, outside every decoder layer. */
   rootParams: number;
+  /** The larger of the input embedding and the output layer, each one module to ZeRO-3. */
+  largestEmbedding: number;
   /** Norms, biases and other small vectors (below ZeRO-3's persistence threshold). */
   smallParams: number;
 }
@@ -104,7 +106,11 @@ function deepSpeed(s: ModelStates, m: ModelShape, plan: ShardingPlan): Placement
   }
   const persistent = Math.min(m.smallParams, m.params) * b;
   const stored = plan.offloadParams ? 0 : (s.frozen + s.trainable) / n;
-  const live = Math.min(buf.maxLiveParameters, m.largestLayer + buf.prefetchBucket);
+  // A module is gathered whole for its forward and backward however large (the embedding
+  // of a 150k-250k vocabulary often outweighs a decoder layer); stage3_max_live_parameters
+  // bounds only what is prefetched or kept beside it.
+  const needed = Math.max(m.largestLayer, m.largestEmbedding);
+  const live = Math.max(needed, Math.min(buf.maxLiveParameters, needed + buf.prefetchBucket));
   const partition = plan.offloadOptimizer ? 0 : (pt * b) / n;
   return {
     weights: stored + persistent,
