@@ -3,29 +3,22 @@
 // implementation must keep for the backward. A published figure below this floor
 // cannot come from the settings the row states (its table mislabels the run), so
 // scoring an estimate against it would measure the label, not the estimator.
-import { countParams } from '../server/src/service/models/params';
-import type { EstimateInput } from '../server/src/service/memory/estimate';
+import { planStep, type EstimateInput, type StepPlan } from '../server/src/service/memory/estimate';
 
 const GiB = 2 ** 30;
 /** bf16/fp16: the narrowest dtype any of these runs computes in. */
 const HALF = 2;
 
-/** Bytes per weight at rest: 4-bit and 8-bit checkpoints or bitsandbytes, else half precision. */
-function bytesPerWeight(input: EstimateInput): number {
-  const bits = Number(input.config['quantization_bit']);
-  const id = input.model.id;
-  if (bits === 4 || /int4|awq/i.test(id)) return 0.5;
-  if (bits === 8 || /int8/i.test(id)) return 1;
-  return HALF;
-}
-
-/** Ranks the weights are split over: ZeRO-3 and FSDP full shard partition them; offloaded ones leave the GPU. */
-function weightShare(input: EstimateInput, splitOver: number): number {
-  const z = (input.deepspeed as { zero_optimization?: { stage?: number; offload_param?: unknown } } | undefined)?.zero_optimization;
-  const fsdp = String(input.config['fsdp'] ?? '');
-  if ((z?.stage === 3 && z.offload_param) || /offload/.test(fsdp)) return 0;
-  if (z?.stage === 3 || /full_shard|hybrid_shard/.test(fsdp)) return 1 / input.gpuCount;
-  return 1 / splitOver;
+/**
+ * Bytes of weights on one GPU: every parameter at its stored width (4- or 8-bit
+ * as the config or checkpoint says, else half precision; a lower bound, since
+ * embeddings stay unquantized), over the ranks ZeRO-3 or FSDP full shard split
+ * them across, none when offloaded. The config is read as the estimator reads it.
+ */
+function weightBytes(plan: StepPlan, splitOver: number): number {
+  const width = plan.quantBits > 0 ? plan.quantBits / 8 : HALF;
+  const share = plan.sharding.offloadParams ? 0 : plan.sharding.stage === 3 ? 1 / plan.n : 1 / splitOver;
+  return plan.counts.total * width * share;
 }
 
 /**
@@ -47,6 +40,5 @@ function activationFloor(input: EstimateInput): number {
 /** GiB one GPU needs at the least under the row's stated settings; 0 for a stand-in architecture. */
 export function statedFloorGiB(input: EstimateInput, splitOver: number): number {
   if (input.model.approximate) return 0;
-  const weights = countParams(input.model.arch).total * bytesPerWeight(input) * weightShare(input, splitOver);
-  return (weights + activationFloor(input)) / GiB;
+  return (weightBytes(planStep(input), splitOver) + activationFloor(input)) / GiB;
 }
